@@ -1,0 +1,13 @@
+//! porten: an anonymous contact gateway for a resource centre against honour-related violence.
+//!
+//! The public side (`porten serve`) takes first contacts and follow-ups from visitors, seals each one for the
+//! centre's internal side with age, and keeps it in a one-way outbox that the internal side pulls over mutual
+//! TLS. The internal side (`porten-inbox`) alone holds the age identity. See `DESIGN.md` in the repository for
+//! the whole picture and `threat-model/` for what it defends against.
+
+pub mod secret;
+pub mod ticket;
+pub mod thread;
+pub mod token;
+pub mod envelope;
+pub mod store;

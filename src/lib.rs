@@ -5,7 +5,16 @@
 //! TLS. The internal side (`porten-inbox`) alone holds the age identity. See `DESIGN.md` in the repository for
 //! the whole picture and `threat-model/` for what it defends against.
 
+pub mod app;
+pub mod config;
+pub mod conversation;
+pub mod display_time;
+pub mod fsutil;
+pub mod http;
+pub mod logging;
+pub mod onion;
 pub mod secret;
+pub mod serve;
 pub mod ticket;
 pub mod thread;
 pub mod token;

@@ -1,1 +1,23 @@
-#![doc = "placeholder"]
+#![doc = include_str!("../README.md")]
+
+mod forms;
+mod i18n;
+mod lang;
+mod layout;
+mod pages;
+mod site;
+mod style;
+
+#[cfg(test)]
+mod tests;
+
+pub use forms::{field_errors, FieldError, Group};
+pub use lang::Lang;
+pub use pages::burn::{burn_confirm, burned, BurnConfirm};
+pub use pages::code::{code_page, CodePage};
+pub use pages::contact::{contact, ContactForm};
+pub use pages::error::{error, ErrorKind};
+pub use pages::landing::{landing, ReturnForm};
+pub use pages::thread::{thread, EntryView, ThreadPage};
+pub use site::Site;
+pub use style::{style_csp_source, STYLE};

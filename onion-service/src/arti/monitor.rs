@@ -1,0 +1,146 @@
+//! Background work that keeps the service alive and tells the operator how it is doing:
+//! bootstrapping with retries, and one log line per change of state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arti_client::status::BootstrapEvents;
+use arti_client::TorClient;
+use futures::StreamExt as _;
+use tokio::sync::watch;
+use tor_hsservice::status::{OnionServiceStatusStream, State};
+use tor_rtcompat::PreferredRuntime;
+use tracing::{error, info, warn};
+
+use crate::error::report;
+use crate::status::{Loudness, OnionStatus, StatusLog};
+
+/// First wait after a failed bootstrap; doubled after each failure.
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+/// Longest wait between bootstrap attempts.
+const LONGEST_RETRY: Duration = Duration::from_secs(300);
+
+/// Bootstrap the client, retrying with backoff until it succeeds. Once bootstrapped, arti
+/// keeps its directory fresh by itself.
+pub(crate) async fn keep_bootstrapping(client: Arc<TorClient<PreferredRuntime>>) {
+    let mut wait = FIRST_RETRY;
+    loop {
+        match client.bootstrap().await {
+            Ok(()) => return,
+            Err(e) => {
+                warn!(
+                    error = %report(&e),
+                    retry_in_secs = wait.as_secs(),
+                    "could not connect to the Tor network; will retry"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LONGEST_RETRY);
+            }
+        }
+    }
+}
+
+/// Follow the client's bootstrap events and the service's status events; publish the
+/// combined [`OnionStatus`] on `status` and log each change.
+pub(crate) async fn watch_status(
+    mut bootstrap: BootstrapEvents,
+    mut service: OnionServiceStatusStream,
+    status: watch::Sender<OnionStatus>,
+) {
+    let mut log = StatusLog::new();
+    let mut tor_ready = false;
+    let mut service_state = State::Bootstrapping;
+    let mut blockage: Option<String> = None;
+    let mut quarter_logged = 0u8;
+    let mut bootstrap_open = true;
+    let mut service_open = true;
+
+    while bootstrap_open || service_open {
+        tokio::select! {
+            event = bootstrap.next(), if bootstrap_open => match event {
+                Some(event) => {
+                    tor_ready = event.ready_for_traffic();
+                    let quarter = quarters_done(event.as_frac());
+                    if !tor_ready && quarter > quarter_logged {
+                        quarter_logged = quarter;
+                        info!(percent = u32::from(quarter) * 25, "connecting to the Tor network");
+                    }
+                    let now_blocked = event.blocked().map(|b| b.to_string());
+                    if now_blocked != blockage {
+                        match &now_blocked {
+                            Some(reason) => warn!(%reason, "Tor network: stuck"),
+                            None => info!("Tor network: no longer stuck"),
+                        }
+                        blockage = now_blocked;
+                    }
+                }
+                None => bootstrap_open = false,
+            },
+            event = service.next(), if service_open => match event {
+                Some(event) => service_state = event.state(),
+                None => service_open = false,
+            },
+        }
+        let next = combine(tor_ready, service_state);
+        if let Some((loudness, message)) = log.update(next) {
+            match loudness {
+                Loudness::Info => info!(status = %next, "{message}"),
+                Loudness::Warn => warn!(status = %next, "{message}"),
+                Loudness::Error => error!(status = %next, "{message}"),
+            }
+        }
+        status.send_replace(next);
+    }
+}
+
+/// Whole quarters of the bootstrap done, 0 to 4.
+fn quarters_done(fraction: f32) -> u8 {
+    match fraction {
+        f if f >= 1.0 => 4,
+        f if f >= 0.75 => 3,
+        f if f >= 0.5 => 2,
+        f if f >= 0.25 => 1,
+        _ => 0,
+    }
+}
+
+/// Arti's service state, plus whether the client is connected, as the operator's status.
+fn combine(tor_ready: bool, state: State) -> OnionStatus {
+    match state {
+        State::Running => OnionStatus::Running,
+        State::DegradedReachable => OnionStatus::Degraded,
+        State::DegradedUnreachable | State::Recovering => OnionStatus::Recovering,
+        State::Broken => OnionStatus::Broken,
+        // Shutdown is also the state before the service's tasks have started.
+        _ if tor_ready => OnionStatus::Publishing,
+        _ => OnionStatus::Bootstrapping,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_state_wins_over_the_connection_flag() {
+        assert_eq!(combine(false, State::Running), OnionStatus::Running);
+        assert_eq!(combine(true, State::Broken), OnionStatus::Broken);
+        assert_eq!(combine(true, State::DegradedUnreachable), OnionStatus::Recovering);
+    }
+
+    #[test]
+    fn before_publishing_the_connection_decides() {
+        assert_eq!(combine(false, State::Bootstrapping), OnionStatus::Bootstrapping);
+        assert_eq!(combine(true, State::Bootstrapping), OnionStatus::Publishing);
+        assert_eq!(combine(true, State::Shutdown), OnionStatus::Publishing);
+    }
+
+    #[test]
+    fn bootstrap_progress_is_logged_in_quarters() {
+        assert_eq!(quarters_done(0.0), 0);
+        assert_eq!(quarters_done(0.3), 1);
+        assert_eq!(quarters_done(0.99), 3);
+        assert_eq!(quarters_done(1.0), 4);
+    }
+}

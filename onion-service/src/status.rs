@@ -1,0 +1,194 @@
+//! The onion service's state as the operator sees it, and the log line for each change.
+//!
+//! The arti side maps its own, finer states onto [`OnionStatus`]; this file decides what is
+//! worth a log line, so the wording can be tested without a Tor network.
+
+use std::fmt;
+
+/// Where the onion service stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OnionStatus {
+    /// Connecting to the Tor network (downloading the directory, building first circuits).
+    Bootstrapping,
+    /// Connected; setting up introduction points and publishing the descriptor.
+    Publishing,
+    /// Descriptor published, introduction points working: reachable.
+    Running,
+    /// Reachable, but some introduction points or descriptor uploads are failing.
+    Degraded,
+    /// Probably unreachable for now; retrying on its own.
+    Recovering,
+    /// Not working and not expected to recover by itself soon; still retrying.
+    Broken,
+    /// Shut down (the service handle was dropped).
+    Stopped,
+}
+
+impl OnionStatus {
+    /// Whether clients can be expected to reach the service in this state.
+    pub fn is_reachable(self) -> bool {
+        matches!(self, OnionStatus::Running | OnionStatus::Degraded)
+    }
+}
+
+impl fmt::Display for OnionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OnionStatus::Bootstrapping => "bootstrapping",
+            OnionStatus::Publishing => "publishing",
+            OnionStatus::Running => "running",
+            OnionStatus::Degraded => "degraded",
+            OnionStatus::Recovering => "recovering",
+            OnionStatus::Broken => "broken",
+            OnionStatus::Stopped => "stopped",
+        })
+    }
+}
+
+/// How loud a status log line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "arti"), allow(dead_code))]
+pub(crate) enum Loudness {
+    /// Normal progress.
+    Info,
+    /// The operator may want to look.
+    Warn,
+    /// The operator should look.
+    Error,
+}
+
+/// Follows the status and says which changes deserve a log line.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "arti"), allow(dead_code))]
+pub(crate) struct StatusLog {
+    /// The status last seen.
+    current: OnionStatus,
+    /// Whether the service has been reachable at least once: the first time is "descriptor
+    /// published", later ones are "recovered".
+    ever_reachable: bool,
+}
+
+#[cfg_attr(not(feature = "arti"), allow(dead_code))]
+impl StatusLog {
+    /// Start following, from bootstrapping.
+    pub(crate) fn new() -> Self {
+        StatusLog {
+            current: OnionStatus::Bootstrapping,
+            ever_reachable: false,
+        }
+    }
+
+    /// Record `next`; return the log line for the change, if there is one.
+    pub(crate) fn update(&mut self, next: OnionStatus) -> Option<(Loudness, &'static str)> {
+        let previous = self.current;
+        if previous == next {
+            return None;
+        }
+        self.current = next;
+        let line = match next {
+            OnionStatus::Bootstrapping => (Loudness::Info, "connecting to the Tor network"),
+            OnionStatus::Publishing if !self.ever_reachable => (
+                Loudness::Info,
+                "connected to the Tor network; publishing the onion service descriptor",
+            ),
+            OnionStatus::Publishing => (
+                Loudness::Warn,
+                "onion service republishing its descriptor; may be unreachable meanwhile",
+            ),
+            OnionStatus::Running if !self.ever_reachable => (
+                Loudness::Info,
+                "onion service descriptor published; onion service running",
+            ),
+            OnionStatus::Running if previous == OnionStatus::Degraded => {
+                (Loudness::Info, "onion service recovered; running")
+            }
+            OnionStatus::Running => (Loudness::Info, "onion service recovered; reachable again"),
+            OnionStatus::Degraded if !self.ever_reachable => (
+                Loudness::Info,
+                "onion service descriptor published; running degraded (some introduction points or uploads failing)",
+            ),
+            OnionStatus::Degraded => (
+                Loudness::Warn,
+                "onion service degraded: some introduction points or descriptor uploads failing; still reachable",
+            ),
+            OnionStatus::Recovering => (
+                Loudness::Warn,
+                "onion service degraded: probably unreachable; recovering",
+            ),
+            OnionStatus::Broken => (
+                Loudness::Error,
+                "onion service broken: not reachable; retrying",
+            ),
+            OnionStatus::Stopped => (Loudness::Info, "onion service stopped"),
+        };
+        if next.is_reachable() {
+            self.ever_reachable = true;
+        }
+        Some(line)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn message(log: &mut StatusLog, next: OnionStatus) -> Option<&'static str> {
+        log.update(next).map(|(_, text)| text)
+    }
+
+    #[test]
+    fn first_reachable_state_says_descriptor_published() {
+        let mut log = StatusLog::new();
+        assert!(message(&mut log, OnionStatus::Publishing)
+            .unwrap()
+            .contains("connected to the Tor network"));
+        assert!(message(&mut log, OnionStatus::Running)
+            .unwrap()
+            .contains("descriptor published"));
+    }
+
+    #[test]
+    fn return_to_running_after_trouble_says_recovered() {
+        let mut log = StatusLog::new();
+        log.update(OnionStatus::Running);
+        let (loudness, text) = log.update(OnionStatus::Recovering).unwrap();
+        assert_eq!(loudness, Loudness::Warn);
+        assert!(text.contains("degraded"));
+        assert!(message(&mut log, OnionStatus::Running)
+            .unwrap()
+            .contains("recovered"));
+    }
+
+    #[test]
+    fn unchanged_status_is_not_logged_again() {
+        let mut log = StatusLog::new();
+        assert!(log.update(OnionStatus::Bootstrapping).is_none());
+        assert!(log.update(OnionStatus::Running).is_some());
+        assert!(log.update(OnionStatus::Running).is_none());
+    }
+
+    #[test]
+    fn broken_is_an_error() {
+        let mut log = StatusLog::new();
+        assert_eq!(log.update(OnionStatus::Broken).unwrap().0, Loudness::Error);
+    }
+
+    #[test]
+    fn only_running_and_degraded_count_as_reachable() {
+        let reachable: Vec<_> = [
+            OnionStatus::Bootstrapping,
+            OnionStatus::Publishing,
+            OnionStatus::Running,
+            OnionStatus::Degraded,
+            OnionStatus::Recovering,
+            OnionStatus::Broken,
+            OnionStatus::Stopped,
+        ]
+        .into_iter()
+        .filter(|s| s.is_reachable())
+        .collect();
+        assert_eq!(reachable, [OnionStatus::Running, OnionStatus::Degraded]);
+    }
+}

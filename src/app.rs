@@ -1,0 +1,216 @@
+//! The gateway's shared state, built once from the configuration at start.
+//!
+//! Opening the data directory, the pepper, the database and the recipients happens here, so that `porten serve`
+//! and the tests get the same checks and the same clear errors before any listener opens.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::conversation::Conversations;
+use crate::envelope::Recipients;
+use crate::http::headers::SecurityHeaders;
+use crate::http::rate::RateLimit;
+use crate::store::Store;
+use crate::ticket::{Kdf, KdfPool, Pepper};
+use crate::token::Tokens;
+
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory could not be made.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The pepper file could not be read or made.
+    #[error("{0}")]
+    Pepper(#[from] crate::ticket::PepperError),
+    /// The database could not be opened.
+    #[error("cannot open the database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The key derivation parameters are unusable.
+    #[error("ticket.kdf: {0}")]
+    Kdf(#[from] crate::ticket::KdfError),
+    /// A recipient in `outbox.recipients` is not an age X25519 recipient.
+    #[error("outbox.recipients: {0}")]
+    Recipients(#[from] crate::envelope::EnvelopeError),
+    /// The development recipient could not be written.
+    #[error("cannot write the development identity {path}: {source}")]
+    DevIdentity {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// TLS could not be set up.
+    #[error("https: {0}")]
+    Tls(#[from] crate::http::tls::TlsError),
+}
+
+/// Limits in the form the server uses them.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// TLS handshake and request head.
+    pub header_timeout: Duration,
+    /// Request body.
+    pub body_timeout: Duration,
+    /// A connection's whole life.
+    pub connection_lifetime: Duration,
+    /// Request head size.
+    pub max_header_bytes: usize,
+    /// Request body size.
+    pub max_body_bytes: usize,
+    /// Message length in characters.
+    pub max_message_chars: usize,
+}
+
+/// Everything a request handler may use.
+pub struct App {
+    config: Config,
+    limits: Limits,
+    /// Tickets, threads and the outbox.
+    pub conversations: Conversations,
+    /// Form tokens and return sessions.
+    pub tokens: Tokens,
+    /// First contacts and follow-ups, over everyone.
+    pub submissions: RateLimit,
+    /// Code attempts, over everyone.
+    pub code_attempts: RateLimit,
+    /// The security headers.
+    pub headers: SecurityHeaders,
+    onion_address: RwLock<Option<String>>,
+}
+
+/// The file name of the development identity, chosen to be impossible to mistake for a real one.
+pub const DEV_IDENTITY_FILE: &str = "DEVELOPMENT-ONLY-age-identity.txt";
+
+impl App {
+    /// Opens everything the configuration names. Blocking: call before the runtime serves anything.
+    pub fn open(config: Config) -> Result<Arc<App>, StartError> {
+        crate::fsutil::create_private_dir(&config.data_dir).map_err(|source| {
+            StartError::DataDir {
+                path: config.data_dir.clone(),
+                source,
+            }
+        })?;
+        let pepper = Pepper::load_or_create(&config.pepper_path())?;
+        let store = Arc::new(Store::open(&config.database_path())?);
+        let kdf = Kdf::new(config.ticket.kdf, store.salt(), pepper)?;
+        let kdf = KdfPool::new(
+            Arc::new(kdf),
+            config.ticket.kdf_permits,
+            config.ticket.kdf_max_waiting,
+        );
+        let recipients = recipients(&config)?;
+        let conversations = Conversations::new(
+            store,
+            kdf,
+            recipients,
+            config.ticket.code_length,
+            Duration::from_secs(u64::from(config.ticket.idle_expiry_days) * 86_400),
+        );
+        let tokens = Tokens::new(Duration::from_secs(
+            u64::from(config.ticket.session_minutes) * 60,
+        ));
+        let limits = Limits {
+            header_timeout: Duration::from_secs(config.limits.header_timeout_secs),
+            body_timeout: Duration::from_secs(config.limits.body_timeout_secs),
+            connection_lifetime: Duration::from_secs(config.limits.connection_lifetime_secs),
+            max_header_bytes: config.limits.max_header_bytes,
+            max_body_bytes: config.limits.max_body_bytes,
+            max_message_chars: config.limits.max_message_chars,
+        };
+        let headers = SecurityHeaders::new(
+            &porten_templates::style_csp_source(),
+            config.https.hsts_max_age,
+        );
+        Ok(Arc::new(App {
+            submissions: RateLimit::new(
+                config.limits.submissions_per_minute,
+                config.limits.submission_burst,
+            ),
+            code_attempts: RateLimit::new(
+                config.limits.code_attempts_per_minute,
+                config.limits.code_attempt_burst,
+            ),
+            onion_address: RwLock::new(config.site.onion_address.clone()),
+            config,
+            limits,
+            conversations,
+            tokens,
+            headers,
+        }))
+    }
+
+    /// The configuration the gateway runs on.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The request limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The onion address to advertise, once known.
+    pub fn onion_address(&self) -> Option<String> {
+        match self.onion_address.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Records the onion address once the onion service knows it.
+    pub fn set_onion_address(&self, address: Option<String>) {
+        match self.onion_address.write() {
+            Ok(mut guard) => *guard = address,
+            Err(poisoned) => *poisoned.into_inner() = address,
+        }
+    }
+}
+
+/// The configured recipients, or a development recipient whose identity is written beside the data.
+fn recipients(config: &Config) -> Result<Recipients, StartError> {
+    if !config.outbox.recipients.is_empty() {
+        return Ok(Recipients::parse(&config.outbox.recipients)?);
+    }
+    let path = config.data_dir.join(DEV_IDENTITY_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let (identity, recipient) = crate::envelope::generate_identity();
+            use age::secrecy::ExposeSecret;
+            let text = format!(
+                "# DEVELOPMENT ONLY: made by `porten serve` because outbox.recipients is empty.\n\
+                 # Anyone who can read this file can open every envelope in the outbox.\n\
+                 # public key: {recipient}\n{}\n",
+                identity.to_string().expose_secret()
+            );
+            crate::fsutil::write_private_file(&path, text.as_bytes()).map_err(|source| {
+                StartError::DevIdentity {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+            text
+        }
+        Err(source) => return Err(StartError::DevIdentity { path, source }),
+    };
+    let text = zeroize::Zeroizing::new(text);
+    let identities = crate::envelope::parse_identity_file(&text)?;
+    let recipients: Vec<String> = identities
+        .iter()
+        .map(|identity| identity.to_public().to_string())
+        .collect();
+    tracing::warn!(
+        file = %path.display(),
+        "outbox.recipients is empty: sealing to a DEVELOPMENT key whose identity lies in the data directory; \
+         never run a real service like this (see README, \"The internal side\")"
+    );
+    Ok(Recipients::parse(&recipients)?)
+}

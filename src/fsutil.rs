@@ -1,0 +1,81 @@
+//! Small file-system helpers: private directories and files, written atomically and made durable.
+//!
+//! Used for everything the gateway and the inbox keep outside redb: development keys and certificates, spool
+//! files, the audit log's siblings. A file is written to a temporary name, fsynced, renamed into place and its
+//! directory fsynced, so a crash leaves either the old file or the new one, never half of one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+/// Creates a directory (and its parents) readable only by the owner. An existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600, and makes the result durable.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file name is needed"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(".tmp");
+    let temp = dir.join(temp_name);
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temp)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Fsyncs a directory so that a rename or a new file in it survives a crash.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Whether group or others may read or write the file.
+pub fn is_shared(path: &Path) -> io::Result<bool> {
+    Ok(fs::metadata(path)?.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_files_are_owner_only_and_replace_atomically() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("secret.txt");
+        write_private_file(&path, b"one").expect("write");
+        write_private_file(&path, b"two").expect("rewrite");
+        assert_eq!(fs::read(&path).expect("read"), b"two");
+        assert!(!is_shared(&path).expect("stat"));
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary file is left behind");
+    }
+}

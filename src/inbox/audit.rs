@@ -1,0 +1,460 @@
+//! The inbox's audit log: one JSON line per event, each carrying the SHA-256 of the line before it.
+//!
+//! Staff work is logged so it can be accounted for: which envelope was delivered, which ticket was closed,
+//! who replied to which ticket under which display name. The chain makes a removed, reordered or edited line
+//! detectable by [`verify`]; a head file beside the log (`<log>.head`: line count and the last line's hash)
+//! makes a cut-off end detectable as well. The chain has no key: someone who can rewrite the whole log and
+//! its head can forge a consistent history, so for that threat ship the lines off the host as they are
+//! written (syslog, a write-once store) and compare.
+//!
+//! Tickets are named by the first [`TICKET_PREFIX_LEN`] hex characters of their ref: enough to find the
+//! spool files of a case, without the log becoming a list of full refs. No message text is ever logged.
+//! Both `porten-inbox run` and `porten-inbox reply` append; an exclusive lock on the log orders them.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use ring::digest::{digest, SHA256};
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::{ClosedReason, EnvelopeKind};
+
+/// Hex characters of a ticket ref written to the log.
+pub const TICKET_PREFIX_LEN: usize = 16;
+/// The `prev` of the first line.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The longest line [`verify`] reads; an appended line is far shorter.
+const MAX_LINE: usize = 64 * 1024;
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum AuditEvent {
+    /// An envelope was written to the spool (and handed to the webhook, if any).
+    Delivered {
+        /// The envelope id (the spool file's name).
+        envelope_id: String,
+        /// First contact or follow-up.
+        kind: EnvelopeKind,
+        /// The ticket ref's prefix.
+        ticket: String,
+    },
+    /// A closed envelope was delivered and the ticket's reply key forgotten.
+    Closed {
+        /// The envelope id.
+        envelope_id: String,
+        /// The ticket ref's prefix.
+        ticket: String,
+        /// Deleted by the visitor, or expired.
+        reason: ClosedReason,
+        /// Whether this inbox held a reply key for the ticket (and has now deleted it).
+        reply_key_forgotten: bool,
+    },
+    /// An envelope could not be opened; its sealed bytes were kept in the state directory.
+    Unopened {
+        /// The file it was kept in.
+        file: String,
+        /// Why it could not be opened.
+        reason: String,
+    },
+    /// A staff reply was pushed to the gateway.
+    Replied {
+        /// The ticket ref's prefix.
+        ticket: String,
+        /// The reply id (also its thread entry id).
+        reply_id: String,
+        /// The display name the visitor sees.
+        from: String,
+        /// The operating-system user who ran `porten-inbox reply`.
+        operator: String,
+        /// `stored`, or `duplicate` when a retry found it already stored.
+        outcome: String,
+    },
+}
+
+/// A line as written: number, time, the event's fields, and the previous line's hash.
+#[derive(Serialize)]
+struct Line<'a> {
+    n: u64,
+    time: String,
+    #[serde(flatten)]
+    event: &'a AuditEvent,
+    prev: String,
+}
+
+/// What every line must have for the chain to be checked.
+#[derive(Deserialize)]
+struct ChainFields {
+    n: u64,
+    prev: String,
+}
+
+/// The head file: how long the log is and how it ends.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Head {
+    lines: u64,
+    last: String,
+}
+
+/// Why an event could not be appended.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The log could not be opened, locked, read or written.
+    #[error("audit log {path}: {source}")]
+    Io {
+        /// The log.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The log's last line is not a chain line, so the next one cannot be chained to it.
+    #[error("audit log {path}: the last line is damaged; run `porten-inbox audit verify` and restore the log")]
+    DamagedTail {
+        /// The log.
+        path: PathBuf,
+    },
+}
+
+/// Where and how the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct ChainBreak {
+    /// The first line (counting from 1) that does not fit; for a cut-off end, the line after the last.
+    pub line: u64,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// The result of a successful [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Lines in the log.
+    pub lines: u64,
+    /// Whether a head file was there to check the end against.
+    pub head_checked: bool,
+}
+
+/// The audit log at a path.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+/// The ticket ref's prefix as logged.
+pub fn ticket_prefix(ticket_ref_hex: &str) -> String {
+    ticket_ref_hex.chars().take(TICKET_PREFIX_LEN).collect()
+}
+
+/// Lowercase hex SHA-256 of one line, without its newline.
+fn line_hash(line: &[u8]) -> String {
+    hex::encode(digest(&SHA256, line))
+}
+
+fn head_path(log: &Path) -> PathBuf {
+    let mut name = log.as_os_str().to_owned();
+    name.push(".head");
+    PathBuf::from(name)
+}
+
+impl AuditLog {
+    /// The log at `path`; created (with its directory) on the first append.
+    pub fn new(path: PathBuf) -> AuditLog {
+        AuditLog { path }
+    }
+
+    /// The log's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn io(&self, source: io::Error) -> AuditError {
+        AuditError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Appends one event, chained to the last line, and makes it durable. Returns its line number.
+    pub fn append(&self, event: &AuditEvent) -> Result<u64, AuditError> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::fsutil::create_private_dir(dir).map_err(|e| self.io(e))?;
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&self.path)
+            .map_err(|e| self.io(e))?;
+        // Held until `file` is dropped at the end of this call: appends from `run` and `reply` never interleave.
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| self.io(e.into()))?;
+        let (n, prev) = match last_line(&mut file).map_err(|e| self.io(e))? {
+            None => (1, GENESIS.to_owned()),
+            Some(last) => {
+                let fields: ChainFields = serde_json::from_slice(&last).map_err(|_| {
+                    AuditError::DamagedTail {
+                        path: self.path.clone(),
+                    }
+                })?;
+                (fields.n.saturating_add(1), line_hash(&last))
+            }
+        };
+        let time = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let mut line = serde_json::to_vec(&Line {
+            n,
+            time,
+            event,
+            prev,
+        })
+        .map_err(|e| self.io(io::Error::other(e)))?;
+        let hash = line_hash(&line);
+        line.push(b'\n');
+        file.write_all(&line).map_err(|e| self.io(e))?;
+        file.sync_data().map_err(|e| self.io(e))?;
+        let head = serde_json::to_vec(&Head {
+            lines: n,
+            last: hash,
+        })
+        .map_err(|e| self.io(io::Error::other(e)))?;
+        crate::fsutil::write_private_file(&head_path(&self.path), &head).map_err(|e| self.io(e))?;
+        Ok(n)
+    }
+}
+
+/// The last complete line of the file (without its newline), or `None` for an empty file.
+fn last_line(file: &mut File) -> io::Result<Option<Vec<u8>>> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(None);
+    }
+    let start = len.saturating_sub(MAX_LINE as u64 + 1);
+    file.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::with_capacity((len - start) as usize);
+    file.read_to_end(&mut tail)?;
+    let body = tail.strip_suffix(b"\n").unwrap_or(&tail);
+    let from = body
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    Ok(body.get(from..).map(<[u8]>::to_vec))
+}
+
+/// Checks the whole chain: line numbers count up from 1, each `prev` is the hash of the line before, and the
+/// head file (when present) names the last line. The error names the first line that does not fit.
+pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
+    let file = File::open(path).map_err(|source| VerifyError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut reader = BufReader::new(file);
+    let mut expected_prev = GENESIS.to_owned();
+    let mut lines = 0u64;
+    let mut buffer = Vec::new();
+    loop {
+        buffer.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buffer)
+            .map_err(|source| VerifyError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+        if read == 0 {
+            break;
+        }
+        let number = lines + 1;
+        let broken = |problem: &str| {
+            VerifyError::Broken(ChainBreak {
+                line: number,
+                problem: problem.to_owned(),
+            })
+        };
+        let Some(line) = buffer.strip_suffix(b"\n") else {
+            return Err(broken(
+                "is cut off (no newline at its end) or longer than any line the inbox writes",
+            ));
+        };
+        let fields: ChainFields = serde_json::from_slice(line)
+            .map_err(|_| broken("is not a JSON object with `n` and `prev`: it was edited or damaged"))?;
+        if fields.n != number {
+            return Err(broken(&format!(
+                "says it is line {}: lines before it were removed, or lines were reordered",
+                fields.n
+            )));
+        }
+        if fields.prev != expected_prev {
+            return Err(broken(
+                "does not carry the hash of the line before it: that line was edited, removed or moved",
+            ));
+        }
+        expected_prev = line_hash(line);
+        lines = number;
+    }
+    let head = match std::fs::read(head_path(path)) {
+        Ok(bytes) => Some(serde_json::from_slice::<Head>(&bytes).map_err(|_| {
+            VerifyError::Broken(ChainBreak {
+                line: lines + 1,
+                problem: "the head file beside the log is damaged".into(),
+            })
+        })?),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(VerifyError::Io {
+                path: head_path(path),
+                source,
+            })
+        }
+    };
+    if let Some(head) = &head {
+        if head.lines != lines || (lines > 0 && head.last != expected_prev) {
+            return Err(VerifyError::Broken(ChainBreak {
+                line: lines.min(head.lines) + 1,
+                problem: format!(
+                    "the head file says the log has {} lines ending in another line than it does: lines at \
+                     the end were removed or the last line was edited (or the inbox crashed while appending)",
+                    head.lines
+                ),
+            }));
+        }
+    }
+    Ok(Verified {
+        lines,
+        head_checked: head.is_some(),
+    })
+}
+
+/// Why [`verify`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The log or its head could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The chain is broken.
+    #[error("{0}")]
+    Broken(ChainBreak),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivered(i: u8) -> AuditEvent {
+        AuditEvent::Delivered {
+            envelope_id: hex::encode([i; 16]),
+            kind: EnvelopeKind::FirstContact,
+            ticket: ticket_prefix(&hex::encode([i; 32])),
+        }
+    }
+
+    fn log_with(lines: u8) -> (tempfile::TempDir, AuditLog) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let log = AuditLog::new(dir.path().join("logs").join("audit.jsonl"));
+        for i in 1..=lines {
+            assert_eq!(log.append(&delivered(i)).expect("append"), u64::from(i));
+        }
+        (dir, log)
+    }
+
+    fn rewrite(log: &AuditLog, edit: impl FnOnce(&mut Vec<String>)) {
+        let text = std::fs::read_to_string(log.path()).expect("read");
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        edit(&mut lines);
+        let mut out = lines.join("\n");
+        out.push('\n');
+        std::fs::write(log.path(), out).expect("write");
+    }
+
+    fn broken_line(log: &AuditLog) -> u64 {
+        match verify(log.path()) {
+            Err(VerifyError::Broken(ChainBreak { line, .. })) => line,
+            other => panic!("expected a broken chain, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_untouched_log_verifies_with_its_head() {
+        let (_dir, log) = log_with(5);
+        let verified = verify(log.path()).expect("intact");
+        assert_eq!(
+            verified,
+            Verified {
+                lines: 5,
+                head_checked: true
+            }
+        );
+    }
+
+    #[test]
+    fn an_edited_line_is_found_at_the_line_after_it() {
+        let (_dir, log) = log_with(5);
+        rewrite(&log, |lines| lines[2] = lines[2].replace("first-contact", "follow-up"));
+        assert_eq!(broken_line(&log), 4);
+    }
+
+    #[test]
+    fn a_removed_line_is_found() {
+        let (_dir, log) = log_with(5);
+        rewrite(&log, |lines| {
+            lines.remove(1);
+        });
+        assert_eq!(broken_line(&log), 2);
+    }
+
+    #[test]
+    fn reordered_lines_are_found() {
+        let (_dir, log) = log_with(5);
+        rewrite(&log, |lines| lines.swap(1, 3));
+        assert_eq!(broken_line(&log), 2);
+    }
+
+    #[test]
+    fn a_cut_off_end_or_an_edited_last_line_is_found_through_the_head() {
+        let (_dir, log) = log_with(5);
+        rewrite(&log, |lines| {
+            lines.pop();
+        });
+        assert_eq!(broken_line(&log), 5);
+        let (_dir, log) = log_with(3);
+        rewrite(&log, |lines| lines[2] = lines[2].replace("first-contact", "follow-up"));
+        assert_eq!(broken_line(&log), 3);
+    }
+
+    #[test]
+    fn appending_continues_the_chain_across_processes_and_restarts() {
+        let (_dir, log) = log_with(2);
+        let again = AuditLog::new(log.path().to_owned());
+        assert_eq!(again.append(&delivered(9)).expect("append"), 3);
+        assert_eq!(verify(log.path()).expect("intact").lines, 3);
+    }
+
+    #[test]
+    fn the_log_and_its_head_are_owner_only() {
+        let (_dir, log) = log_with(1);
+        assert!(!crate::fsutil::is_shared(log.path()).expect("stat"));
+        assert!(!crate::fsutil::is_shared(&head_path(log.path())).expect("stat"));
+    }
+
+    #[test]
+    fn a_damaged_last_line_stops_appending_instead_of_forking_the_chain() {
+        let (_dir, log) = log_with(2);
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .expect("open");
+        file.write_all(b"garbage\n").expect("write");
+        assert!(matches!(
+            log.append(&delivered(3)),
+            Err(AuditError::DamagedTail { .. })
+        ));
+    }
+}

@@ -1,0 +1,431 @@
+//! Specifications of the store: atomic writes, the outbox's order and acks, replies, deletion and durability.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use tempfile::TempDir;
+
+use super::*;
+
+const VISITOR: u8 = 0;
+const STAFF: u8 = 1;
+const T1: [u8; 32] = [1; 32];
+const T2: [u8; 32] = [2; 32];
+
+struct Fixture {
+    _dir: TempDir,
+    path: PathBuf,
+    store: Store,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("porten.redb");
+    let store = Store::open(&path).unwrap();
+    Fixture {
+        _dir: dir,
+        path,
+        store,
+    }
+}
+
+fn entry(id: u8, author: u8, text: &str) -> NewEntry {
+    NewEntry {
+        id: [id; 16],
+        author,
+        ciphertext: text.as_bytes().to_vec(),
+    }
+}
+
+fn pending(store: &Store) -> Vec<(u64, Vec<u8>)> {
+    store
+        .outbox_after(0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|item| (item.seq, item.envelope))
+        .collect()
+}
+
+#[test]
+fn first_contact_writes_ticket_entry_and_envelope_together() {
+    let f = fixture();
+    let seq = f
+        .store
+        .first_contact(&T1, 100, entry(7, VISITOR, "hello"), b"sealed-1")
+        .unwrap();
+    assert_eq!(seq, 1);
+    assert_eq!(pending(&f.store), vec![(1, b"sealed-1".to_vec())]);
+
+    let thread = f.store.open_thread(&T1, 200).unwrap().unwrap();
+    assert_eq!(thread.created, 100);
+    assert_eq!(thread.last_activity, 100);
+    assert_eq!(
+        thread.entries,
+        vec![StoredEntry {
+            seq: 0,
+            id: [7; 16],
+            author: VISITOR,
+            delivered: false,
+            ciphertext: b"hello".to_vec(),
+        }]
+    );
+    assert_eq!(
+        f.store.counts().unwrap(),
+        Counts {
+            tickets: 1,
+            entries: 1,
+            outbox_pending: 1
+        }
+    );
+}
+
+#[test]
+fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 100, entry(1, VISITOR, "first"), b"env-1")
+        .unwrap();
+    let again = f
+        .store
+        .first_contact(&T1, 150, entry(2, VISITOR, "second"), b"env-2");
+    assert!(matches!(again, Err(StoreError::TicketExists)));
+
+    assert_eq!(pending(&f.store), vec![(1, b"env-1".to_vec())]);
+    let thread = f.store.open_thread(&T1, 200).unwrap().unwrap();
+    assert_eq!(thread.created, 100);
+    assert_eq!(thread.entries.len(), 1);
+    assert_eq!(thread.entries[0].ciphertext, b"first");
+    // The refused attempt did not consume an outbox seq either.
+    let next = f
+        .store
+        .follow_up(&T1, 300, entry(3, VISITOR, "more"), b"env-3")
+        .unwrap();
+    assert_eq!(next, 2);
+}
+
+#[test]
+fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
+    let f = fixture();
+    assert!(matches!(
+        f.store.follow_up(&T1, 100, entry(1, VISITOR, "x"), b"env"),
+        Err(StoreError::NoSuchTicket)
+    ));
+    assert_eq!(f.store.counts().unwrap().outbox_pending, 0);
+
+    f.store
+        .first_contact(&T1, 100, entry(1, VISITOR, "one"), b"env-1")
+        .unwrap();
+    f.store
+        .follow_up(&T1, 500, entry(2, VISITOR, "two"), b"env-2")
+        .unwrap();
+    let thread = f.store.open_thread(&T1, 600).unwrap().unwrap();
+    assert_eq!(thread.last_activity, 500);
+    let seqs: Vec<_> = thread.entries.iter().map(|e| (e.seq, e.id[0])).collect();
+    assert_eq!(seqs, vec![(0, 1), (1, 2)]);
+}
+
+#[test]
+fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store
+        .first_contact(&T2, 2, entry(2, VISITOR, "b"), b"e2")
+        .unwrap();
+    f.store
+        .follow_up(&T1, 3, entry(3, VISITOR, "c"), b"e3")
+        .unwrap();
+
+    let page = f.store.outbox_after(1, 1).unwrap();
+    assert_eq!(
+        page,
+        vec![OutboxItem {
+            seq: 2,
+            envelope: b"e2".to_vec()
+        }]
+    );
+    assert!(f.store.outbox_after(3, 10).unwrap().is_empty());
+    assert!(f.store.outbox_after(u64::MAX, 10).unwrap().is_empty());
+    assert!(f.store.outbox_after(0, 0).unwrap().is_empty());
+
+    assert_eq!(f.store.ack(&[1, 2, 3]).unwrap(), 3);
+    assert_eq!(f.store.outbox_pending().unwrap(), 0);
+    let seq = f
+        .store
+        .follow_up(&T2, 4, entry(4, VISITOR, "d"), b"e4")
+        .unwrap();
+    assert_eq!(seq, 4);
+
+    // Also across a reopen of the file.
+    drop(f.store);
+    let store = Store::open(&f.path).unwrap();
+    assert_eq!(store.ack(&[4]).unwrap(), 1);
+    let seq = store
+        .follow_up(&T2, 5, entry(5, VISITOR, "e"), b"e5")
+        .unwrap();
+    assert_eq!(seq, 5);
+}
+
+#[test]
+fn ack_marks_the_entry_delivered_and_is_idempotent() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store
+        .follow_up(&T1, 2, entry(2, VISITOR, "b"), b"e2")
+        .unwrap();
+
+    assert_eq!(f.store.ack(&[2, 99]).unwrap(), 1);
+    assert_eq!(f.store.ack(&[2]).unwrap(), 0);
+    assert_eq!(f.store.ack(&[]).unwrap(), 0);
+
+    let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
+    let delivered: Vec<_> = thread.entries.iter().map(|e| e.delivered).collect();
+    assert_eq!(delivered, vec![false, true]);
+    assert_eq!(thread.entries[1].ciphertext, b"b");
+    assert_eq!(pending(&f.store), vec![(1, b"e1".to_vec())]);
+}
+
+#[test]
+fn a_reply_pushed_twice_is_stored_once() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "help"), b"e1")
+        .unwrap();
+    let reply = entry(9, STAFF, "we are here");
+    assert_eq!(
+        f.store.add_reply(&T1, 50, reply.clone()).unwrap(),
+        ReplyOutcome::Stored
+    );
+    assert_eq!(
+        f.store.add_reply(&T1, 60, reply).unwrap(),
+        ReplyOutcome::Duplicate
+    );
+
+    let thread = f.store.open_thread(&T1, 70).unwrap().unwrap();
+    assert_eq!(thread.entries.len(), 2);
+    let staff = &thread.entries[1];
+    assert_eq!((staff.seq, staff.id, staff.author), (1, [9; 16], STAFF));
+    assert!(staff.delivered);
+    assert_eq!(thread.last_activity, 50);
+    // A reply is not an envelope for the internal side.
+    assert_eq!(f.store.outbox_pending().unwrap(), 1);
+}
+
+#[test]
+fn a_reply_for_a_missing_ticket_is_not_stored() {
+    let f = fixture();
+    assert_eq!(
+        f.store.add_reply(&T1, 1, entry(9, STAFF, "x")).unwrap(),
+        ReplyOutcome::NoSuchTicket
+    );
+    assert_eq!(f.store.counts().unwrap().entries, 0);
+}
+
+#[test]
+fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store.add_reply(&T1, 2, entry(9, STAFF, "r")).unwrap();
+    f.store
+        .first_contact(&T2, 3, entry(2, VISITOR, "other"), b"e2")
+        .unwrap();
+
+    assert!(f.store.burn(&T1, b"closed-1").unwrap());
+    assert!(f.store.open_thread(&T1, 4).unwrap().is_none());
+    assert_eq!(
+        pending(&f.store),
+        vec![
+            (1, b"e1".to_vec()),
+            (2, b"e2".to_vec()),
+            (3, b"closed-1".to_vec())
+        ]
+    );
+    let counts = f.store.counts().unwrap();
+    assert_eq!((counts.tickets, counts.entries), (1, 1));
+    // The other ticket is untouched; acking the burned ticket's envelope is still fine.
+    assert_eq!(f.store.ack(&[1]).unwrap(), 1);
+    assert_eq!(
+        f.store.open_thread(&T2, 5).unwrap().unwrap().entries.len(),
+        1
+    );
+
+    // Its reply ids went with it.
+    assert_eq!(
+        f.store.add_reply(&T1, 6, entry(9, STAFF, "r")).unwrap(),
+        ReplyOutcome::NoSuchTicket
+    );
+    assert!(!f.store.burn(&T1, b"closed-again").unwrap());
+    assert_eq!(f.store.outbox_pending().unwrap(), 2);
+}
+
+#[test]
+fn an_ack_after_the_ref_is_reused_does_not_touch_the_new_thread() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "old"), b"e1")
+        .unwrap();
+    f.store.burn(&T1, b"closed").unwrap();
+    f.store
+        .first_contact(&T1, 2, entry(2, VISITOR, "new"), b"e3")
+        .unwrap();
+    f.store.ack(&[1]).unwrap();
+    let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
+    assert!(!thread.entries[0].delivered);
+}
+
+#[test]
+fn expiry_lists_idle_tickets_and_skips_one_touched_after_the_cutoff() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 100, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store
+        .first_contact(&T2, 100, entry(2, VISITOR, "b"), b"e2")
+        .unwrap();
+
+    let now = 1_000;
+    let idle = 500;
+    let cutoff = now - idle;
+    let mut listed = f.store.expired(now, idle, 10).unwrap();
+    listed.sort();
+    assert_eq!(listed, vec![T1, T2]);
+    assert_eq!(f.store.expired(now, idle, 1).unwrap().len(), 1);
+    assert!(f.store.expired(now, 900, 10).unwrap().is_empty());
+
+    // The visitor of T2 comes back between listing and sweeping.
+    f.store.open_thread(&T2, 990).unwrap().unwrap();
+
+    assert!(f.store.expire(&T1, cutoff, b"closed-1").unwrap());
+    assert!(!f.store.expire(&T2, cutoff, b"closed-2").unwrap());
+    assert!(!f.store.expire(&T1, cutoff, b"closed-1").unwrap());
+
+    assert!(f.store.open_thread(&T1, now).unwrap().is_none());
+    assert!(f.store.open_thread(&T2, now).unwrap().is_some());
+    let envelopes: Vec<_> = pending(&f.store).into_iter().map(|(_, e)| e).collect();
+    assert_eq!(
+        envelopes,
+        vec![b"e1".to_vec(), b"e2".to_vec(), b"closed-1".to_vec()]
+    );
+}
+
+#[test]
+fn open_thread_returns_the_previous_open_and_records_this_one() {
+    let f = fixture();
+    assert!(f.store.open_thread(&T1, 10).unwrap().is_none());
+    f.store
+        .first_contact(&T1, 10, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+
+    let first = f.store.open_thread(&T1, 20).unwrap().unwrap();
+    assert_eq!(first.previous_open, None);
+    let second = f.store.open_thread(&T1, 30).unwrap().unwrap();
+    assert_eq!(second.previous_open, Some(20));
+    assert_eq!(second.last_activity, 20);
+    assert_eq!(second.created, 10);
+}
+
+#[test]
+fn everything_survives_closing_and_reopening_the_file() {
+    let f = fixture();
+    let salt = f.store.salt();
+    f.store
+        .first_contact(&T1, 10, entry(1, VISITOR, "kept"), b"e1")
+        .unwrap();
+    f.store
+        .add_reply(&T1, 11, entry(9, STAFF, "reply"))
+        .unwrap();
+    f.store.open_thread(&T1, 12).unwrap().unwrap();
+    drop(f.store);
+
+    let store = Store::open(&f.path).unwrap();
+    assert_eq!(store.salt(), salt);
+    let thread = store.open_thread(&T1, 13).unwrap().unwrap();
+    assert_eq!(thread.previous_open, Some(12));
+    let texts: Vec<_> = thread
+        .entries
+        .iter()
+        .map(|e| e.ciphertext.clone())
+        .collect();
+    assert_eq!(texts, vec![b"kept".to_vec(), b"reply".to_vec()]);
+    assert_eq!(pending(&store), vec![(1, b"e1".to_vec())]);
+    assert_eq!(
+        store.add_reply(&T1, 14, entry(9, STAFF, "reply")).unwrap(),
+        ReplyOutcome::Duplicate
+    );
+}
+
+#[test]
+fn each_installation_gets_its_own_salt() {
+    let a = fixture();
+    let b = fixture();
+    assert_ne!(a.store.salt(), b.store.salt());
+    assert_ne!(a.store.salt(), [0; 16]);
+}
+
+#[test]
+fn a_file_of_another_schema_version_is_refused() {
+    let f = fixture();
+    drop(f.store);
+    {
+        let db = Database::create(&f.path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert(SCHEMA_KEY, 2u64.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    assert!(matches!(
+        Store::open(&f.path),
+        Err(StoreError::Schema {
+            found: 2,
+            expected: 1
+        })
+    ));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("porten.redb");
+    std::fs::write(&path, vec![0x5a; 64 * 1024]).unwrap();
+    assert!(Store::open(&path).is_err());
+}
+
+#[test]
+fn a_second_open_of_the_same_file_is_refused() {
+    let f = fixture();
+    assert!(matches!(Store::open(&f.path), Err(StoreError::AlreadyOpen)));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fixture();
+    let mode = std::fs::metadata(&f.path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn compaction_keeps_the_data() {
+    let mut f = fixture();
+    for i in 0..50u8 {
+        let mut ticket = [0u8; 32];
+        ticket[0] = i;
+        f.store
+            .first_contact(&ticket, 1, entry(i, VISITOR, &"x".repeat(4000)), &[i; 4000])
+            .unwrap();
+    }
+    let seqs: Vec<u64> = (1..=50).collect();
+    assert_eq!(f.store.ack(&seqs).unwrap(), 50);
+    f.store.compact().unwrap();
+    assert_eq!(f.store.counts().unwrap().entries, 50);
+    assert_eq!(f.store.outbox_pending().unwrap(), 0);
+}

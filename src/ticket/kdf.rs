@@ -1,0 +1,719 @@
+//! From a ticket code to the ticket ref and the reply key.
+//!
+//! Argon2id (version 0x13) over the code's digits, with the installation's salt and its pepper as Argon2's
+//! secret input, gives 32 bytes; HKDF-SHA256 expands them into two independent values with distinct `info`
+//! strings: the ticket ref (the lookup key in the database) and the reply key (which seals the thread). The
+//! memory-hard derivation makes each guess of a code expensive, and without the pepper a guess cannot be
+//! tested at all. [`KdfPool`] runs derivations off the async threads and bounds how many run and wait at once.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use ring::hkdf;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use thiserror::Error;
+use tokio::sync::{Semaphore, TryAcquireError};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::code::TicketCode;
+use super::pepper::Pepper;
+
+/// HKDF `info` for the ticket ref.
+const TICKET_REF_INFO: &[u8] = b"porten ticket-ref v1";
+/// HKDF `info` for the reply key.
+const REPLY_KEY_INFO: &[u8] = b"porten reply-key v1";
+
+/// Largest accepted memory cost: 4 GiB per derivation is already far beyond a sensible setting.
+const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+/// Largest accepted iteration count.
+const MAX_ITERATIONS: u32 = 64;
+/// Largest accepted parallelism (lanes; this Argon2 implementation computes them one after another).
+const MAX_PARALLELISM: u32 = 16;
+/// Below this memory cost a warning is logged: it is the smallest Argon2id setting OWASP recommends.
+const WEAK_MEMORY_KIB: u32 = 19 * 1024;
+
+/// Argon2id cost parameters, from the `[kdf]` section of the configuration.
+///
+/// Changing any of them after tickets exist makes those tickets unreachable: the same code then derives other
+/// keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KdfParams {
+    /// Memory per derivation in KiB. Default 65536 (64 MiB).
+    pub memory_kib: u32,
+    /// Passes over the memory. Default 3.
+    pub iterations: u32,
+    /// Lanes. Default 1.
+    pub parallelism: u32,
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams {
+            memory_kib: 65536,
+            iterations: 3,
+            parallelism: 1,
+        }
+    }
+}
+
+/// Why a derivation did not produce keys.
+#[derive(Debug, Error)]
+pub enum KdfError {
+    /// The configured parameters are out of range (at start-up).
+    #[error("invalid key derivation parameters: {0}")]
+    InvalidParams(String),
+    /// Too many derivations are already running and waiting; the visitor is asked to try again shortly.
+    #[error("too many codes are being checked at once; try again shortly")]
+    Busy,
+    /// Argon2 or HKDF refused its input; the text says which rule was broken and names no secret.
+    #[error("the key derivation failed: {0}")]
+    Failed(String),
+    /// The blocking task that ran the derivation panicked or was cancelled.
+    #[error("the key derivation task did not finish")]
+    TaskFailed,
+}
+
+/// The ticket ref: the key under which a ticket and its thread are stored.
+///
+/// Sensitive (whoever holds it can find the ticket's rows): never logged, `Debug` prints `[redacted]`, compared
+/// in constant time, wiped when dropped.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct TicketRef([u8; 32]);
+
+impl TicketRef {
+    /// A ticket ref from its 32 bytes, as read back from storage.
+    pub fn from_bytes(bytes: [u8; 32]) -> TicketRef {
+        TicketRef(bytes)
+    }
+
+    /// A ticket ref from a slice of exactly 32 bytes; `None` for any other length.
+    pub fn from_slice(bytes: &[u8]) -> Option<TicketRef> {
+        let mut ticket_ref = TicketRef([0; 32]);
+        ticket_ref
+            .0
+            .copy_from_slice(bytes.get(..32).filter(|_| bytes.len() == 32)?);
+        Some(ticket_ref)
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Lower-case hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Reads 64 hex characters; `None` for anything else.
+    pub fn from_hex(input: &str) -> Option<TicketRef> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(input, &mut bytes).ok()?;
+        Some(TicketRef(bytes))
+    }
+}
+
+impl PartialEq for TicketRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for TicketRef {}
+
+impl fmt::Debug for TicketRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TicketRef([redacted])")
+    }
+}
+
+/// The reply key: the ChaCha20-Poly1305 key that seals a ticket's thread. Never stored by the gateway.
+///
+/// `Debug` prints `[redacted]`; compared in constant time; wiped when dropped.
+#[derive(Clone)]
+pub struct ReplyKey(Zeroizing<[u8; 32]>);
+
+impl ReplyKey {
+    /// A reply key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> ReplyKey {
+        ReplyKey(Zeroizing::new(bytes))
+    }
+
+    /// A reply key from a slice of exactly 32 bytes, copied straight into its wiping buffer; `None` for any
+    /// other length.
+    pub fn from_slice(bytes: &[u8]) -> Option<ReplyKey> {
+        let mut key = ReplyKey::from_bytes([0; 32]);
+        key.0
+            .copy_from_slice(bytes.get(..32).filter(|_| bytes.len() == 32)?);
+        Some(key)
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Standard base64 with padding (44 characters), as carried inside a sealed envelope.
+    pub fn to_base64(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::with_capacity(44));
+        STANDARD.encode_string(&self.0[..], &mut out);
+        out
+    }
+
+    /// Reads what [`ReplyKey::to_base64`] wrote; `None` for anything that is not 32 bytes in standard base64.
+    pub fn from_base64(input: &str) -> Option<ReplyKey> {
+        if input.len() != 44 {
+            return None;
+        }
+        // The decoder wants room for its conservative length estimate.
+        let mut buf = Zeroizing::new([0u8; 48]);
+        let n = STANDARD.decode_slice(input, &mut buf[..]).ok()?;
+        ReplyKey::from_slice(buf.get(..n)?)
+    }
+}
+
+impl PartialEq for ReplyKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0[..]).into()
+    }
+}
+
+impl Eq for ReplyKey {}
+
+impl fmt::Debug for ReplyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReplyKey([redacted])")
+    }
+}
+
+/// What a ticket code derives to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketKeys {
+    /// Where the ticket is stored.
+    pub ticket_ref: TicketRef,
+    /// What seals its thread.
+    pub reply_key: ReplyKey,
+}
+
+/// The key derivation of one installation: parameters, salt and pepper.
+pub struct Kdf {
+    params: Params,
+    salt: [u8; 16],
+    pepper: Pepper,
+}
+
+impl Kdf {
+    /// A key derivation with checked parameters.
+    ///
+    /// # Errors
+    ///
+    /// [`KdfError::InvalidParams`] when a parameter is out of range: memory 8 × parallelism ..= 4 GiB,
+    /// iterations 1..=64, parallelism 1..=16.
+    pub fn new(params: KdfParams, salt: [u8; 16], pepper: Pepper) -> Result<Kdf, KdfError> {
+        let KdfParams {
+            memory_kib,
+            iterations,
+            parallelism,
+        } = params;
+        if !(1..=MAX_PARALLELISM).contains(&parallelism) {
+            return Err(KdfError::InvalidParams(format!(
+                "parallelism is {parallelism}, but must be 1..={MAX_PARALLELISM}"
+            )));
+        }
+        if !(1..=MAX_ITERATIONS).contains(&iterations) {
+            return Err(KdfError::InvalidParams(format!(
+                "iterations is {iterations}, but must be 1..={MAX_ITERATIONS}"
+            )));
+        }
+        let min_memory = 8 * parallelism;
+        if !(min_memory..=MAX_MEMORY_KIB).contains(&memory_kib) {
+            return Err(KdfError::InvalidParams(format!(
+                "memory_kib is {memory_kib}, but must be {min_memory}..={MAX_MEMORY_KIB}"
+            )));
+        }
+        let params = Params::new(memory_kib, iterations, parallelism, Some(32))
+            .map_err(|e| KdfError::InvalidParams(e.to_string()))?;
+        if memory_kib < WEAK_MEMORY_KIB {
+            tracing::warn!(
+                memory_kib,
+                "the key derivation uses less than 19 MiB of memory: guessing codes is cheaper than it should be"
+            );
+        }
+        Ok(Kdf {
+            params,
+            salt,
+            pepper,
+        })
+    }
+
+    /// Memory one derivation uses, in KiB.
+    pub fn memory_kib(&self) -> u32 {
+        self.params.m_cost()
+    }
+
+    /// Derives the ticket ref and reply key from a code. Blocking and memory-hard: call it through [`KdfPool`]
+    /// from async code.
+    ///
+    /// # Errors
+    ///
+    /// [`KdfError::Failed`] if Argon2 refuses its input, which the checked parameters and code rule out.
+    pub fn derive(&self, code: &TicketCode) -> Result<TicketKeys, KdfError> {
+        let argon2 = Argon2::new_with_secret(
+            self.pepper.as_bytes(),
+            Algorithm::Argon2id,
+            Version::V0x13,
+            self.params.clone(),
+        )
+        .map_err(|e| KdfError::Failed(e.to_string()))?;
+        // Argon2's working memory holds values derived from the code: own it, so it is wiped afterwards.
+        let mut memory = Zeroizing::new(vec![Block::default(); self.params.block_count()]);
+        let mut master = Zeroizing::new([0u8; 32]);
+        argon2
+            .hash_password_into_with_memory(
+                code.digits().as_bytes(),
+                &self.salt,
+                &mut master[..],
+                &mut memory[..],
+            )
+            .map_err(|e| KdfError::Failed(e.to_string()))?;
+        drop(memory);
+
+        // The Argon2 output is already salted and uniformly distributed; extract with HKDF's default salt.
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[]).extract(&master[..]);
+        // Expanded straight into the wiping containers, so no stray copy of a key is left on the stack.
+        let mut keys = TicketKeys {
+            ticket_ref: TicketRef([0; 32]),
+            reply_key: ReplyKey::from_bytes([0; 32]),
+        };
+        expand(&prk, TICKET_REF_INFO, &mut keys.ticket_ref.0)?;
+        expand(&prk, REPLY_KEY_INFO, &mut keys.reply_key.0)?;
+        Ok(keys)
+    }
+}
+
+/// The output length for `hkdf::Prk::expand`.
+struct Len32;
+
+impl hkdf::KeyType for Len32 {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+fn expand(prk: &hkdf::Prk, info: &'static [u8], out: &mut [u8; 32]) -> Result<(), KdfError> {
+    // Expanding 32 bytes from SHA-256 cannot fail (the limit is 255 × 32).
+    prk.expand(&[info], Len32)
+        .and_then(|okm| okm.fill(out))
+        .map_err(|_| KdfError::Failed(String::from("HKDF output too long")))
+}
+
+impl fmt::Debug for Kdf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kdf")
+            .field("memory_kib", &self.params.m_cost())
+            .field("iterations", &self.params.t_cost())
+            .field("parallelism", &self.params.p_cost())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs derivations on blocking threads, at most `permits` at once, with at most `max_waiting` callers queued.
+///
+/// Memory is bounded by permits × the memory cost. A caller beyond the queue gets [`KdfError::Busy`] at once,
+/// so a burst of requests is answered "busy, try again" instead of queueing without end.
+pub struct KdfPool {
+    kdf: Arc<Kdf>,
+    semaphore: Arc<Semaphore>,
+    permits: usize,
+    max_waiting: usize,
+    waiting: AtomicUsize,
+}
+
+/// Counts a caller as waiting until it is dropped, also when the caller's future is dropped mid-wait.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl KdfPool {
+    /// A pool that runs at most `permits` derivations at once (0 is taken as 1) and lets at most `max_waiting`
+    /// more callers wait for a turn.
+    pub fn new(kdf: Arc<Kdf>, permits: usize, max_waiting: usize) -> KdfPool {
+        let permits = permits.clamp(1, Semaphore::MAX_PERMITS);
+        KdfPool {
+            kdf,
+            semaphore: Arc::new(Semaphore::new(permits)),
+            permits,
+            max_waiting,
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    /// The most memory the running derivations can hold together, in KiB.
+    pub fn memory_bound_kib(&self) -> u64 {
+        self.permits as u64 * u64::from(self.kdf.memory_kib())
+    }
+
+    /// Derives the keys for `code` on a blocking thread.
+    ///
+    /// # Errors
+    ///
+    /// [`KdfError::Busy`] at once when all permits are taken and `max_waiting` callers already wait;
+    /// [`KdfError::TaskFailed`] if the blocking task panicked; the errors of [`Kdf::derive`].
+    pub async fn derive(&self, code: TicketCode) -> Result<TicketKeys, KdfError> {
+        let permit = match Arc::clone(&self.semaphore).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(TryAcquireError::NoPermits) => {
+                let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+                let waiting = Waiting(&self.waiting);
+                if before >= self.max_waiting {
+                    return Err(KdfError::Busy);
+                }
+                let permit = Arc::clone(&self.semaphore)
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| KdfError::TaskFailed)?;
+                drop(waiting);
+                permit
+            }
+            Err(TryAcquireError::Closed) => return Err(KdfError::TaskFailed),
+        };
+        let kdf = Arc::clone(&self.kdf);
+        // The permit moves into the task: if the caller goes away, the memory stays counted until the
+        // derivation really ends.
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            kdf.derive(&code)
+        })
+        .await
+        .map_err(|_| KdfError::TaskFailed)?
+    }
+}
+
+impl fmt::Debug for KdfPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KdfPool")
+            .field("kdf", &self.kdf)
+            .field("permits", &self.permits)
+            .field("max_waiting", &self.max_waiting)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const SMALL: KdfParams = KdfParams {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+    };
+    const SALT: [u8; 16] = [3; 16];
+
+    fn kdf(params: KdfParams, salt: [u8; 16], pepper: [u8; 32]) -> Result<Kdf, KdfError> {
+        Kdf::new(params, salt, Pepper::from_bytes(pepper))
+    }
+
+    fn code() -> Result<TicketCode, Box<dyn std::error::Error>> {
+        Ok(TicketCode::parse("1234 5678 9012 3450", 16)?)
+    }
+
+    #[test]
+    fn same_code_salt_and_pepper_give_the_same_keys() -> TestResult {
+        let a = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let b = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        assert_eq!(a, b);
+        assert_eq!(a.ticket_ref.as_bytes(), b.ticket_ref.as_bytes());
+        assert_eq!(a.reply_key.as_bytes(), b.reply_key.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn another_pepper_gives_other_keys_so_the_database_alone_is_useless() -> TestResult {
+        let a = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let b = kdf(SMALL, SALT, [2; 32])?.derive(&code()?)?;
+        assert_ne!(a.ticket_ref.as_bytes(), b.ticket_ref.as_bytes());
+        assert_ne!(a.reply_key.as_bytes(), b.reply_key.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn another_salt_gives_other_keys() -> TestResult {
+        let a = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let b = kdf(SMALL, [4; 16], [1; 32])?.derive(&code()?)?;
+        assert_ne!(a.ticket_ref.as_bytes(), b.ticket_ref.as_bytes());
+        assert_ne!(a.reply_key.as_bytes(), b.reply_key.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn another_code_gives_other_keys() -> TestResult {
+        let kdf = kdf(SMALL, SALT, [1; 32])?;
+        let a = kdf.derive(&code()?)?;
+        let b = kdf.derive(&TicketCode::generate(16))?;
+        assert_ne!(a.ticket_ref.as_bytes(), b.ticket_ref.as_bytes());
+        assert_ne!(a.reply_key.as_bytes(), b.reply_key.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn other_parameters_give_other_keys() -> TestResult {
+        let a = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let more = KdfParams {
+            iterations: 2,
+            ..SMALL
+        };
+        let b = kdf(more, SALT, [1; 32])?.derive(&code()?)?;
+        assert_ne!(a.ticket_ref.as_bytes(), b.ticket_ref.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn ticket_ref_and_reply_key_are_independent() -> TestResult {
+        let keys = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        assert_ne!(keys.ticket_ref.as_bytes(), keys.reply_key.as_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn derivation_matches_argon2id_then_hkdf_sha256() -> TestResult {
+        // Recomputed step by step, so that a change to the construction (and so to every ticket) is noticed.
+        let code = code()?;
+        let keys = kdf(SMALL, SALT, [1; 32])?.derive(&code)?;
+        let params = Params::new(256, 1, 1, Some(32)).map_err(|e| e.to_string())?;
+        let argon2 = Argon2::new_with_secret(&[1; 32], Algorithm::Argon2id, Version::V0x13, params)
+            .map_err(|e| e.to_string())?;
+        let mut master = [0u8; 32];
+        argon2
+            .hash_password_into(b"1234567890123450", &SALT, &mut master)
+            .map_err(|e| e.to_string())?;
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[]).extract(&master);
+        let mut expected = [0u8; 32];
+        expand(&prk, b"porten ticket-ref v1", &mut expected)?;
+        assert_eq!(keys.ticket_ref.as_bytes(), &expected);
+        expand(&prk, b"porten reply-key v1", &mut expected)?;
+        assert_eq!(keys.reply_key.as_bytes(), &expected);
+        Ok(())
+    }
+
+    #[test]
+    fn default_parameters_are_64_mib_three_passes_one_lane() -> TestResult {
+        let defaults = KdfParams::default();
+        assert_eq!(
+            (
+                defaults.memory_kib,
+                defaults.iterations,
+                defaults.parallelism
+            ),
+            (65536, 3, 1)
+        );
+        let started = Instant::now();
+        let keys = kdf(defaults, SALT, [1; 32])?.derive(&code()?)?;
+        let elapsed = started.elapsed();
+        assert_ne!(keys.ticket_ref.as_bytes(), &[0; 32]);
+        assert!(
+            elapsed < Duration::from_secs(10),
+            "one derivation took {elapsed:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn parameters_out_of_range_are_refused() {
+        for params in [
+            KdfParams {
+                memory_kib: 7,
+                ..SMALL
+            },
+            KdfParams {
+                memory_kib: 4 * 1024 * 1024 + 1,
+                ..SMALL
+            },
+            KdfParams {
+                iterations: 0,
+                ..SMALL
+            },
+            KdfParams {
+                iterations: 65,
+                ..SMALL
+            },
+            KdfParams {
+                parallelism: 0,
+                ..SMALL
+            },
+            KdfParams {
+                parallelism: 17,
+                ..SMALL
+            },
+            KdfParams {
+                memory_kib: 64,
+                iterations: 1,
+                parallelism: 16,
+            },
+        ] {
+            let result = kdf(params, SALT, [1; 32]);
+            assert!(
+                matches!(result, Err(KdfError::InvalidParams(_))),
+                "{params:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn configuration_may_omit_fields_but_not_misspell_them() -> TestResult {
+        let params: KdfParams = serde_json::from_str(r#"{"memory_kib": 1024}"#)?;
+        assert_eq!(
+            params,
+            KdfParams {
+                memory_kib: 1024,
+                ..KdfParams::default()
+            }
+        );
+        assert!(serde_json::from_str::<KdfParams>(r#"{"memory": 1024}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn ticket_ref_hex_round_trip_and_refusals() -> TestResult {
+        let keys = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let hex = keys.ticket_ref.to_hex();
+        assert_eq!(hex.len(), 64);
+        assert_eq!(TicketRef::from_hex(&hex), Some(keys.ticket_ref.clone()));
+        assert_eq!(TicketRef::from_hex(&hex[..62]), None);
+        assert_eq!(TicketRef::from_hex(&format!("{hex}00")), None);
+        assert_eq!(TicketRef::from_hex(&format!("{}zz", &hex[..62])), None);
+        Ok(())
+    }
+
+    #[test]
+    fn keys_from_slices_of_exactly_32_bytes_only() {
+        assert_eq!(
+            TicketRef::from_slice(&[7; 32]),
+            Some(TicketRef::from_bytes([7; 32]))
+        );
+        assert_eq!(
+            ReplyKey::from_slice(&[7; 32]),
+            Some(ReplyKey::from_bytes([7; 32]))
+        );
+        for len in [0, 31, 33] {
+            assert_eq!(TicketRef::from_slice(&vec![7; len]), None);
+            assert_eq!(ReplyKey::from_slice(&vec![7; len]), None);
+        }
+    }
+
+    #[test]
+    fn reply_key_base64_round_trip_and_refusals() {
+        let key = ReplyKey::from_bytes([0x5a; 32]);
+        let text = key.to_base64();
+        assert_eq!(text.len(), 44);
+        assert_eq!(ReplyKey::from_base64(&text), Some(key));
+        assert_eq!(ReplyKey::from_base64(&text[..43]), None);
+        assert_eq!(ReplyKey::from_base64(&format!("{}==", &text[..42])), None);
+        // 33 bytes encode to 44 characters too.
+        assert_eq!(ReplyKey::from_base64(&STANDARD.encode([1u8; 33])), None);
+        assert_eq!(ReplyKey::from_base64(&"!".repeat(44)), None);
+    }
+
+    #[test]
+    fn debug_never_shows_keys() -> TestResult {
+        let keys = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        let shown = format!("{keys:?}");
+        assert!(!shown.contains(&keys.ticket_ref.to_hex()[..8]), "{shown}");
+        assert!(
+            !shown.contains(&hex::encode(&keys.reply_key.as_bytes()[..4])),
+            "{shown}"
+        );
+        assert!(shown.contains("[redacted]"));
+        Ok(())
+    }
+
+    fn pool(permits: usize, max_waiting: usize) -> Result<KdfPool, KdfError> {
+        Ok(KdfPool::new(
+            Arc::new(kdf(SMALL, SALT, [1; 32])?),
+            permits,
+            max_waiting,
+        ))
+    }
+
+    #[tokio::test]
+    async fn pool_gives_the_same_keys_as_a_direct_derivation() -> TestResult {
+        let pool = pool(2, 2)?;
+        let direct = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        assert_eq!(pool.derive(code()?).await?, direct);
+        assert_eq!(pool.memory_bound_kib(), 512);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn pool_with_no_room_to_wait_answers_busy_at_once() -> TestResult {
+        let pool = pool(1, 0)?;
+        // A derivation in progress holds the only permit.
+        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        let second = tokio::time::timeout(Duration::from_secs(5), pool.derive(code()?)).await?;
+        assert!(matches!(second, Err(KdfError::Busy)), "{second:?}");
+        drop(running);
+        assert!(pool.derive(code()?).await.is_ok());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn pool_lets_max_waiting_callers_wait_and_refuses_the_next() -> TestResult {
+        let pool = Arc::new(pool(1, 1)?);
+        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        let waiter = tokio::spawn({
+            let pool = Arc::clone(&pool);
+            let code = code()?;
+            async move { pool.derive(code).await }
+        });
+        while pool.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(pool.derive(code()?).await, Err(KdfError::Busy)));
+        drop(running);
+        assert!(waiter.await?.is_ok(), "the waiting caller gets its turn");
+        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_while_waiting_frees_its_place() -> TestResult {
+        let pool = pool(1, 1)?;
+        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), pool.derive(code()?)).await;
+        assert!(gave_up.is_err(), "the caller waited");
+        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
+        drop(running);
+        assert!(pool.derive(code()?).await.is_ok());
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_callers_within_the_bounds_all_succeed() -> TestResult {
+        let pool = Arc::new(pool(1, 8)?);
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let pool = Arc::clone(&pool);
+            let code = code()?;
+            tasks.push(tokio::spawn(async move { pool.derive(code).await }));
+        }
+        let expected = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
+        for task in tasks {
+            assert_eq!(task.await??, expected);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! The data forms carry back to the pages: who is writing ([`Group`]), and which field is wrong and why
+//! ([`FieldError`], with the message ids in [`field_errors`]). The handlers validate; the pages only show.
+
+/// Who the visitor says they are writing as, chosen on the contact form. All genders and ages alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Group {
+    /// The visitor is exposed to honour-related violence or oppression themselves.
+    Exposed,
+    /// A relative, friend or partner worried about someone.
+    Relative,
+    /// Someone who has used such violence or control and wants to stop.
+    UsedViolence,
+    /// A professional who needs consultation in a case.
+    Professional,
+    /// None of the above.
+    Other,
+}
+
+impl Group {
+    /// Every group, in the order the contact form lists them.
+    pub const ALL: [Group; 5] = [
+        Group::Exposed,
+        Group::Relative,
+        Group::UsedViolence,
+        Group::Professional,
+        Group::Other,
+    ];
+
+    /// The form value: `"exposed"`, `"relative"`, `"used-violence"`, `"professional"` or `"other"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Group::Exposed => "exposed",
+            Group::Relative => "relative",
+            Group::UsedViolence => "used-violence",
+            Group::Professional => "professional",
+            Group::Other => "other",
+        }
+    }
+
+    /// The group for a form value; `None` for anything but exactly one of the [`Group::as_str`] values.
+    pub fn from_str_opt(value: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|group| group.as_str() == value)
+    }
+}
+
+/// A field the visitor has to correct, shown in the error summary at the top of the page and beside the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldError {
+    /// The `id` (and `name`) of the field: `"group"`, `"message"`, `"reply_language"`, `"code"`, or `"form"` for
+    /// the whole contact form. The summary links to `#<field>`.
+    pub field: &'static str,
+    /// The Fluent message id of the explanation, one of [`field_errors`]. An id no locale has shows a generic
+    /// "check this field" text, never the id.
+    pub message_id: &'static str,
+}
+
+/// The Fluent message ids for [`FieldError::message_id`], with the field each is meant for.
+pub mod field_errors {
+    /// `group`: no group chosen.
+    pub const GROUP_MISSING: &str = "error-group-missing";
+    /// `message`: empty or only whitespace.
+    pub const MESSAGE_EMPTY: &str = "error-message-empty";
+    /// `message`: longer than the limit (the text states the limit).
+    pub const MESSAGE_TOO_LONG: &str = "error-message-too-long";
+    /// `reply_language`: not one of the offered languages.
+    pub const LANGUAGE_UNKNOWN: &str = "error-language-unknown";
+    /// `code`: nothing entered.
+    pub const CODE_EMPTY: &str = "error-code-empty";
+    /// `code`: not a code at all (wrong length, or characters other than digits, spaces and dashes).
+    pub const CODE_FORMAT: &str = "error-code-format";
+    /// `code`: the check digit shows a typo.
+    pub const CODE_TYPO: &str = "error-code-typo";
+    /// `code`: a well-formed code that opens no conversation: wrong, expired or deleted, one text for all.
+    pub const CODE_NOT_FOUND: &str = "error-code-not-found";
+    /// `form`: the form's token expired; the contact page is shown again with the text kept.
+    pub const FORM_EXPIRED: &str = "error-form-expired";
+    /// `form` or `code`: too many attempts in a short time; try again in a few minutes.
+    pub const RATE_LIMITED: &str = "error-rate-limited";
+    /// `form`: the gateway is at capacity; the message was not sent, the text is kept.
+    pub const BUSY: &str = "error-busy";
+    /// `form`: the message could not be stored; it was not sent, the text is kept.
+    pub const INTERNAL: &str = "error-internal";
+
+    /// Every id above, for tests and for handlers that want to check theirs.
+    pub const ALL: [&str; 12] = [
+        GROUP_MISSING,
+        MESSAGE_EMPTY,
+        MESSAGE_TOO_LONG,
+        LANGUAGE_UNKNOWN,
+        CODE_EMPTY,
+        CODE_FORMAT,
+        CODE_TYPO,
+        CODE_NOT_FOUND,
+        FORM_EXPIRED,
+        RATE_LIMITED,
+        BUSY,
+        INTERNAL,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_group_round_trips_through_its_form_value() {
+        for group in Group::ALL {
+            assert_eq!(Group::from_str_opt(group.as_str()), Some(group));
+        }
+    }
+
+    #[test]
+    fn form_values_are_exact() {
+        let values: Vec<_> = Group::ALL.iter().map(|g| g.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "exposed",
+                "relative",
+                "used-violence",
+                "professional",
+                "other"
+            ]
+        );
+        for odd in ["", "Exposed", "used_violence", "exposed ", "staff"] {
+            assert_eq!(Group::from_str_opt(odd), None, "{odd:?}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The conversation (`POST /{lang}/return`, and after writing again): every entry in order with who wrote it
+//! and whether the centre has received it, when the code was last used before this visit (so a visitor can
+//! notice someone else has it), the write-again form and the way to delete the conversation.
+
+use maud::html;
+
+use crate::i18n::Tr;
+use crate::layout::{self, error_summary};
+use crate::{FieldError, Site};
+
+/// One entry of the conversation, as the handler has opened and formatted it.
+// No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
+#[derive(Clone, Copy)]
+pub struct EntryView<'a> {
+    /// Written by the visitor (`true`) or by staff (`false`).
+    pub mine: bool,
+    /// The staff member's display name (pseudonym); `None` shows "the centre". Ignored for the visitor's own.
+    pub author_name: Option<&'a str>,
+    /// When it was written, already formatted for the page's language.
+    pub written: &'a str,
+    /// The text; line breaks are kept.
+    pub text: &'a str,
+    /// For the visitor's own entries: whether the centre has received it yet. Ignored for staff entries.
+    pub delivered: bool,
+}
+
+/// What the conversation page shows.
+// No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
+#[derive(Clone, Copy)]
+pub struct ThreadPage<'a> {
+    /// The entries, oldest first.
+    pub entries: &'a [EntryView<'a>],
+    /// When the conversation was last opened before this visit, formatted; `None` if never.
+    pub previous_open: Option<&'a str>,
+    /// The session token for the write-again and delete forms.
+    pub token: &'a str,
+    /// The write-again text, kept when it must be corrected.
+    pub message: &'a str,
+    /// The message limit in characters.
+    pub max_message_chars: usize,
+    /// What to correct in the write-again form (field `message`).
+    pub errors: &'a [FieldError],
+    /// Whether the visitor's new message was just sent.
+    pub sent: bool,
+}
+
+/// The conversation page. Its forms post `token` and `message` to `/{lang}/thread/write`, and `token` to
+/// `/{lang}/thread/delete` (which answers with [`crate::burn_confirm`]).
+pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
+    let t = Tr::new(site.lang);
+    let content = html! {
+        h1 { (t.msg("thread-heading")) }
+        @if page.sent {
+            div.box.ok { p { strong { (t.msg("thread-sent")) } } }
+        }
+        (error_summary(t, page.errors, Some(page.max_message_chars)))
+        div.box {
+            @match page.previous_open {
+                Some(time) => {
+                    p { strong { (t.msg("thread-previous-open")) " " bdi { (time) } } }
+                    p { (t.msg("thread-previous-open-not-you")) }
+                },
+                None => p { (t.msg("thread-first-open")) },
+            }
+        }
+        h2 { (t.msg("thread-messages-heading")) }
+        @if page.entries.is_empty() {
+            p { (t.msg("thread-empty")) }
+        } @else {
+            ol.thread {
+                @for entry in page.entries {
+                    li class=(if entry.mine { "entry mine" } else { "entry staff" }) {
+                        h3 {
+                            @if entry.mine {
+                                (t.msg("thread-author-me"))
+                            } @else {
+                                @match entry.author_name {
+                                    Some(name) => (t.msg_args("thread-author-staff", &[("name", name.into())])),
+                                    None => (t.msg("thread-author-centre")),
+                                }
+                            }
+                        }
+                        p.meta { bdi { (entry.written) } }
+                        p.text dir="auto" { (entry.text) }
+                        @if entry.mine {
+                            p.meta {
+                                @if entry.delivered {
+                                    (t.msg("thread-delivered"))
+                                } @else {
+                                    (t.msg("thread-not-delivered"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { (t.msg("thread-answer-time")) }
+        h2 { (t.msg("thread-write-heading")) }
+        form method="post" action=(site.route("thread/write")) autocomplete="off" {
+            input type="hidden" name="token" value=(page.token);
+            (layout::message_field(t, &t.msg("thread-message-label"), page.message, page.max_message_chars,
+                page.errors))
+            button type="submit" { (t.msg("thread-send")) }
+        }
+        h2 { (t.msg("thread-delete-heading")) }
+        p { (t.msg("thread-delete-text")) }
+        form method="post" action=(site.route("thread/delete")) autocomplete="off" {
+            input type="hidden" name="token" value=(page.token);
+            button.quiet type="submit" { (t.msg("thread-delete-button")) }
+        }
+        p { (t.msg("thread-leave")) }
+    };
+    layout::page(site, t, content)
+}

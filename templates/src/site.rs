@@ -1,0 +1,90 @@
+//! What every page needs to know about the request and the installation: language, neutral title, the centre's
+//! name, the onion address and where the language picker should point. The handler builds one per request from
+//! the configuration; pages only read it.
+
+use crate::Lang;
+
+/// Per-request facts every page shows: the HTTP handler fills it from the configuration and the path.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// The language of the page (from the path, `/sv/…`).
+    pub lang: Lang,
+    /// The neutral page title, the same on every page so history and tab titles reveal nothing about the
+    /// visit, e.g. "Kontakt".
+    pub title: &'a str,
+    /// The centre's name, shown in the header, e.g. "Regionalt resurscentrum mot hedersrelaterat våld".
+    pub centre_name: &'a str,
+    /// The onion address (`xxxx.onion`, without scheme) when known; shown as text in the safer-browsing advice.
+    pub onion_address: Option<&'a str>,
+    /// The path after the language segment (`"contact"` for `/sv/contact`), so the language picker links to the
+    /// same page in another language. Use `""` (the landing page) on pages that answer a POST. Anything other
+    /// than lowercase ASCII letters, digits, `-` and inner `/` is ignored and the picker links to the landing page.
+    pub path_after_lang: &'a str,
+}
+
+impl Site<'_> {
+    /// The link to this page in `lang`, or to `lang`'s landing page when the path is not a plain route.
+    pub(crate) fn path_in(&self, lang: Lang) -> String {
+        let path = self.path_after_lang;
+        let plain = path
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
+            && !path.starts_with('/')
+            && !path.contains("//");
+        if plain {
+            format!("/{}/{}", lang.code(), path)
+        } else {
+            format!("/{}/", lang.code())
+        }
+    }
+
+    /// The landing page in this page's language.
+    pub(crate) fn home(&self) -> String {
+        format!("/{}/", self.lang.code())
+    }
+
+    /// An action or link path in this page's language, e.g. `self.route("contact")` → `/sv/contact`.
+    pub(crate) fn route(&self, rest: &str) -> String {
+        format!("/{}/{}", self.lang.code(), rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(path_after_lang: &str) -> Site<'_> {
+        Site {
+            lang: Lang::Sv,
+            title: "Kontakt",
+            centre_name: "Resurscentrum",
+            onion_address: None,
+            path_after_lang,
+        }
+    }
+
+    #[test]
+    fn picker_links_to_the_same_page_in_the_other_language() {
+        assert_eq!(site("contact").path_in(Lang::En), "/en/contact");
+        assert_eq!(site("").path_in(Lang::En), "/en/");
+        assert_eq!(site("thread/write").path_in(Lang::Sv), "/sv/thread/write");
+    }
+
+    #[test]
+    fn picker_never_links_outside_the_site_whatever_the_path() {
+        for odd in [
+            "//evil.example",
+            "/x",
+            "a//b",
+            "../x",
+            "x?y=1",
+            "x#y",
+            "X",
+            "a b",
+            "é",
+            "javascript:x",
+        ] {
+            assert_eq!(site(odd).path_in(Lang::En), "/en/", "{odd:?}");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! What each page shows for the data it is given: the landing page's offers, the contact form keeping what was
+//! typed, the code in groups, the conversation's authors and delivery states, the burn confirmation.
+
+use super::*;
+
+#[test]
+fn landing_page_is_small() {
+    for lang in Lang::ALL {
+        let html = landing(
+            &site(lang, ""),
+            &ReturnForm {
+                token: "tok",
+                code: "",
+                errors: &[],
+            },
+        );
+        assert!(
+            html.len() < 14 * 1024,
+            "{}: {} bytes",
+            lang.code(),
+            html.len()
+        );
+    }
+}
+
+#[test]
+fn landing_page_offers_writing_returning_and_the_emergency_numbers() {
+    let html = landing(
+        &site(Lang::Sv, ""),
+        &ReturnForm {
+            token: "tok",
+            code: "",
+            errors: &[],
+        },
+    );
+    assert!(html.contains(r#"href="/sv/contact""#));
+    assert!(html.contains(r#"action="/sv/return""#));
+    assert!(html.contains(r#"name="code""#));
+    for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
+        assert!(
+            html.contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)),
+            "{number}"
+        );
+    }
+    assert!(html.contains("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"));
+    let without_onion = landing(
+        &Site {
+            onion_address: None,
+            ..site(Lang::Sv, "")
+        },
+        &ReturnForm {
+            token: "tok",
+            code: "",
+            errors: &[],
+        },
+    );
+    assert!(!without_onion.contains("cyd.onion"));
+    assert!(!without_onion.contains("onion-adress"));
+}
+
+#[test]
+fn a_failed_return_keeps_the_code_and_explains_the_error_beside_the_field() {
+    let html = landing(
+        &site(Lang::En, ""),
+        &ReturnForm {
+            token: "tok",
+            code: "1234 5678",
+            errors: &CODE_ERROR,
+        },
+    );
+    assert!(html.contains(r#"value="1234 5678""#));
+    assert!(html.contains(r#"aria-describedby="code-hint code-error""#));
+    assert!(html.contains(r##"<a href="#code">The code has a typo."##));
+    assert!(html.contains(
+        r#"<p class="error" id="code-error"><span class="vh">Error: </span>The code has a typo."#
+    ));
+}
+
+#[test]
+fn contact_form_keeps_what_was_entered_and_marks_every_error() {
+    let html = contact(
+        &site(Lang::Sv, "contact"),
+        &ContactForm {
+            token: "tok",
+            group: Some(Group::UsedViolence),
+            urgent: true,
+            message: "\nFörsta raden var tom & <b>inte fet</b>",
+            reply_language: Lang::En,
+            max_message_chars: 1234,
+            errors: &CONTACT_ERRORS,
+        },
+    );
+    assert!(html.contains(r#"value="used-violence" required checked>"#));
+    assert_eq!(
+        html.matches(" checked").count(),
+        2,
+        "one group and the urgent box"
+    );
+    assert!(html.contains(r#"name="urgent" value="yes" checked"#));
+    assert!(html.contains(r#"<option value="en" lang="en" selected>English</option>"#));
+    assert!(html.contains(r#"maxlength="1234""#));
+    assert!(html.contains("Högst 1234 tecken."));
+    assert!(html.contains("Korta det till högst 1234 tecken."));
+    assert!(html.contains("\n\nFörsta raden var tom &amp; &lt;b&gt;inte fet&lt;/b&gt;</textarea>"));
+    for field in ["form", "group", "message", "reply_language"] {
+        assert!(
+            html.contains(&format!(r##"<a href="#{field}">"##)),
+            "{field}"
+        );
+        assert!(html.contains(&format!(r#"id="{field}-error""#)), "{field}");
+    }
+    assert!(html.contains(r#"<fieldset aria-describedby="group-error">"#));
+}
+
+#[test]
+fn contact_form_lists_every_group_and_language_and_hides_the_honeypot() {
+    let html = contact(
+        &site(Lang::En, "contact"),
+        &ContactForm {
+            token: "tok",
+            group: None,
+            urgent: false,
+            message: "",
+            reply_language: Lang::En,
+            max_message_chars: MAX,
+            errors: &[],
+        },
+    );
+    for group in Group::ALL {
+        assert!(html.contains(&format!(r#"name="group" value="{}""#, group.as_str())));
+    }
+    for lang in Lang::ALL {
+        assert!(html.contains(&format!(r#"<option value="{}""#, lang.code())));
+    }
+    assert!(!html.contains(" checked"));
+    assert!(html.contains("I am in danger now"));
+    assert!(html.contains(
+        r#"<div class="hp" aria-hidden="true"><label for="website">Leave this field empty</label><input id="website" type="text" name="website" value="" tabindex="-1" autocomplete="off">"#
+    ));
+    assert!(
+        !html.contains(r#"class="errors""#),
+        "no summary without errors"
+    );
+}
+
+#[test]
+fn code_page_shows_the_code_in_groups_and_the_emergency_first_when_urgent() {
+    let page = |urgent| {
+        code_page(
+            &site(Lang::En, ""),
+            &CodePage {
+                code_grouped: "1234 5678 9012 3456",
+                urgent,
+                return_token: "tok",
+            },
+        )
+    };
+    let calm = page(false);
+    assert!(calm.contains(
+        r#"<p class="code" dir="ltr" translate="no"><span>1234</span> <span>5678</span> <span>9012</span> <span>3456</span></p>"#
+    ));
+    assert!(!calm.contains("box urgent"));
+    let urgent = page(true);
+    let emergency = urgent.find("box urgent").unwrap_or(usize::MAX);
+    let code = urgent.find(r#"class="code""#).unwrap_or(0);
+    assert!(emergency < code, "emergency numbers come before the code");
+    assert!(
+        urgent.contains(r#"name="code" value="""#),
+        "the check form is never filled in"
+    );
+}
+
+#[test]
+fn thread_shows_authors_delivery_and_the_previous_visit() {
+    let render = |previous_open, sent| {
+        thread(
+            &site(Lang::En, ""),
+            &ThreadPage {
+                entries: &ENTRIES,
+                previous_open,
+                token: "tok",
+                message: "",
+                max_message_chars: MAX,
+                errors: &[],
+                sent,
+            },
+        )
+    };
+    let html = render(Some("1 May 10:00"), false);
+    assert!(
+        html.contains("The conversation was last opened before this visit: <bdi>1 May 10:00</bdi>")
+    );
+    assert!(!html.contains("first time"));
+    assert!(html.contains("<h3>Sara, the centre</h3>"));
+    assert_eq!(html.matches("<h3>You</h3>").count(), 2);
+    assert_eq!(html.matches("Received by the centre").count(), 1);
+    assert_eq!(html.matches("Not yet received by the centre").count(), 1);
+    assert!(
+        html.contains("Hej.\nJag behöver hjälp."),
+        "line breaks kept"
+    );
+    assert!(
+        html.find("Hej.").unwrap_or(0) < html.find("Tack.").unwrap_or(0),
+        "entries in order"
+    );
+    assert!(html.contains(r#"action="/en/thread/write""#));
+    assert!(html.contains(r#"action="/en/thread/delete""#));
+    assert!(!html.contains("Your message has been sent."));
+    let first = render(None, true);
+    assert!(first.contains("This is the first time the conversation is opened"));
+    assert!(first.contains("Your message has been sent."));
+}
+
+#[test]
+fn thread_without_a_staff_name_says_the_centre() {
+    let entries = [EntryView {
+        mine: false,
+        author_name: None,
+        written: "t",
+        text: "x",
+        delivered: false,
+    }];
+    let html = thread(
+        &site(Lang::En, ""),
+        &ThreadPage {
+            entries: &entries,
+            previous_open: None,
+            token: "tok",
+            message: "",
+            max_message_chars: MAX,
+            errors: &[],
+            sent: false,
+        },
+    );
+    assert!(html.contains("<h3>The centre</h3>"));
+    assert!(
+        !html.contains("received by the centre"),
+        "no delivery state on staff entries"
+    );
+}
+
+#[test]
+fn burn_confirmation_posts_confirm_yes_and_says_leaving_keeps_the_conversation() {
+    let html = burn_confirm(&site(Lang::En, ""), &BurnConfirm { token: "tok" });
+    assert!(html.contains(r#"<input type="hidden" name="confirm" value="yes">"#));
+    assert!(html.contains(r#"action="/en/thread/delete""#));
+    assert!(html.contains("This cannot be undone."));
+    assert!(html.contains("Just leave this page and the conversation stays."));
+}
+
+#[test]
+fn an_unknown_error_id_shows_a_generic_text_never_the_id() {
+    let errors = [FieldError {
+        field: "message",
+        message_id: "error-that-does-not-exist",
+    }];
+    let html = thread(
+        &site(Lang::En, ""),
+        &ThreadPage {
+            entries: &[],
+            previous_open: None,
+            token: "tok",
+            message: "",
+            max_message_chars: MAX,
+            errors: &errors,
+            sent: false,
+        },
+    );
+    assert!(!html.contains("error-that-does-not-exist"));
+    assert!(html.contains("Check this field."));
+}
+
+#[test]
+fn every_field_error_id_exists_and_differs_by_language() {
+    for id in field_errors::ALL {
+        let texts: BTreeSet<String> = Lang::ALL
+            .into_iter()
+            .map(|lang| crate::i18n::Tr::new(lang).msg_args(id, &[("max", MAX.into())]))
+            .collect();
+        assert_eq!(texts.len(), Lang::ALL.len(), "{id}: {texts:?}");
+        assert!(!texts.contains(""), "{id}");
+    }
+}

@@ -65,6 +65,8 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// The internal API that `porten-inbox` pulls from (mutual TLS).
     pub internal_api: InternalApiConfig,
+    /// The in-process onion service (see `onion-service/README.md`).
+    pub onion: porten_onion::OnionConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -81,6 +83,7 @@ impl Default for Config {
             ticket: TicketConfig::default(),
             outbox: OutboxConfig::default(),
             internal_api: InternalApiConfig::default(),
+            onion: porten_onion::OnionConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -384,6 +387,12 @@ impl Config {
                 "the plain-HTTP listener must be on a loopback address (127.0.0.1 or ::1): it carries no TLS",
             ));
         }
+        if let Err(error) = self.onion.validate() {
+            return Err(ConfigError::Invalid {
+                field: "onion",
+                reason: error.to_string(),
+            });
+        }
         let internal = &self.internal_api;
         if internal.enabled
             && (internal.cert.is_none() || internal.key.is_none() || internal.client_ca.is_none())
@@ -492,6 +501,7 @@ mod tests {
         assert_eq!(parsed.ticket, default.ticket);
         assert_eq!(parsed.outbox, default.outbox);
         assert_eq!(parsed.internal_api, default.internal_api);
+        assert_eq!(parsed.onion, default.onion);
         assert_eq!(parsed.log, default.log);
     }
 

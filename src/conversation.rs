@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::envelope::{self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage};
-use crate::store::{NewEntry, Store, StoreError};
+use crate::store::{NewEntry, Store, StoreError, ThreadRecord};
 use crate::thread::{self, AuthorKind, EntryId, EntryPlain, ThreadError};
 use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys};
 
@@ -222,6 +222,11 @@ impl Conversations {
         else {
             return Ok(None);
         };
+        Ok(Some(self.decrypt(keys, record)))
+    }
+
+    /// Opens every entry of a thread record with the ticket's keys.
+    fn decrypt(&self, keys: &TicketKeys, record: ThreadRecord) -> OpenedThread {
         let mut entries = Vec::with_capacity(record.entries.len());
         let mut unreadable = 0;
         for stored in record.entries {
@@ -248,11 +253,23 @@ impl Conversations {
         if unreadable > 0 {
             tracing::warn!(unreadable, "thread entries failed to authenticate and were left out");
         }
-        Ok(Some(OpenedThread {
+        OpenedThread {
             previous_open: record.previous_open,
             entries,
             unreadable,
-        }))
+        }
+    }
+
+    /// Reads a thread again within a visit, without recording an open. `None`: no such ticket.
+    pub async fn read_thread(
+        &self,
+        keys: &TicketKeys,
+    ) -> Result<Option<OpenedThread>, ConversationError> {
+        let ticket = *keys.ticket_ref.as_bytes();
+        let record = self
+            .blocking(move |store| store.read_thread(&ticket))
+            .await?;
+        Ok(record.map(|record| self.decrypt(keys, record)))
     }
 
     /// Adds a visitor's follow-up to the thread and queues it for the centre. `false`: the ticket is gone.

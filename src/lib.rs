@@ -20,3 +20,5 @@ pub mod thread;
 pub mod token;
 pub mod envelope;
 pub mod store;
+pub mod internal_api;
+pub mod inbox;

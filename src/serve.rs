@@ -113,6 +113,21 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         )));
     }
     tokio::spawn(sweeper(Arc::clone(&app), shutdown_rx.clone()));
+    let _onion = match crate::onion::start(
+        app.config(),
+        Arc::clone(&app),
+        Arc::clone(&connections),
+        shutdown_rx.clone(),
+    )
+    .await
+    {
+        Ok(running) => running,
+        // The onion side failing to start must not take HTTPS down with it.
+        Err(error) => {
+            tracing::error!(%error, "the onion service could not be started; serving HTTPS only");
+            None
+        }
+    };
 
     let mut hangup = signal(SignalKind::hangup()).map_err(ServeError::Signals)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(ServeError::Signals)?;

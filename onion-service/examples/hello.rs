@@ -86,14 +86,14 @@ fn main() -> ExitCode {
 
 /// Launch the service and answer "hello" until SIGINT or SIGTERM.
 async fn serve(config: ExampleConfig) -> ExitCode {
-    let (service, mut incoming) =
-        match porten_onion::launch(&config.onion, &config.data_dir).await {
-            Ok(launched) => launched,
-            Err(e) => {
-                eprintln!("{}", porten_onion::report(&e));
-                return ExitCode::from(1);
-            }
-        };
+    let (service, mut incoming) = match porten_onion::launch(&config.onion, &config.data_dir).await
+    {
+        Ok(launched) => launched,
+        Err(e) => {
+            eprintln!("{}", porten_onion::report(&e));
+            return ExitCode::from(1);
+        }
+    };
     println!(
         "onion address: {}",
         service.address().unwrap_or_else(|| "(unknown)".to_owned())
@@ -131,7 +131,9 @@ async fn serve(config: ExampleConfig) -> ExitCode {
 }
 
 /// Every request gets the same small answer, with a length so clients know where it ends.
-async fn hello(_request: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn hello(
+    _request: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     Ok(Response::new(Full::new(Bytes::from_static(b"hello\n"))))
 }
 

@@ -201,8 +201,14 @@ impl TestNetwork {
             check_rsa_fingerprint("test_network.authorities.v3ident", &authority.v3ident)?;
         }
         for cache in &self.fallback_caches {
-            check_rsa_fingerprint("test_network.fallback_caches.rsa_identity", &cache.rsa_identity)?;
-            check_ed_identity("test_network.fallback_caches.ed_identity", &cache.ed_identity)?;
+            check_rsa_fingerprint(
+                "test_network.fallback_caches.rsa_identity",
+                &cache.rsa_identity,
+            )?;
+            check_ed_identity(
+                "test_network.fallback_caches.ed_identity",
+                &cache.ed_identity,
+            )?;
         }
         Ok(())
     }
@@ -307,7 +313,10 @@ mod tests {
 
     #[test]
     fn vanguards_are_named_in_lowercase() {
-        assert_eq!(parse("vanguards = \"full\"").unwrap().vanguards, Vanguards::Full);
+        assert_eq!(
+            parse("vanguards = \"full\"").unwrap().vanguards,
+            Vanguards::Full
+        );
         assert_eq!(
             parse("vanguards = \"disabled\"").unwrap().vanguards,
             Vanguards::Disabled
@@ -343,12 +352,24 @@ mod tests {
             };
             assert!(config.validate().is_ok(), "{good} should be accepted");
         }
-        for bad in ["", "Porten", "-lead", "has space", "dot.ted", "ö", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "Porten",
+            "-lead",
+            "has space",
+            "dot.ted",
+            "ö",
+            &"x".repeat(65),
+        ] {
             let config = OnionConfig {
                 nickname: bad.to_owned(),
                 ..OnionConfig::default()
             };
-            assert_eq!(field_of(config.validate().unwrap_err()), "nickname", "{bad:?}");
+            assert_eq!(
+                field_of(config.validate().unwrap_err()),
+                "nickname",
+                "{bad:?}"
+            );
         }
     }
 
@@ -385,8 +406,14 @@ mod tests {
         let config = parse(&format!("enabled = true\n{AUTHORITY}{CACHE}")).unwrap();
         let net = config.test_network.as_ref().unwrap();
         assert_eq!(net.authorities.len(), 1);
-        assert_eq!(net.authorities[0].dir_port, "127.0.0.1:7000".parse().unwrap());
-        assert_eq!(net.fallback_caches[0].orport, "127.0.0.1:5000".parse().unwrap());
+        assert_eq!(
+            net.authorities[0].dir_port,
+            "127.0.0.1:7000".parse().unwrap()
+        );
+        assert_eq!(
+            net.fallback_caches[0].orport,
+            "127.0.0.1:5000".parse().unwrap()
+        );
         config.validate().unwrap();
     }
 
@@ -406,8 +433,8 @@ mod tests {
 
     #[test]
     fn test_network_ids_are_checked() {
-        let short_v3ident = parse(&format!("{}{CACHE}", AUTHORITY.replace("01234567\"", "\"")))
-            .unwrap();
+        let short_v3ident =
+            parse(&format!("{}{CACHE}", AUTHORITY.replace("01234567\"", "\""))).unwrap();
         assert_eq!(
             field_of(short_v3ident.validate().unwrap_err()),
             "test_network.authorities.v3ident"

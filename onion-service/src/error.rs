@@ -82,7 +82,10 @@ mod tests {
     fn setup_error_names_the_step_and_keeps_the_cause_in_the_report() {
         let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "mode 0777");
         let err = OnionError::setup("open the state directory", cause);
-        assert_eq!(err.to_string(), "onion service: could not open the state directory");
+        assert_eq!(
+            err.to_string(),
+            "onion service: could not open the state directory"
+        );
         assert_eq!(
             report(&err),
             "onion service: could not open the state directory: mode 0777"
@@ -95,6 +98,9 @@ mod tests {
             field: "nickname",
             problem: "must not be empty".to_owned(),
         };
-        assert_eq!(err.to_string(), "invalid [onion] nickname: must not be empty");
+        assert_eq!(
+            err.to_string(),
+            "invalid [onion] nickname: must not be empty"
+        );
     }
 }

@@ -107,7 +107,10 @@ mod tests {
         };
         assert!(matches!(
             launch(&config, dir.path()).await,
-            Err(OnionError::InvalidConfig { field: "nickname", .. })
+            Err(OnionError::InvalidConfig {
+                field: "nickname",
+                ..
+            })
         ));
         // Nothing was created for a configuration that was refused.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -58,11 +58,12 @@ pub(crate) enum Loudness {
     Error,
 }
 
-/// Follows the status and says which changes deserve a log line.
+/// Follows the status, smooths arti's start-up and re-upload noise, and says which changes
+/// deserve a log line.
 #[derive(Debug)]
 #[cfg_attr(not(feature = "arti"), allow(dead_code))]
 pub(crate) struct StatusLog {
-    /// The status last seen.
+    /// The status last reported.
     current: OnionStatus,
     /// Whether the service has been reachable at least once: the first time is "descriptor
     /// published", later ones are "recovered".
@@ -79,34 +80,38 @@ impl StatusLog {
         }
     }
 
-    /// Record `next`; return the log line for the change, if there is one.
-    pub(crate) fn update(&mut self, next: OnionStatus) -> Option<(Loudness, &'static str)> {
+    /// Take the status arti reports now; return the status to show and, if it changed, the
+    /// log line for the change.
+    pub(crate) fn update(
+        &mut self,
+        reported: OnionStatus,
+    ) -> (OnionStatus, Option<(Loudness, &'static str)>) {
+        let next = self.settle(reported);
         let previous = self.current;
         if previous == next {
-            return None;
+            return (next, None);
         }
         self.current = next;
+        let first = !self.ever_reachable;
+        let after_trouble = matches!(previous, OnionStatus::Recovering | OnionStatus::Broken);
         let line = match next {
             OnionStatus::Bootstrapping => (Loudness::Info, "connecting to the Tor network"),
-            OnionStatus::Publishing if !self.ever_reachable => (
+            OnionStatus::Publishing => (
                 Loudness::Info,
                 "connected to the Tor network; publishing the onion service descriptor",
             ),
-            OnionStatus::Publishing => (
-                Loudness::Warn,
-                "onion service republishing its descriptor; may be unreachable meanwhile",
-            ),
-            OnionStatus::Running if !self.ever_reachable => (
+            OnionStatus::Running if first => (
                 Loudness::Info,
                 "onion service descriptor published; onion service running",
             ),
-            OnionStatus::Running if previous == OnionStatus::Degraded => {
-                (Loudness::Info, "onion service recovered; running")
-            }
-            OnionStatus::Running => (Loudness::Info, "onion service recovered; reachable again"),
-            OnionStatus::Degraded if !self.ever_reachable => (
+            OnionStatus::Running => (Loudness::Info, "onion service recovered; running"),
+            OnionStatus::Degraded if first => (
                 Loudness::Info,
-                "onion service descriptor published; running degraded (some introduction points or uploads failing)",
+                "onion service descriptor published; running, degraded (not every introduction point or descriptor upload has succeeded yet)",
+            ),
+            OnionStatus::Degraded if after_trouble => (
+                Loudness::Info,
+                "onion service recovered; reachable, still degraded",
             ),
             OnionStatus::Degraded => (
                 Loudness::Warn,
@@ -114,7 +119,7 @@ impl StatusLog {
             ),
             OnionStatus::Recovering => (
                 Loudness::Warn,
-                "onion service degraded: probably unreachable; recovering",
+                "onion service degraded: no working introduction points, probably unreachable; recovering",
             ),
             OnionStatus::Broken => (
                 Loudness::Error,
@@ -125,7 +130,22 @@ impl StatusLog {
         if next.is_reachable() {
             self.ever_reachable = true;
         }
-        Some(line)
+        (next, Some(line))
+    }
+
+    /// Arti reports some passing states that would mislead an operator.
+    fn settle(&self, reported: OnionStatus) -> OnionStatus {
+        match reported {
+            // At start the introduction point manager says "recovering" until its first
+            // introduction points are up: that is still publishing.
+            OnionStatus::Recovering if !self.ever_reachable => OnionStatus::Publishing,
+            // Once published, a scheduled re-upload (new consensus, changed introduction
+            // points) shows as bootstrapping, yet the published descriptor stays valid.
+            OnionStatus::Bootstrapping | OnionStatus::Publishing if self.ever_reachable => {
+                self.current
+            }
+            other => other,
+        }
     }
 }
 
@@ -135,7 +155,7 @@ mod tests {
     use super::*;
 
     fn message(log: &mut StatusLog, next: OnionStatus) -> Option<&'static str> {
-        log.update(next).map(|(_, text)| text)
+        log.update(next).1.map(|(_, text)| text)
     }
 
     #[test]
@@ -150,10 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn degraded_first_publication_also_says_descriptor_published() {
+        let mut log = StatusLog::new();
+        let (shown, line) = log.update(OnionStatus::Degraded);
+        assert_eq!(shown, OnionStatus::Degraded);
+        let (loudness, text) = line.unwrap();
+        assert_eq!(loudness, Loudness::Info);
+        assert!(text.contains("descriptor published"));
+    }
+
+    #[test]
     fn return_to_running_after_trouble_says_recovered() {
         let mut log = StatusLog::new();
         log.update(OnionStatus::Running);
-        let (loudness, text) = log.update(OnionStatus::Recovering).unwrap();
+        let (shown, line) = log.update(OnionStatus::Recovering);
+        assert_eq!(shown, OnionStatus::Recovering);
+        let (loudness, text) = line.unwrap();
         assert_eq!(loudness, Loudness::Warn);
         assert!(text.contains("degraded"));
         assert!(message(&mut log, OnionStatus::Running)
@@ -162,17 +194,44 @@ mod tests {
     }
 
     #[test]
+    fn recovering_before_first_publication_is_still_publishing() {
+        let mut log = StatusLog::new();
+        log.update(OnionStatus::Publishing);
+        assert_eq!(
+            log.update(OnionStatus::Recovering),
+            (OnionStatus::Publishing, None)
+        );
+    }
+
+    #[test]
+    fn reupload_after_publication_keeps_the_reachable_status() {
+        let mut log = StatusLog::new();
+        log.update(OnionStatus::Running);
+        assert_eq!(
+            log.update(OnionStatus::Publishing),
+            (OnionStatus::Running, None)
+        );
+        assert_eq!(
+            log.update(OnionStatus::Bootstrapping),
+            (OnionStatus::Running, None)
+        );
+    }
+
+    #[test]
     fn unchanged_status_is_not_logged_again() {
         let mut log = StatusLog::new();
-        assert!(log.update(OnionStatus::Bootstrapping).is_none());
-        assert!(log.update(OnionStatus::Running).is_some());
-        assert!(log.update(OnionStatus::Running).is_none());
+        assert!(log.update(OnionStatus::Bootstrapping).1.is_none());
+        assert!(log.update(OnionStatus::Running).1.is_some());
+        assert!(log.update(OnionStatus::Running).1.is_none());
     }
 
     #[test]
     fn broken_is_an_error() {
         let mut log = StatusLog::new();
-        assert_eq!(log.update(OnionStatus::Broken).unwrap().0, Loudness::Error);
+        assert_eq!(
+            log.update(OnionStatus::Broken).1.unwrap().0,
+            Loudness::Error
+        );
     }
 
     #[test]

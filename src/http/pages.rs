@@ -104,7 +104,7 @@ pub async fn post(
     form: Form,
 ) -> HtmlResponse {
     match page {
-        Page::Contact => submit_contact(app, transport, lang, &form).await,
+        Page::Contact => submit_contact(app, lang, &form).await,
         Page::Return => return_with_code(app, transport, lang, &form).await,
         Page::ThreadWrite => write_again(app, transport, lang, &form).await,
         Page::ThreadDelete => delete(app, transport, lang, &form).await,
@@ -195,7 +195,7 @@ fn form_expired() -> FieldError {
     }
 }
 
-async fn submit_contact(app: &App, transport: Transport, lang: Lang, form: &Form) -> HtmlResponse {
+async fn submit_contact(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
     let input = ContactInput {
         group: templates::Group::from_str_opt(form.value("group")),
         urgent: form.value("urgent") == "yes",
@@ -229,7 +229,7 @@ async fn submit_contact(app: &App, transport: Transport, lang: Lang, form: &Form
     if !form.value("reply_language").is_empty() && input.reply_language.is_none() {
         errors.push(FieldError {
             field: "reply_language",
-            message_id: "error-reply-language",
+            message_id: "error-language-unknown",
         });
     }
     if !errors.is_empty() {
@@ -300,7 +300,6 @@ async fn submit_contact(app: &App, transport: Transport, lang: Lang, form: &Form
         ),
         Err(error) => {
             tracing::error!(%error, "a first contact could not be stored");
-            let _ = transport;
             contact_form(
                 app,
                 lang,
@@ -371,7 +370,16 @@ async fn return_with_code(app: &App, transport: Transport, lang: Lang, form: &Fo
         Ok(keys) => keys,
         Err(error) => return conversation_failure(app, transport, lang, error),
     };
-    show_thread(app, transport, lang, keys, "", &[], false, StatusCode::OK).await
+    show_thread(app, transport, lang, keys, Showing::Opened, "", &[], false, StatusCode::OK).await
+}
+
+/// How a thread is shown: opened with the code (recorded as an open), or shown again within the same visit.
+#[derive(Clone, Copy)]
+enum Showing {
+    /// The visitor just entered the code.
+    Opened,
+    /// After writing again: not a new open; `previous_open` is carried from the page that started the visit.
+    Again { previous_open: Option<i64> },
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -380,16 +388,30 @@ async fn show_thread(
     transport: Transport,
     lang: Lang,
     keys: TicketKeys,
+    showing: Showing,
     message: &str,
     errors: &[FieldError],
     sent: bool,
     status: StatusCode,
 ) -> HtmlResponse {
-    let thread = match app
-        .conversations
-        .open_thread(&keys, OffsetDateTime::now_utc())
-        .await
-    {
+    let opened = match showing {
+        Showing::Opened => {
+            app.conversations
+                .open_thread(&keys, OffsetDateTime::now_utc())
+                .await
+        }
+        Showing::Again { previous_open } => app
+            .conversations
+            .read_thread(&keys)
+            .await
+            .map(|thread| {
+                thread.map(|mut thread| {
+                    thread.previous_open = previous_open;
+                    thread
+                })
+            }),
+    };
+    let thread = match opened {
         Ok(Some(thread)) => thread,
         Ok(None) => {
             return landing(
@@ -443,6 +465,7 @@ fn render_thread(
     let page = templates::ThreadPage {
         entries: &entries,
         previous_open: previous_open.as_deref(),
+        previous_open_unix: thread.previous_open,
         token: &token,
         message,
         max_message_chars: app.limits().max_message_chars,
@@ -456,19 +479,15 @@ fn conversation_failure(
     app: &App,
     transport: Transport,
     lang: Lang,
-    error: ConversationError,
+    failure: ConversationError,
 ) -> HtmlResponse {
-    match error {
-        ConversationError::Busy => retry_after(error_page(app, transport, lang, ErrorKind::Busy), 5),
+    match failure {
+        ConversationError::Busy => retry_after(error(app, transport, lang, ErrorKind::Busy), 5),
         other => {
             tracing::error!(error = %other, "a visitor's request failed");
-            error_page(app, transport, lang, ErrorKind::Internal)
+            error(app, transport, lang, ErrorKind::Internal)
         }
     }
-}
-
-fn error_page(app: &App, transport: Transport, lang: Lang, kind: ErrorKind) -> HtmlResponse {
-    error(app, transport, lang, kind)
 }
 
 /// The session behind a thread form, without using it up.
@@ -493,12 +512,21 @@ fn redeem_session(app: &App, form: &Form) -> Result<TicketKeys, TokenError> {
 
 async fn write_again(app: &App, transport: Transport, lang: Lang, form: &Form) -> HtmlResponse {
     let message = Zeroizing::new(form.value("message").to_owned());
+    // Only the visitor's own page carries this, and it only changes what their own page says.
+    let now_unix = OffsetDateTime::now_utc().unix_timestamp();
+    let showing = Showing::Again {
+        previous_open: form
+            .value("opened")
+            .parse::<i64>()
+            .ok()
+            .filter(|opened| (0..=now_unix).contains(opened)),
+    };
     let keys = match session(app, form) {
         Ok(keys) => keys,
-        Err(_) => return error_page(app, transport, lang, ErrorKind::FormExpired),
+        Err(_) => return error(app, transport, lang, ErrorKind::FormExpired),
     };
     if let Some(error) = message_error(&message, app.limits().max_message_chars) {
-        return show_thread(app, transport, lang, keys, &message, &[error], false, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_thread(app, transport, lang, keys, showing, &message, &[error], false, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if let Err(wait) = app.submissions.try_take() {
         tracing::warn!("submission rate limit reached");
@@ -506,12 +534,12 @@ async fn write_again(app: &App, transport: Transport, lang: Lang, form: &Form) -
             field: "message",
             message_id: "error-rate-limited",
         };
-        let response = show_thread(app, transport, lang, keys, &message, &[limited], false, StatusCode::TOO_MANY_REQUESTS).await;
+        let response = show_thread(app, transport, lang, keys, showing, &message, &[limited], false, StatusCode::TOO_MANY_REQUESTS).await;
         return retry_after(response, wait.as_secs());
     }
     let keys = match redeem_session(app, form) {
         Ok(keys) => keys,
-        Err(_) => return error_page(app, transport, lang, ErrorKind::FormExpired),
+        Err(_) => return error(app, transport, lang, ErrorKind::FormExpired),
     };
     match app
         .conversations
@@ -520,7 +548,7 @@ async fn write_again(app: &App, transport: Transport, lang: Lang, form: &Form) -
     {
         Ok(true) => {
             tracing::info!("follow-up queued");
-            show_thread(app, transport, lang, keys, "", &[], true, StatusCode::OK).await
+            show_thread(app, transport, lang, keys, showing, "", &[], true, StatusCode::OK).await
         }
         Ok(false) => landing(
             app,
@@ -539,7 +567,7 @@ async fn write_again(app: &App, transport: Transport, lang: Lang, form: &Form) -
 async fn delete(app: &App, transport: Transport, lang: Lang, form: &Form) -> HtmlResponse {
     let keys = match redeem_session(app, form) {
         Ok(keys) => keys,
-        Err(_) => return error_page(app, transport, lang, ErrorKind::FormExpired),
+        Err(_) => return error(app, transport, lang, ErrorKind::FormExpired),
     };
     let onion = app.onion_address();
     let site = site(app, lang, Page::Landing, onion.as_deref());

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -159,6 +159,7 @@ const FORM_FIELDS: &[&str] = &[
     "website",
     "code",
     "confirm",
+    "opened",
 ];
 
 /// Checks a POST and reads its form, or says which refusal page to answer with.
@@ -181,27 +182,63 @@ async fn read_form(
     }
     let too_large = (ErrorKind::TooLarge, StatusCode::PAYLOAD_TOO_LARGE);
     let limit = app.limits().max_body_bytes;
+    let body_timeout = app.limits().body_timeout;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
+        drain(body, limit, body_timeout).await;
         return Err(too_large);
     }
-    let collected =
-        tokio::time::timeout(app.limits().body_timeout, Limited::new(body, limit).collect()).await;
-    let bytes = match collected {
-        Ok(Ok(collected)) => zeroize::Zeroizing::new(collected.to_bytes().to_vec()),
-        Ok(Err(error)) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return Err(too_large)
+    let mut body = body;
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    let read = tokio::time::timeout(body_timeout, async {
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else {
+                return Err((ErrorKind::BadRequest, StatusCode::BAD_REQUEST));
+            };
+            if let Some(data) = frame.data_ref() {
+                if bytes.len() + data.len() > limit {
+                    return Err(too_large);
+                }
+                bytes.extend_from_slice(data);
+            }
         }
-        Ok(Err(_)) => return Err((ErrorKind::BadRequest, StatusCode::BAD_REQUEST)),
+        Ok(())
+    })
+    .await;
+    match read {
+        Ok(Ok(())) => {}
+        Ok(Err(refusal)) => {
+            if refusal.0 == ErrorKind::TooLarge {
+                drain(body, limit, body_timeout).await;
+            }
+            return Err(refusal);
+        }
         Err(_) => {
             tracing::debug!("request body timed out");
             return Err((ErrorKind::BadRequest, StatusCode::REQUEST_TIMEOUT));
         }
-    };
+    }
     Form::parse(&bytes, FORM_FIELDS).map_err(|_| (ErrorKind::BadRequest, StatusCode::BAD_REQUEST))
+}
+
+/// Reads and discards what is left of a refused body, up to a bound, so the client is still reading when the
+/// refusal arrives: closing on unread data makes the kernel reset the connection, and the visitor would see a
+/// network error instead of the page that says what to do.
+async fn drain(mut body: Incoming, limit: usize, timeout: std::time::Duration) {
+    let bound = limit.saturating_mul(16);
+    let _ = tokio::time::timeout(timeout, async {
+        let mut drained = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            drained += frame.data_ref().map_or(0, |d| d.len());
+            if drained > bound {
+                return;
+            }
+        }
+    })
+    .await;
 }
 
 /// Whether a POST comes from the gateway's own pages, as far as the browser says.

@@ -194,11 +194,10 @@ impl AuditLog {
         let (n, prev) = match last_line(&mut file).map_err(|e| self.io(e))? {
             None => (1, GENESIS.to_owned()),
             Some(last) => {
-                let fields: ChainFields = serde_json::from_slice(&last).map_err(|_| {
-                    AuditError::DamagedTail {
+                let fields: ChainFields =
+                    serde_json::from_slice(&last).map_err(|_| AuditError::DamagedTail {
                         path: self.path.clone(),
-                    }
-                })?;
+                    })?;
                 (fields.n.saturating_add(1), line_hash(&last))
             }
         };
@@ -279,8 +278,9 @@ pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
                 "is cut off (no newline at its end) or longer than any line the inbox writes",
             ));
         };
-        let fields: ChainFields = serde_json::from_slice(line)
-            .map_err(|_| broken("is not a JSON object with `n` and `prev`: it was edited or damaged"))?;
+        let fields: ChainFields = serde_json::from_slice(line).map_err(|_| {
+            broken("is not a JSON object with `n` and `prev`: it was edited or damaged")
+        })?;
         if fields.n != number {
             return Err(broken(&format!(
                 "says it is line {}: lines before it were removed, or lines were reordered",
@@ -313,7 +313,12 @@ pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
     if let Some(head) = &head {
         if head.lines != lines || (lines > 0 && head.last != expected_prev) {
             return Err(VerifyError::Broken(ChainBreak {
-                line: lines.min(head.lines) + 1,
+                // Equal counts: the last line was edited. Otherwise the first line missing or extra.
+                line: if head.lines == lines {
+                    lines
+                } else {
+                    lines.min(head.lines) + 1
+                },
                 problem: format!(
                     "the head file says the log has {} lines ending in another line than it does: lines at \
                      the end were removed or the last line was edited (or the inbox crashed while appending)",
@@ -346,6 +351,8 @@ pub enum VerifyError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     fn delivered(i: u8) -> AuditEvent {
@@ -397,7 +404,9 @@ mod tests {
     #[test]
     fn an_edited_line_is_found_at_the_line_after_it() {
         let (_dir, log) = log_with(5);
-        rewrite(&log, |lines| lines[2] = lines[2].replace("first-contact", "follow-up"));
+        rewrite(&log, |lines| {
+            lines[2] = lines[2].replace("first-contact", "follow-up")
+        });
         assert_eq!(broken_line(&log), 4);
     }
 
@@ -425,7 +434,9 @@ mod tests {
         });
         assert_eq!(broken_line(&log), 5);
         let (_dir, log) = log_with(3);
-        rewrite(&log, |lines| lines[2] = lines[2].replace("first-contact", "follow-up"));
+        rewrite(&log, |lines| {
+            lines[2] = lines[2].replace("first-contact", "follow-up")
+        });
         assert_eq!(broken_line(&log), 3);
     }
 

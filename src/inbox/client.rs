@@ -15,7 +15,9 @@ use hyper::{header, Method, Request, StatusCode};
 
 use super::endpoint::{self, Endpoint, ExchangeError};
 use crate::http::tls::{self as gateway_tls, TlsError};
-use crate::internal_api::wire::{self, AckRequest, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest};
+use crate::internal_api::wire::{
+    self, AckRequest, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest,
+};
 
 /// How long a request other than a pull may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -127,7 +129,10 @@ impl GatewayClient {
                 "the internal API is reached over https:// only".into(),
             ));
         }
-        let tls = client_tls_config(files.gateway_ca, Some((files.client_cert, files.client_key)))?;
+        let tls = client_tls_config(
+            files.gateway_ca,
+            Some((files.client_cert, files.client_key)),
+        )?;
         Ok(GatewayClient {
             endpoint,
             tls: Arc::new(tls),
@@ -136,7 +141,10 @@ impl GatewayClient {
     }
 
     /// A client from an already built TLS configuration (tests use this to present other certificates).
-    pub fn with_tls(url: &str, tls: Arc<rustls::ClientConfig>) -> Result<GatewayClient, ClientError> {
+    pub fn with_tls(
+        url: &str,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Result<GatewayClient, ClientError> {
         let endpoint = Endpoint::parse(url).map_err(ClientError::Address)?;
         Ok(GatewayClient {
             endpoint,
@@ -194,7 +202,11 @@ impl GatewayClient {
 
     /// Sealed envelopes after `after`, waiting up to `wait` for the first.
     pub async fn pull(&mut self, after: u64, wait: Duration) -> Result<OutboxBatch, ClientError> {
-        let path = format!("{}?after={after}&wait={}", wire::PATH_OUTBOX, wait.as_secs());
+        let path = format!(
+            "{}?after={after}&wait={}",
+            wire::PATH_OUTBOX,
+            wait.as_secs()
+        );
         let answer = self
             .call(
                 Method::GET,
@@ -228,8 +240,7 @@ impl GatewayClient {
 
     /// Pushes a sealed reply. `Duplicate` means a reply with this id was already stored.
     pub async fn push_reply(&mut self, reply: &ReplyRequest) -> Result<ReplyOutcome, ClientError> {
-        let body =
-            serde_json::to_vec(reply).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        let body = serde_json::to_vec(reply).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
         let answer = self
             .call(
                 Method::POST,
@@ -279,7 +290,8 @@ impl GatewayClient {
         if answer.status != StatusCode::OK {
             return Err(refused(&answer));
         }
-        String::from_utf8(answer.body.to_vec()).map_err(|_| ClientError::BadAnswer("not UTF-8".into()))
+        String::from_utf8(answer.body.to_vec())
+            .map_err(|_| ClientError::BadAnswer("not UTF-8".into()))
     }
 }
 

@@ -171,14 +171,21 @@ impl InboxConfig {
             if endpoint.scheme == Scheme::Https && webhook.ca.is_none() {
                 return Err(invalid(
                     "webhook.ca",
-                    "an https:// webhook needs the CA certificate that issued its certificate".into(),
+                    "an https:// webhook needs the CA certificate that issued its certificate"
+                        .into(),
                 ));
             }
             if !(1..=20).contains(&webhook.max_attempts) {
-                return Err(invalid("webhook.max_attempts", "must be between 1 and 20".into()));
+                return Err(invalid(
+                    "webhook.max_attempts",
+                    "must be between 1 and 20".into(),
+                ));
             }
             if !(1..=120).contains(&webhook.timeout_secs) {
-                return Err(invalid("webhook.timeout_secs", "must be between 1 and 120".into()));
+                return Err(invalid(
+                    "webhook.timeout_secs",
+                    "must be between 1 and 120".into(),
+                ));
             }
         }
         Ok(())
@@ -204,6 +211,8 @@ impl InboxConfig {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     const MINIMAL: &str = r#"
@@ -221,7 +230,10 @@ spool_dir = "spool"
         let example = include_str!("../../examples/porten-inbox.toml");
         let config = InboxConfig::parse(example).expect("the example parses");
         assert_eq!(config.wait_secs, 30);
-        assert!(config.webhook.is_none(), "the example's webhook is commented out");
+        assert!(
+            config.webhook.is_none(),
+            "the example's webhook is commented out"
+        );
     }
 
     #[test]

@@ -92,7 +92,11 @@ impl Deliverer {
         let ticket_ref = TicketRef::from_hex(&payload.ticket_ref).ok_or(InboxError::Payload)?;
         let id = payload.envelope_id.clone();
 
-        if self.spool.contains(&id).map_err(|e| InboxError::spool(&self.spool, &id, e))? {
+        if self
+            .spool
+            .contains(&id)
+            .map_err(|e| InboxError::spool(&self.spool, &id, e))?
+        {
             if payload.kind == EnvelopeKind::Closed {
                 self.keys.forget(&ticket_ref)?;
             }
@@ -104,7 +108,8 @@ impl Deliverer {
             self.remember_reply_key(&payload, &ticket_ref)?;
         }
         if let Some(webhook) = &self.webhook {
-            let document = case_document(&payload).map_err(|e| InboxError::spool(&self.spool, &id, e))?;
+            let document =
+                case_document(&payload).map_err(|e| InboxError::spool(&self.spool, &id, e))?;
             webhook.deliver(&id, &document, stop).await?;
         }
         self.spool
@@ -132,12 +137,20 @@ impl Deliverer {
         })
     }
 
-    fn remember_reply_key(&self, payload: &Payload, ticket_ref: &TicketRef) -> Result<(), InboxError> {
+    fn remember_reply_key(
+        &self,
+        payload: &Payload,
+        ticket_ref: &TicketRef,
+    ) -> Result<(), InboxError> {
         let key = payload.reply_key.as_deref().and_then(ReplyKey::from_base64);
         match key {
             Some(key) => {
-                self.keys
-                    .remember(ticket_ref, &key, payload.language.as_deref(), &payload.received)?;
+                self.keys.remember(
+                    ticket_ref,
+                    &key,
+                    payload.language.as_deref(),
+                    &payload.received,
+                )?;
             }
             // The message still matters more than the reply: deliver it, and say why staff cannot answer.
             None => tracing::error!(

@@ -176,10 +176,11 @@ pub async fn connect(
     let _ = tcp.set_nodelay(true);
     match (endpoint.scheme, tls) {
         (Scheme::Https, Some(tls)) => {
-            let name = ServerName::try_from(endpoint.host.clone()).map_err(|_| ExchangeError::Tls {
-                address: address.clone(),
-                source: std::io::Error::other("not a valid server name"),
-            })?;
+            let name =
+                ServerName::try_from(endpoint.host.clone()).map_err(|_| ExchangeError::Tls {
+                    address: address.clone(),
+                    source: std::io::Error::other("not a valid server name"),
+                })?;
             let connector = tokio_rustls::TlsConnector::from(Arc::clone(tls));
             let stream = tokio::time::timeout(CONNECT_TIMEOUT, connector.connect(name, tcp))
                 .await
@@ -247,6 +248,8 @@ pub async fn exchange(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]

@@ -114,12 +114,13 @@ impl ReplyKeys {
             language: language.map(str::to_owned),
             received: received.to_owned(),
         };
-        let json = Zeroizing::new(
-            serde_json::to_vec_pretty(&stored).map_err(|e| ReplyKeyError::Io {
-                path: path.clone(),
-                source: io::Error::other(e),
-            })?,
-        );
+        let json =
+            Zeroizing::new(
+                serde_json::to_vec_pretty(&stored).map_err(|e| ReplyKeyError::Io {
+                    path: path.clone(),
+                    source: io::Error::other(e),
+                })?,
+            );
         crate::fsutil::write_private_file(&path, &json)
             .map_err(|source| ReplyKeyError::Io { path, source })
     }
@@ -195,6 +196,8 @@ impl ReplyKeys {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]
@@ -208,7 +211,9 @@ mod tests {
         let found = keys.find(&ticket.to_hex()).expect("full ref");
         assert!(found.reply_key == key);
         assert_eq!(found.language.as_deref(), Some("ar"));
-        let found = keys.find(&ticket.to_hex()[..16].to_uppercase()).expect("prefix");
+        let found = keys
+            .find(&ticket.to_hex()[..16].to_uppercase())
+            .expect("prefix");
         assert!(found.ticket_ref == ticket);
         assert!(keys.forget(&ticket).expect("forget"));
         assert!(!keys.forget(&ticket).expect("forget again"));
@@ -247,8 +252,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let keys = ReplyKeys::open(dir.path()).expect("open");
         let ticket = TicketRef::from_bytes([3; 32]);
-        keys.remember(&ticket, &ReplyKey::from_bytes([1; 32]), None, "2025-03-01T14:07:00Z")
-            .expect("remember");
+        keys.remember(
+            &ticket,
+            &ReplyKey::from_bytes([1; 32]),
+            None,
+            "2025-03-01T14:07:00Z",
+        )
+        .expect("remember");
         assert!(!crate::fsutil::is_shared(&keys.path(&ticket)).expect("stat"));
     }
 }

@@ -47,9 +47,7 @@ impl Backoff {
 }
 
 /// Reads the age identity file, warning when others may read it.
-pub fn load_identities(
-    path: &std::path::Path,
-) -> Result<Vec<age::x25519::Identity>, InboxError> {
+pub fn load_identities(path: &std::path::Path) -> Result<Vec<age::x25519::Identity>, InboxError> {
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
         InboxError::Identity {
             path: path.to_owned(),
@@ -151,7 +149,9 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
             match client.ack(&delivered).await {
                 Ok(deleted) => tracing::debug!(acked = delivered.len(), deleted, "acked"),
                 // Harmless: those envelopes come back on the next pull and are recognised by their spool files.
-                Err(error) => tracing::warn!(%error, "the ack did not reach the gateway; the envelopes will be acked again"),
+                Err(error) => {
+                    tracing::warn!(%error, "the ack did not reach the gateway; the envelopes will be acked again")
+                }
             }
         }
         if let Some(error) = failure {
@@ -179,6 +179,8 @@ async fn sleep_or_stop(pause: Duration, stop: &mut watch::Receiver<bool>) -> boo
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]

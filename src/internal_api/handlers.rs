@@ -17,7 +17,8 @@ use tokio::sync::watch;
 use super::metrics::{Metrics, StoreCounts};
 use super::wire::{self, codes, ErrorBody, OutboxBatch, OutboxEnvelope};
 use crate::app::App;
-use crate::store::{ReplyOutcome as StoreReplyOutcome, Store, StoreError};
+use crate::store::{NewEntry, ReplyOutcome as StoreReplyOutcome, Store, StoreError};
+use crate::thread::AuthorKind;
 
 /// Everything a request handler needs.
 pub(super) struct ApiState {
@@ -158,7 +159,11 @@ struct PullQuery {
 
 fn parse_pull_query(query: Option<&str>) -> Result<PullQuery, Refusal> {
     let mut parsed = PullQuery::default();
-    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let number = value.parse::<u64>();
         match (name, number) {
@@ -213,7 +218,9 @@ async fn pull(state: &ApiState, query: Option<&str>) -> Result<ApiResponse, Refu
     let mut envelopes = Vec::with_capacity(items.len());
     let mut bytes = 0usize;
     for item in items {
-        if !envelopes.is_empty() && bytes.saturating_add(item.envelope.len()) > wire::MAX_BATCH_BYTES {
+        if !envelopes.is_empty()
+            && bytes.saturating_add(item.envelope.len()) > wire::MAX_BATCH_BYTES
+        {
             more = true;
             break;
         }
@@ -222,7 +229,11 @@ async fn pull(state: &ApiState, query: Option<&str>) -> Result<ApiResponse, Refu
     }
     state.metrics.add_pulled(envelopes.len());
     if !envelopes.is_empty() {
-        tracing::debug!(envelopes = envelopes.len(), more, "internal API: envelopes pulled");
+        tracing::debug!(
+            envelopes = envelopes.len(),
+            more,
+            "internal API: envelopes pulled"
+        );
     }
     Ok(json_response(
         StatusCode::OK,
@@ -300,7 +311,12 @@ async fn reply(state: &ApiState, request: Request<Incoming>) -> Result<ApiRespon
         .map_err(|error| Refusal::bad_request(error.to_string()))?;
     let now = crate::conversation::minute(time::OffsetDateTime::now_utc());
     let outcome = blocking(&state.app, "reply", move |store| {
-        store.add_reply(&parsed.ticket_ref, parsed.reply_id, now, parsed.ciphertext)
+        let reply = NewEntry {
+            id: parsed.reply_id,
+            author: AuthorKind::Staff.as_byte(),
+            ciphertext: parsed.ciphertext,
+        };
+        store.add_reply(&parsed.ticket_ref, now, reply)
     })
     .await?;
     match outcome {
@@ -369,6 +385,8 @@ async fn metrics(state: &ApiState) -> Result<ApiResponse, Refusal> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]

@@ -153,6 +153,8 @@ impl Metrics {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]
@@ -169,15 +171,27 @@ mod tests {
         assert!(text.contains("\nporten_tickets 4\n"), "{text}");
         assert!(text.contains("\nporten_thread_entries 9\n"), "{text}");
         assert!(text.contains("\nporten_outbox_pending 1\n"), "{text}");
-        assert!(text.contains("\nporten_envelopes_pulled_total 3\n"), "{text}");
-        assert!(text.contains("\nporten_envelopes_acked_total 2\n"), "{text}");
+        assert!(
+            text.contains("\nporten_envelopes_pulled_total 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nporten_envelopes_acked_total 2\n"),
+            "{text}"
+        );
         assert!(text.contains("\nporten_replies_stored_total 1\n"), "{text}");
         assert!(text.contains("\nporten_store_up 1\n"), "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split(' ');
             let name = parts.next().unwrap_or_default();
-            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{line}");
-            assert!(parts.next().is_some_and(|v| v.parse::<u64>().is_ok()), "{line}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{line}"
+            );
+            assert!(
+                parts.next().is_some_and(|v| v.parse::<u64>().is_ok()),
+                "{line}"
+            );
             assert!(parts.next().is_none(), "no labels: {line}");
         }
     }

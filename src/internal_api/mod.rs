@@ -68,7 +68,10 @@ pub enum InternalApiError {
 /// The internal listener's TLS configuration: the gateway's certificate, and client authentication required
 /// with `client_ca` as the only trust anchor. TLS 1.3 only: both ends are ours.
 pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalApiError> {
-    let cert_path = cfg.cert.as_deref().ok_or(InternalApiError::Missing("cert"))?;
+    let cert_path = cfg
+        .cert
+        .as_deref()
+        .ok_or(InternalApiError::Missing("cert"))?;
     let key_path = cfg.key.as_deref().ok_or(InternalApiError::Missing("key"))?;
     let ca_path = cfg
         .client_ca
@@ -87,12 +90,13 @@ pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalAp
     }
     let provider = Arc::new(tls::provider());
     // Without `allow_unauthenticated`, a client that sends no certificate fails the handshake.
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-        .build()
-        .map_err(|error| InternalApiError::BadClientCa {
-            path: ca_path.to_owned(),
-            reason: error.to_string(),
-        })?;
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+            .build()
+            .map_err(|error| InternalApiError::BadClientCa {
+                path: ca_path.to_owned(),
+                reason: error.to_string(),
+            })?;
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|error| InternalApiError::Rustls(error.to_string()))?
@@ -116,7 +120,9 @@ pub async fn run(
 ) {
     match listener.local_addr() {
         Ok(address) => tracing::info!(transport = "internal", %address, "listening"),
-        Err(error) => tracing::warn!(transport = "internal", %error, "listening on an unknown address"),
+        Err(error) => {
+            tracing::warn!(transport = "internal", %error, "listening on an unknown address")
+        }
     }
     let state = Arc::new(ApiState {
         app,

@@ -107,10 +107,12 @@ impl OutboxEnvelope {
                 reason: "is larger than the largest sealed envelope",
             });
         }
-        STANDARD.decode(&self.envelope).map_err(|_| WireError::Field {
-            field: "envelope",
-            reason: "must be standard base64",
-        })
+        STANDARD
+            .decode(&self.envelope)
+            .map_err(|_| WireError::Field {
+                field: "envelope",
+                reason: "must be standard base64",
+            })
     }
 }
 
@@ -309,6 +311,8 @@ fn decode_lower_hex(text: &str, out: &mut [u8]) -> Option<()> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]
@@ -324,28 +328,40 @@ mod tests {
 
     #[test]
     fn malformed_reply_fields_are_named_without_their_values() {
-        let mut request = ReplyRequest::new(&[7; 16], &[9; 32], b"sealed");
+        let mut request = ReplyRequest::new(&[7; 16], &[0xab; 32], b"sealed");
         request.ticket_ref = request.ticket_ref.to_uppercase();
         assert!(matches!(
             request.parse(),
-            Err(WireError::Field { field: "ticket_ref", .. })
+            Err(WireError::Field {
+                field: "ticket_ref",
+                ..
+            })
         ));
         let mut request = ReplyRequest::new(&[7; 16], &[9; 32], b"sealed");
         request.reply_id.pop();
         assert!(matches!(
             request.parse(),
-            Err(WireError::Field { field: "reply_id", .. })
+            Err(WireError::Field {
+                field: "reply_id",
+                ..
+            })
         ));
         let mut request = ReplyRequest::new(&[7; 16], &[9; 32], b"sealed");
         request.ciphertext = "not base64!".into();
         assert!(matches!(
             request.parse(),
-            Err(WireError::Field { field: "ciphertext", .. })
+            Err(WireError::Field {
+                field: "ciphertext",
+                ..
+            })
         ));
         let request = ReplyRequest::new(&[7; 16], &[9; 32], &vec![0; MAX_REPLY_CIPHERTEXT + 1]);
         assert!(matches!(
             request.parse(),
-            Err(WireError::Field { field: "ciphertext", .. })
+            Err(WireError::Field {
+                field: "ciphertext",
+                ..
+            })
         ));
     }
 
@@ -369,6 +385,9 @@ mod tests {
     #[test]
     fn envelopes_round_trip_through_base64() {
         let wire = OutboxEnvelope::new(3, b"age-encryption.org/v1 ...");
-        assert_eq!(wire.sealed().expect("decodes"), b"age-encryption.org/v1 ...");
+        assert_eq!(
+            wire.sealed().expect("decodes"),
+            b"age-encryption.org/v1 ..."
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Writing and reading threads: first contact, follow-up, opening a thread, and staff replies.
 
-use redb::ReadableTable;
+use redb::{ReadableDatabase, ReadableTable};
 
 use super::tables::{
     append_outbox, get_ticket, thread_range, TicketRow, ENTRIES, REPLIES, TICKETS,
@@ -94,20 +94,7 @@ impl Store {
             let Some(mut row) = get_ticket(&tickets, ticket)? else {
                 return Ok(None);
             };
-            let entries_table = txn.open_table(ENTRIES)?;
-            let mut entries = Vec::new();
-            for item in entries_table.range(thread_range(ticket))? {
-                let (key, value) = item?;
-                let (_, seq) = key.value();
-                let (id, author, delivered, _, ciphertext) = value.value();
-                entries.push(StoredEntry {
-                    seq,
-                    id: *id,
-                    author,
-                    delivered,
-                    ciphertext: ciphertext.to_vec(),
-                });
-            }
+            let entries = read_entries(&txn.open_table(ENTRIES)?, ticket)?;
             let record = ThreadRecord {
                 created: row.created,
                 last_activity: row.last_activity,
@@ -121,6 +108,22 @@ impl Store {
         };
         txn.commit()?;
         Ok(Some(record))
+    }
+
+    /// Reads a ticket and its whole thread without recording an open (for showing the thread again within
+    /// one visit). `previous_open` is the last recorded open. `None` if there is no such ticket.
+    pub fn read_thread(&self, ticket: &[u8; 32]) -> Result<Option<ThreadRecord>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let Some(row) = get_ticket(&txn.open_table(TICKETS)?, ticket)? else {
+            return Ok(None);
+        };
+        let entries = read_entries(&txn.open_table(ENTRIES)?, ticket)?;
+        Ok(Some(ThreadRecord {
+            created: row.created,
+            last_activity: row.last_activity,
+            previous_open: row.last_opened,
+            entries,
+        }))
     }
 
     /// Stores a staff reply (already encrypted under the ticket's reply key by the internal side) at the
@@ -161,4 +164,25 @@ impl Store {
         txn.commit()?;
         Ok(ReplyOutcome::Stored)
     }
+}
+
+/// A ticket's entries in order.
+fn read_entries<T>(table: &T, ticket: &[u8; 32]) -> Result<Vec<StoredEntry>, StoreError>
+where
+    T: ReadableTable<(&'static [u8; 32], u32), super::tables::EntryValue>,
+{
+    let mut entries = Vec::new();
+    for item in table.range(thread_range(ticket))? {
+        let (key, value) = item?;
+        let (_, seq) = key.value();
+        let (id, author, delivered, _, ciphertext) = value.value();
+        entries.push(StoredEntry {
+            seq,
+            id: *id,
+            author,
+            delivered,
+            ciphertext: ciphertext.to_vec(),
+        });
+    }
+    Ok(entries)
 }

@@ -42,7 +42,10 @@ impl Reply {
     /// The value of a hidden input named `name` (the first one).
     pub fn hidden(&self, name: &str) -> String {
         let needle = format!("name=\"{name}\"");
-        let at = self.body.find(&needle).unwrap_or_else(|| panic!("no field {name} in page"));
+        let at = self
+            .body
+            .find(&needle)
+            .unwrap_or_else(|| panic!("no field {name} in page"));
         // The value attribute is within the same tag.
         let tag_start = self.body[..at].rfind('<').expect("tag start");
         let tag_end = at + self.body[at..].find('>').expect("tag end");
@@ -67,10 +70,7 @@ impl Gateway {
     pub fn start_in(dir: tempfile::TempDir, extra_config: &str) -> Gateway {
         let data = dir.path().join("data");
         let config_path = dir.path().join("porten.toml");
-        let mut config = format!(
-            "data_dir = \"{}\"\n{extra_config}\n",
-            data.display()
-        );
+        let mut config = format!("data_dir = \"{}\"\n{extra_config}\n", data.display());
         if !extra_config.contains("[https]") {
             config.push_str("[https]\nlisten = \"127.0.0.1:0\"\n");
         }

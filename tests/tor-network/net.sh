@@ -55,30 +55,54 @@ dir_port() { echo $((BASE + 10 + $1)); }
 
 all_nodes() { echo "${AUTHORITIES[@]}" "${RELAYS[@]}"; }
 
+# Whether PID is a running process (a zombie is not: PID 1 here may never reap it).
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# Stop the nodes by the PIDs recorded at start (tor deletes its own PidFile while exiting,
+# and may linger after that): TERM, a grace period, then KILL.
 stop_network() {
-    local dir=$1 pidfile pid
-    for pidfile in "$dir"/nodes/*/tor.pid; do
+    local dir=$1 pidfile pid any
+    for pidfile in "$dir"/nodes/*/started.pid; do
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-        fi
+        alive "$pid" && kill "$pid" 2>/dev/null
     done
     for _ in $(seq 50); do
-        local alive=0
-        for pidfile in "$dir"/nodes/*/tor.pid; do
+        any=0
+        for pidfile in "$dir"/nodes/*/started.pid; do
             [ -f "$pidfile" ] || continue
-            if kill -0 "$(cat "$pidfile")" 2>/dev/null; then alive=1; fi
+            alive "$(cat "$pidfile")" && any=1
         done
-        [ "$alive" = 0 ] && break
+        [ "$any" = 0 ] && break
         sleep 0.2
     done
-    for pidfile in "$dir"/nodes/*/tor.pid; do
+    for pidfile in "$dir"/nodes/*/started.pid; do
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
-        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+        if alive "$pid"; then
+            kill -9 "$pid" 2>/dev/null || true
+        fi
         rm -f "$pidfile"
     done
+}
+
+# Start one node as a daemon and record its PID.
+start_node() {
+    local name=$1 data="$DIR/nodes/$1"
+    tor -f "$data/torrc" >"$data/start.log" 2>&1 ||
+        die "tor $name did not start; see $data/start.log"
+    for _ in $(seq 50); do
+        if [ -s "$data/tor.pid" ]; then
+            cp "$data/tor.pid" "$data/started.pid"
+            return
+        fi
+        sleep 0.1
+    done
+    die "tor $name wrote no PID file; see $data/notice.log"
 }
 
 common_torrc() {
@@ -192,8 +216,7 @@ start_network() {
 
     write_outputs
     for name in $(all_nodes) client; do
-        tor -f "$DIR/nodes/$name/torrc" >"$DIR/nodes/$name/start.log" 2>&1 ||
-            die "tor $name did not start; see $DIR/nodes/$name/start.log"
+        start_node "$name"
     done
 
     wait_for_consensus 180

@@ -10,7 +10,7 @@ use futures::StreamExt as _;
 use tokio::sync::watch;
 use tor_hsservice::status::{OnionServiceStatusStream, State};
 use tor_rtcompat::PreferredRuntime;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::error::report;
 use crate::status::{Loudness, OnionStatus, StatusLog};
@@ -50,6 +50,7 @@ pub(crate) async fn watch_status(
     let mut log = StatusLog::new();
     let mut tor_ready = false;
     let mut service_state = State::Bootstrapping;
+    let mut service_problem = false;
     let mut blockage: Option<String> = None;
     let mut quarter_logged = 0u8;
     let mut bootstrap_open = true;
@@ -77,12 +78,16 @@ pub(crate) async fn watch_status(
                 None => bootstrap_open = false,
             },
             event = service.next(), if service_open => match event {
-                Some(event) => service_state = event.state(),
+                Some(event) => {
+                    service_state = event.state();
+                    service_problem = event.current_problem().is_some();
+                    debug!(state = ?service_state, "onion service state from arti");
+                }
                 None => service_open = false,
             },
         }
-        let next = combine(tor_ready, service_state);
-        if let Some((loudness, message)) = log.update(next) {
+        let (next, line) = log.update(combine(tor_ready, service_state, service_problem));
+        if let Some((loudness, message)) = line {
             match loudness {
                 Loudness::Info => info!(status = %next, "{message}"),
                 Loudness::Warn => warn!(status = %next, "{message}"),
@@ -104,11 +109,15 @@ fn quarters_done(fraction: f32) -> u8 {
     }
 }
 
-/// Arti's service state, plus whether the client is connected, as the operator's status.
-fn combine(tor_ready: bool, state: State) -> OnionStatus {
+/// Arti's service state, whether it reports a problem, and whether the client is connected,
+/// as the operator's status.
+fn combine(tor_ready: bool, state: State, problem: bool) -> OnionStatus {
     match state {
         State::Running => OnionStatus::Running,
         State::DegradedReachable => OnionStatus::Degraded,
+        // Without a problem, "unreachable" means the descriptor went to the directories of
+        // one time period but not yet the other: published, for most clients.
+        State::DegradedUnreachable if !problem => OnionStatus::Degraded,
         State::DegradedUnreachable | State::Recovering => OnionStatus::Recovering,
         State::Broken => OnionStatus::Broken,
         // Shutdown is also the state before the service's tasks have started.
@@ -124,16 +133,40 @@ mod tests {
 
     #[test]
     fn service_state_wins_over_the_connection_flag() {
-        assert_eq!(combine(false, State::Running), OnionStatus::Running);
-        assert_eq!(combine(true, State::Broken), OnionStatus::Broken);
-        assert_eq!(combine(true, State::DegradedUnreachable), OnionStatus::Recovering);
+        assert_eq!(combine(false, State::Running, false), OnionStatus::Running);
+        assert_eq!(combine(true, State::Broken, true), OnionStatus::Broken);
+        assert_eq!(
+            combine(true, State::Recovering, true),
+            OnionStatus::Recovering
+        );
+    }
+
+    #[test]
+    fn partial_publication_is_degraded_but_failed_uploads_are_recovering() {
+        assert_eq!(
+            combine(true, State::DegradedUnreachable, false),
+            OnionStatus::Degraded
+        );
+        assert_eq!(
+            combine(true, State::DegradedUnreachable, true),
+            OnionStatus::Recovering
+        );
     }
 
     #[test]
     fn before_publishing_the_connection_decides() {
-        assert_eq!(combine(false, State::Bootstrapping), OnionStatus::Bootstrapping);
-        assert_eq!(combine(true, State::Bootstrapping), OnionStatus::Publishing);
-        assert_eq!(combine(true, State::Shutdown), OnionStatus::Publishing);
+        assert_eq!(
+            combine(false, State::Bootstrapping, false),
+            OnionStatus::Bootstrapping
+        );
+        assert_eq!(
+            combine(true, State::Bootstrapping, false),
+            OnionStatus::Publishing
+        );
+        assert_eq!(
+            combine(true, State::Shutdown, false),
+            OnionStatus::Publishing
+        );
     }
 
     #[test]

@@ -23,7 +23,10 @@ const TEST_IPV4_FAMILY_PREFIX: u8 = 33;
 const TEST_IPV6_FAMILY_PREFIX: u8 = 129;
 
 /// The Tor client configuration for this service.
-pub(crate) fn client_config(config: &OnionConfig, dirs: &Dirs) -> Result<TorClientConfig, OnionError> {
+pub(crate) fn client_config(
+    config: &OnionConfig,
+    dirs: &Dirs,
+) -> Result<TorClientConfig, OnionError> {
     let mut builder = TorClientConfigBuilder::from_directories(&dirs.state, &dirs.cache);
     let mode = match config.vanguards {
         Vanguards::Lite => VanguardMode::Lite,
@@ -61,12 +64,11 @@ fn use_test_network(
 
     let mut caches = Vec::with_capacity(network.fallback_caches.len());
     for cache in &network.fallback_caches {
-        let ed_identity = Ed25519Identity::from_base64(&cache.ed_identity).ok_or(
-            OnionError::InvalidConfig {
+        let ed_identity =
+            Ed25519Identity::from_base64(&cache.ed_identity).ok_or(OnionError::InvalidConfig {
                 field: "test_network.fallback_caches.ed_identity",
                 problem: "not a base64 ed25519 identity".to_owned(),
-            },
-        )?;
+            })?;
         let mut fallback = FallbackDir::builder();
         fallback
             .rsa_identity(rsa_identity(
@@ -98,10 +100,11 @@ fn rsa_identity(field: &'static str, hex: &str) -> Result<RsaIdentity, OnionErro
 
 /// The onion service configuration: nickname, proof of work, per-circuit stream bound.
 pub(crate) fn service_config(config: &OnionConfig) -> Result<OnionServiceConfig, OnionError> {
-    let nickname = HsNickname::new(config.nickname.clone()).map_err(|_| OnionError::InvalidConfig {
-        field: "nickname",
-        problem: "not a valid service nickname".to_owned(),
-    })?;
+    let nickname =
+        HsNickname::new(config.nickname.clone()).map_err(|_| OnionError::InvalidConfig {
+            field: "nickname",
+            problem: "not a valid service nickname".to_owned(),
+        })?;
     let mut builder = OnionServiceConfigBuilder::default();
     builder
         .nickname(nickname)

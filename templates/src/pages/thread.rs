@@ -32,6 +32,9 @@ pub struct ThreadPage<'a> {
     pub entries: &'a [EntryView<'a>],
     /// When the conversation was last opened before this visit, formatted; `None` if never.
     pub previous_open: Option<&'a str>,
+    /// The same moment as unix seconds, carried through the write-again form (field `opened`) so the page
+    /// shown after writing still names the open before this visit, not this visit itself.
+    pub previous_open_unix: Option<i64>,
     /// The session token for the write-again and delete forms.
     pub token: &'a str,
     /// The write-again text, kept when it must be corrected.
@@ -99,6 +102,9 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
         h2 { (t.msg("thread-write-heading")) }
         form method="post" action=(site.route("thread/write")) autocomplete="off" {
             input type="hidden" name="token" value=(page.token);
+            @if let Some(opened) = page.previous_open_unix {
+                input type="hidden" name="opened" value=(opened);
+            }
             (layout::message_field(t, &t.msg("thread-message-label"), page.message, page.max_message_chars,
                 page.errors))
             button type="submit" { (t.msg("thread-send")) }

@@ -308,6 +308,7 @@ fn visitor_and_staff_text_is_escaped_everywhere() {
             &ThreadPage {
                 entries: &entries,
                 previous_open: Some(evil),
+                previous_open_unix: None,
                 token: evil,
                 message: evil,
                 max_message_chars: MAX,

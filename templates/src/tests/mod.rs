@@ -164,6 +164,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                 &ThreadPage {
                     entries,
                     previous_open,
+                    previous_open_unix: None,
                     token: "tok",
                     message: "",
                     max_message_chars: MAX,

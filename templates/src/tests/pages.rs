@@ -178,6 +178,7 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
             &ThreadPage {
                 entries: &ENTRIES,
                 previous_open,
+                previous_open_unix: None,
                 token: "tok",
                 message: "",
                 max_message_chars: MAX,
@@ -225,6 +226,7 @@ fn thread_without_a_staff_name_says_the_centre() {
         &ThreadPage {
             entries: &entries,
             previous_open: None,
+            previous_open_unix: None,
             token: "tok",
             message: "",
             max_message_chars: MAX,
@@ -259,6 +261,7 @@ fn an_unknown_error_id_shows_a_generic_text_never_the_id() {
         &ThreadPage {
             entries: &[],
             previous_open: None,
+            previous_open_unix: None,
             token: "tok",
             message: "",
             max_message_chars: MAX,

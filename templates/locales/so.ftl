@@ -1,0 +1,168 @@
+# STATUS: draft — awaits review by a native speaker before production use
+# Soomaali (so). Isla furayaasha sv.ftl, ma badna ma yara.
+# Jumlado gaagaaban oo fudud, "adiga" (kelinimo). Lambarada (112 iyo kuwa kale) waa sida taleefanka ugu qoran yihiin.
+# HTML halkan ma jiro.
+
+## Qaabka bog kasta
+
+exit-link = Si degdeg ah uga bax boggan
+skip-link = U gudub qoraalka
+language-nav = Dooro luqadda
+footer-note = Boggan ma isticmaalo cookies iyo scripts. Waxba kama kaydiyo waxa aad qorto browser-kaaga.
+home-link = Tag bogga hore
+
+## Lambarada degdegga
+
+emergency-heading = Khatar ma ku jirtaa?
+emergency-call-112 = Hadda khatar ma ku jirtaa? Ama qof kale ma ku jiraa khatar? Wac 112.
+emergency-short = Hadda khatar ma ku jirtaa? Wac 112.
+number-112 = Lambarka degdegga marka ay khatar jirto hadda: booliska, ambalaaska iyo dab-demiska.
+number-police = Booliska marka aysan arrintu degdeg ahayn, tusaale ahaan si aad dambi u soo sheegto ama aad talo u hesho.
+number-bris = BRIS, haddii aad ka yar tahay 18 sano.
+number-kvinnofrid = Kvinnofridslinjen, khad taageero oo loogu talagalay haweenka la kulma hanjabaad iyo rabshad, iyo qaraabadooda. Waa lacag la'aan, waxayna furan tahay 24 saac.
+number-health = Vårdguiden, talo caafimaad 24 saac.
+
+## Khaladaadka foomka
+
+error-summary-heading = Wax baa u baahan in la saxo
+error-prefix = Khalad:
+error-field-generic = Hubi qaybtan.
+error-group-missing = Dooro midka sida ugu fiican kuu qeexaya.
+error-message-empty = Qor fariin.
+error-message-too-long = Fariintaadu aad bay u dheer tahay. Soo gaabi si aysan uga badan { $max } xaraf.
+error-language-unknown = Dooro luqadda aad rabto in lagugu jawaabo.
+error-code-empty = Qor koodkaaga.
+error-code-format = Qor koodka oo dhan, sida saxda ah ee aad u heshay. Koodku waa nambaro keliya.
+error-code-typo = Koodka waxaa ku jira qalad qoraal. Hubi nambarada oo mar kale isku day.
+error-form-expired = Waqti badan ayaa qaatay, sidaas darteed foomku wuu dhacay. Fariintaada weli lama dirin. Qoraalkaagu weli halkan hoose ayuu yaal. Mar kale riix “Dir”.
+error-rate-limited = Isku dayo badan ayaa dhacay waqti gaaban gudihiis. Sug dhowr daqiiqo, kadibna mar kale isku day.
+error-busy = Boggu hadda aad buu u mashquul yahay, sidaas darteed fariintaada weli lama dirin. Qoraalkaagu weli halkan hoose ayuu yaal. Wax yar sug, kadibna mar kale riix “Dir”.
+error-internal = Khalad ayaa dhinaceenna ka dhacay, sidaas darteed fariintaada lama dirin. Qoraalkaagu weli halkan hoose ayuu yaal. Mar kale isku day wax yar kadib.
+message-hint = Ugu badnaan { $max } xaraf.
+
+## Bogga hore
+
+landing-heading = Taageero ka dhan ah rabshadaha iyo dulmiga la xiriira sharafta
+landing-intro = Waxaan talo iyo taageero siinnaa adiga oo la nool rabshad, hanjabaad ama xakameyn la xiriirta sharafta. Waxaan sidoo kale kuu joognaa haddii aad ka walwalsan tahay qof kale, ama haddii aad arrintan kula kulanto shaqadaada. Waxaan kaa caawin karnaa inaad la xiriirto adeegga bulshada (sooshalka), booliska iyo daryeelka caafimaadka.
+landing-anonymous = Waxaad noo soo qori kartaa adiga oo aan magacaaga sheegin. Ma weydiinno cidda aad tahay.
+landing-write = Noo soo qor
+landing-return-heading = Ma haysataa kood horey?
+return-code-label = Koodkaaga
+return-code-hint = Koodka aad heshay markii aad noo soo qortay. Meelaha bannaan muhiim ma aha.
+return-submit = Akhri wada-hadalka
+landing-who-heading = Yaa noo soo qori kara?
+landing-who-exposed = Adiga oo laftaadu la kulma rabshad, hanjabaad, xakameyn ama qasab. Tusaale ahaan, haddii aan laguu oggolayn inaad doorato cidda aad la kulanto, cidda aad la joogto ama cidda aad guursato.
+landing-who-relative = Adiga oo ah qaraabo, saaxiib ama lammaane oo ka walwalsan qof.
+landing-who-used-violence = Adiga oo qof ku sameeyay rabshad ama xakameyn oo doonaya inaad joojiso.
+landing-who-professional = Adiga oo shaqadaada kula kulma qof laga yaabo inuu khatar ku jiro, oo doonaya la-tashi.
+landing-who-everyone = Muhiim ma aha da'daada, jinsigaaga ama meesha aad ka timid. Waxaan si gaar ah u daryeelnaa dhallinyarada.
+landing-help-heading = Maxaan kaa caawin karnaa?
+landing-help-talk = Wada-hadal aan kugu dhageysanno, kuu sharaxno xuquuqdaada, oo kaa caawinno inaad aragto waddooyinka jira.
+landing-help-advice = Talo iyo taageero ku saleysan xaaladdaada, xitaa haddii aadan weli garanayn waxa aad rabto inaad samayso.
+landing-help-contact = Caawimaad si aad ula xiriirto adeegga bulshada, booliska, daryeelka caafimaadka ama ururrada samafalka.
+landing-help-professionals = Xirfadlayaasha: la-tashi ku saabsan kiisas gaar ah, tusaale ahaan qiimaynta hanjabaadda iyo khatarta iyo qorshaynta badbaadada.
+landing-help-duty = Haddii aad noo sheegto cidda aad tahay, iyo in ilmo dhibaato loo geysanayo, sharciga ayaa laga yaabaa inuu nagu waajibiyo inaan u sheegno adeegga bulshada.
+landing-how-heading = Sidee bay u shaqeysaa?
+landing-how-write = Waxaad qortaa fariintaada. Uma baahnid inaad sheegto cidda aad tahay.
+landing-how-code = Waxaad heleysaa kood. Ku kaydi meel adiga keliya aad arki karto. Koodka la'aantii kuma soo noqon kartid wada-hadalka.
+landing-how-return = Waxaad halkan ku soo noqotaa oo qortaa koodka. Markaas waxaad akhrin kartaa jawaabteenna oo mar kale qori kartaa. Badanaa waxaan ku jawaabnaa dhowr maalmood oo shaqo gudahood. Wada-hadal aan muddo la isticmaalin waa la tirtiraa.
+landing-safety-heading = Si ammaan ah noo soo booqo
+landing-safety-private = Isticmaal daaqad gaar ah (incognito). Markaas browser-ku wuu ilaawaa booqashada marka aad xirto daaqadda.
+landing-safety-shared = Ma la wadaagtaa taleefankaaga ama kombiyuutarkaaga qof kale, mise qof baa baari kara? Kadib tirtir taariikhda (history). Ama isticmaal taleefan ama kombiyuutar uusan qofkaasi gaari karin, tusaale ahaan dugsiga ama maktabadda.
+landing-safety-tor = Markaad isticmaasho Tor Browser, qofka shabakadda ilaalinaya ma arki karo boggaga aad booqato, annaguna ma aragno meesha aad joogto. Laakiin ogow in dadka kale arki karaan in Tor Browser ku jiro taleefanka ama kombiyuutarka.
+landing-safety-exit = Badhanka “Si degdeg ah uga bax boggan” ee kor ku yaal wuxuu si toos ah kuugu geynayaa bog kale. Wuxuu sidoo kale browser-ka ka codsadaa inuu ilaawo waxa uu naga kaydiyay. Laakiin ma tirtiri karo taariikhda.
+landing-safety-site = Boggan ma isticmaalo cookies iyo scripts, waxbana kuma kaydiyo browser-kaaga. Waxa aad qorto waxaa loo diraa si qarsoodi ah (encrypted), waxaana akhriyi kara oo keliya annaga oo xarunta jooga.
+landing-safety-onion = Tor Browser-ka waxaad sidoo kale nagu heli kartaa cinwaankeenna onion:
+
+## Foomka xiriirka
+
+contact-heading = Noo soo qor
+contact-intro = Uma baahnid inaad qorto magacaaga ama wax kale oo muujinaya cidda aad tahay. Qor waxa aad rabto inaad noo sheegto.
+contact-group-legend = Maxaa sida ugu fiican kuu qeexaya?
+group-exposed = Aniga laftayda ayaa la kulma rabshad, hanjabaad ama xakameyn
+group-relative = Waxaan ka walwalsanahay qof kale: qaraabo, saaxiib ama lammaane
+group-used-violence = Qof ayaan ku sameeyay rabshad ama xakameyn, waxaanan doonayaa inaan joojiyo
+group-professional = Shaqadayda ayaan arrintan kula kulmaa, waxaanan doonayaa la-tashi
+group-other = Wax kale
+contact-urgent-label = Hadda khatar baan ku jiraa
+contact-urgent-hint = Had iyo jeer si degdeg ah uma jawaabi karno. Hadda khatar ma ku jirtaa? Wac 112.
+contact-message-label = Fariintaada
+contact-reply-language-label = Luqaddee ayaad rabtaa in lagugu jawaabo?
+contact-honeypot-label = Qaybtan bannaan u daa
+contact-before-send = Markaad dirto, waxaad heleysaa kood. Koodka ayaad u baahan tahay si aad u akhrido jawaabteenna.
+contact-submit = Dir
+
+## Koodka
+
+code-heading = Koodkaaga
+code-urgent-heading = Waxaad qortay inaad khatar ku jirto
+code-sent = Fariintaada waa la diray. Koodkan ayaad ku akhrin kartaa jawaabteenna:
+code-keep-heading = Sida loo kaydiyo koodka
+code-keep-write = Hadda qor, meel adiga keliya aad arki karto. Koodka hal mar oo keliya ayaa lagu tusayaa.
+code-keep-shared = Ha ku kaydin taleefan ama kombiyuutar uu qof kale eegi karo.
+code-keep-anyone = Qof kasta oo haysta koodka wuu akhrin karaa wada-hadalka oo dhan. Qofna ha tusin.
+code-keep-lost = Ma naqaanno cidda aad tahay. Sidaas darteed koodka mar kale kuma siin karno. Haddii uu kaa lumo, mar kale ayaad noo soo qori kartaa oo kood cusub heli kartaa.
+code-return-heading = Goorma ayaan soo noqdaa?
+code-return-when = Badanaa waxaan ku jawaabnaa dhowr maalmood oo shaqo gudahood.
+code-return-how = Tag bogga hore oo koodka ku qor meesha “Ma haysataa kood horey?”.
+code-check-heading = Hubi koodka
+code-check-text = Ku qor koodka warqaddaada. Sidaas ayaad ku ogaanaysaa inaad si sax ah u qortay, wada-hadalkuna wuu furmayaa.
+
+## Wada-hadalka
+
+thread-heading = Wada-hadalkaaga
+thread-sent = Fariintaada waa la diray.
+thread-previous-open = Markii ugu dambeysay ee wada-hadalka la furay booqashadan ka hor:
+thread-previous-open-not-you = Adigu ma ahayn? Markaas qof kale ayaa laga yaabaa inuu yaqaan koodkaaga. Hoos ka tirtir wada-hadalka, oo mar kale noo soo qor si aad u hesho kood cusub.
+thread-first-open = Tani waa markii ugu horreysay ee wada-hadalka lagu furo koodkaaga.
+thread-messages-heading = Fariimaha
+thread-empty = Weli fariimo ma jiraan.
+thread-author-me = Adiga
+thread-author-staff = { $name }, xarunta
+thread-author-centre = Xarunta
+thread-delivered = Xaruntu way heshay
+thread-not-delivered = Xaruntu weli ma helin
+thread-answer-time = Badanaa waxaan ku jawaabnaa dhowr maalmood oo shaqo gudahood. Koodkaaga la soo noqo si aad u akhrido jawaabta.
+thread-write-heading = Mar kale qor
+thread-message-label = Fariintaada cusub
+thread-send = Dir
+thread-delete-heading = Tirtir wada-hadalka
+thread-delete-text = Waxaad tirtiri kartaa wada-hadalka goor kasta oo aad rabto. Markaas koodku ma shaqeynayo.
+thread-delete-button = Tirtir wada-hadalkayga
+thread-leave = Markaad dhammeyso, xir daaqadda ama isticmaal badhanka “Si degdeg ah uga bax boggan” ee kor ku yaal.
+
+## Tirtirid
+
+burn-confirm-heading = Ma tirtiraysaa wada-hadalka?
+burn-confirm-everything = Wada-hadalka waa laga tirtirayaa boggan, waxa aad qortay iyo jawaabaheennaba.
+burn-confirm-code = Koodkaagu mar dambe ma shaqeyn doono.
+burn-confirm-centre = Annaga oo xarunta jooga waxaan ogaan doonnaa inaad tirtirtay wada-hadalka. Waxa aan horey u helnay waxaa laga yaabaa inuu nala joogo, maxaa yeelay waa inaan raacno xeerarka diiwaangelinta.
+burn-confirm-undo = Tan dib looma celin karo.
+burn-confirm-button = Haa, tirtir wada-hadalka
+burn-confirm-keep = Ma rabtaa inaad haysato wada-hadalka? Kaliya ka bax boggan, wada-hadalkuna wuu sii jiri doonaa.
+burned-heading = Wada-hadalkaaga waa la tirtiray
+burned-text = Koodku mar dambe ma shaqeeyo. Annaga oo xarunta jooga waxaan ogaanay inaad tirtirtay wada-hadalka.
+burned-again = Goor kasta waad noo soo qori kartaa mar kale. Markaas waxaad heleysaa kood cusub.
+
+## Bogagga khaladka
+
+error-bad-request-heading = Waxa aad soo dirtay lama akhriyi karin
+error-bad-request-text = Wax baa khaldamay markii la dirayay. Ka bilow bogga hore.
+error-not-found-heading = Boggan ma jiro
+error-not-found-text = Cinwaanka ayaa laga yaabaa in si khalad ah loo qoray, ama boggu mar dambe ma jiro.
+error-method-heading = Boggan sidan looma furi karo
+error-method-text = Boggan waxaa la isticmaalaa oo keliya marka foom la dirayo. Ka bilow bogga hore.
+error-forbidden-heading = Foomka lama aqbali karin
+error-forbidden-text = Ammaankaaga dartiis, waxaan aqbalnaa oo keliya foomamka laga soo diro boggaggeenna. Ka bilow bogga hore oo mar kale isku day.
+error-expired-heading = Boggu wuu dhacay
+error-expired-text = Ammaankaaga dartiis, boggaggu way joogsadaan inay shaqeeyaan muddo kadib. Ka bilow bogga hore. Haddii aad akhrinaysay wada-hadalkaaga, mar kale qor koodkaaga.
+error-too-large-heading = Waxa aad soo dirtay aad buu u dheeraa
+error-too-large-text = Dib u noqo, fariintaada soo gaabi, oo mar kale isku day.
+error-rate-limited-heading = Isku dayo aad u badan
+error-rate-limited-text = Sug dhowr daqiiqo, kadibna mar kale isku day.
+error-busy-heading = Boggu hadda wuu mashquul yahay
+error-busy-text = Mar kale isku day dhowr daqiiqo kadib.
+error-internal-heading = Khalad ayaa dhinaceenna ka dhacay
+error-internal-text = Mar kale isku day wax yar kadib. Haddii aadan arkin kood ama fariin sheegaysa in fariintaada la diray, lama dirin.
+error-code-not-found-heading = Wada-hadalka lama furi karin
+error-code-not-found = Ma helin wada-hadal leh koodkan. Hubi inaad si sax ah u qortay. Wada-hadal waa la tirtiraa haddii aan muddo la isticmaalin, ama haddii qofkii qoray uu tirtiro. Had iyo jeer waad noo soo qori kartaa mar kale oo kood cusub heli kartaa.

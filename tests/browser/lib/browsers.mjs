@@ -1,0 +1,152 @@
+// The two browsers, from Debian's packages, each with a fresh profile and JavaScript turned off the way a person
+// would turn it off:
+//   - Firefox ESR (the base of Tor Browser) with the prefs of Tor Browser's "Safest" level that matter to pages:
+//     javascript.enabled=false, svg.disabled=true, gfx.downloadable_fonts.enabled=false. Driven through its
+//     built-in WebDriver BiDi; no driver binary.
+//   - Chromium with the profile setting "Don't allow sites to use JavaScript" (the content setting in the
+//     profile's Preferences), driven through the DevTools protocol; no driver binary either.
+// The driver's own script evaluation still works with page JavaScript off: that is how tests read the DOM.
+// Only the gateway's development certificate is accepted: Firefox gets a certificate override for exactly
+// 127.0.0.1:PORT in the profile, Chromium accepts only that certificate's public key. Neither browser may reach
+// anything but loopback: Chromium's background services are switched off by flags, Firefox's by the driver's
+// profile preferences; the machine has no other network anyway.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+export const FIREFOX = process.env.PORTEN_FIREFOX ?? '/usr/bin/firefox-esr';
+export const CHROMIUM = process.env.PORTEN_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Tor Browser's "Safest" security level, as far as it concerns what a page can do. */
+export const SAFEST_PREFS = {
+  'javascript.enabled': false,
+  'svg.disabled': true,
+  'gfx.downloadable_fonts.enabled': false,
+};
+
+/**
+ * Firefox's own defaults for what keeps traces, restored where the driver's profile template changes them, so the
+ * profile after a visit shows what an ordinary Firefox ESR profile would hold.
+ */
+const ORDINARY_TRACE_PREFS = {
+  'browser.sessionstore.resume_from_crash': true,
+  'signon.rememberSignons': true,
+  'signon.autofillForms': true,
+  'browser.formfill.enable': true,
+  'browser.cache.disk.enable': true,
+  'places.history.enabled': true,
+};
+
+/** A new empty directory under the system's temporary directory. */
+export function freshDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A launched browser with its profile directory; `close()` ends the browser process. */
+class Launched {
+  constructor(kind, browser, profileDir, homeDir) {
+    this.kind = kind;
+    this.browser = browser;
+    this.profileDir = profileDir;
+    this.homeDir = homeDir;
+  }
+
+  async newPage(viewport = { width: 1280, height: 900 }) {
+    const page = await this.browser.newPage();
+    await page.setViewport(viewport);
+    page.setDefaultTimeout(30000);
+    page.setDefaultNavigationTimeout(30000);
+    return page;
+  }
+
+  async close() {
+    const child = this.browser.process();
+    try {
+      await Promise.race([this.browser.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('close timed out')), 20000))]);
+    } catch {
+      child?.kill('SIGKILL');
+    }
+  }
+}
+
+/**
+ * Firefox ESR at the Safest prefs with a fresh profile in `profileDir` (made if missing), trusting the gateway's
+ * certificate for `gatewayHost` (`127.0.0.1:PORT`) only. `HOME` and the XDG directories point into `homeDir`, so
+ * that anything Firefox writes outside the profile is found there too.
+ */
+export async function launchFirefox({ gatewayHost, certificate, profileDir = freshDir('porten-ff-profile-'), homeDir = freshDir('porten-ff-home-') }) {
+  mkdirSync(profileDir, { recursive: true });
+  // Firefox's own file of accepted certificate exceptions: host:port, then the SHA-256 fingerprint.
+  writeFileSync(
+    join(profileDir, 'cert_override.txt'),
+    '# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n' +
+      `${gatewayHost}:\tOID.2.16.840.1.101.3.4.2.1\t${certificate.fingerprint256}\t\n`,
+  );
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profileDir,
+    extraPrefsFirefox: { ...ORDINARY_TRACE_PREFS, ...SAFEST_PREFS },
+    env: {
+      ...process.env,
+      HOME: homeDir,
+      XDG_CACHE_HOME: join(homeDir, '.cache'),
+      XDG_CONFIG_HOME: join(homeDir, '.config'),
+      XDG_DATA_HOME: join(homeDir, '.local', 'share'),
+      MOZ_CRASHREPORTER_DISABLE: '1',
+    },
+    protocolTimeout: 60000,
+  });
+  return new Launched('firefox', browser, profileDir, homeDir);
+}
+
+/**
+ * Chromium with JavaScript off in its fresh profile, trusting only the gateway certificate's public key. With
+ * `javascript: true` it is the separate browser the accessibility checker runs in (see axe.mjs).
+ */
+export async function launchChromium({ certificate, javascript = false, profileDir = freshDir('porten-chromium-profile-') }) {
+  mkdirSync(join(profileDir, 'Default'), { recursive: true });
+  if (!javascript) {
+    // The setting behind chrome://settings/content/javascript, "Don't allow sites to use JavaScript".
+    writeFileSync(
+      join(profileDir, 'Default', 'Preferences'),
+      JSON.stringify({ profile: { default_content_setting_values: { javascript: 2 } } }),
+    );
+  }
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-domain-reliability',
+    '--disable-breakpad',
+    '--metrics-recording-only',
+    '--password-store=basic',
+    '--use-mock-keychain',
+    '--font-render-hinting=none',
+  ];
+  if (certificate) args.push(`--ignore-certificate-errors-spki-list=${certificate.spkiSha256Base64}`);
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profileDir,
+    args,
+    protocolTimeout: 60000,
+  });
+  return new Launched('chromium', browser, profileDir, null);
+}
+
+/** Launches `kind` ('firefox' or 'chromium') for `gateway` with JavaScript off. */
+export function launch(kind, gateway, options = {}) {
+  const host = new URL(gateway.origin).host;
+  return kind === 'firefox'
+    ? launchFirefox({ gatewayHost: host, certificate: gateway.certificate, ...options })
+    : launchChromium({ certificate: gateway.certificate, ...options });
+}

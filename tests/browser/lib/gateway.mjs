@@ -1,0 +1,240 @@
+// The gateway and the internal side as real processes on loopback, as an operator would set them up: the
+// `porten-inbox` certificates and age identity, a `porten serve` configured with them, `porten-inbox run` pulling
+// envelopes into a spool directory, and `porten-inbox reply` to answer a ticket as staff. Everything lives in one
+// temporary directory, removed on stop; every process started here is stopped by `stop()`.
+
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { X509Certificate, createHash } from 'node:crypto';
+
+const run = promisify(execFile);
+
+/** The workspace's target directory, where `cargo build -p porten --no-default-features` puts the binaries. */
+export const TARGET_DIR = process.env.CARGO_TARGET_DIR
+  ? process.env.CARGO_TARGET_DIR
+  : new URL('../../../target/', import.meta.url).pathname;
+
+const BIN_DIR = join(TARGET_DIR, process.env.PORTEN_PROFILE ?? 'debug');
+const PORTEN = join(BIN_DIR, 'porten');
+const INBOX = join(BIN_DIR, 'porten-inbox');
+
+/** Waits for `predicate()` to return a truthy value, polling; throws `what` after `timeoutMs`. */
+export async function waitFor(predicate, what, timeoutMs = 20000, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Starts a process whose stderr is kept (the last 200 lines) for error messages. */
+function startProcess(path, args) {
+  const child = spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines = [];
+  const listeners = [];
+  let partial = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    partial += chunk;
+    const complete = partial.split('\n');
+    partial = complete.pop();
+    for (const line of complete) {
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+      for (const listener of listeners) listener(line);
+    }
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, lines, listeners, exited };
+}
+
+/** Stops a process with SIGTERM, then SIGKILL after `graceMs`. */
+async function stopProcess(proc, graceMs = 10000) {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** The SHA-256 fingerprint (AA:BB:…) and the base64 SHA-256 of the public key (SPKI) of a PEM certificate. */
+export function certificateHashes(pemPath) {
+  const cert = new X509Certificate(readFileSync(pemPath));
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    fingerprint256: cert.fingerprint256,
+    spkiSha256Base64: createHash('sha256').update(spki).digest('base64'),
+  };
+}
+
+/**
+ * A running gateway with its internal side.
+ *
+ * `origin` is `https://127.0.0.1:PORT`; `certPem` the self-signed development certificate the browsers are told to
+ * trust for that origin only.
+ */
+export class Gateway {
+  static async start({ exitUrl }) {
+    const dir = mkdtempSync(join(tmpdir(), 'porten-browser-'));
+    const gateway = new Gateway(dir);
+    try {
+      await gateway.#start(exitUrl);
+    } catch (error) {
+      await gateway.stop();
+      throw error;
+    }
+    return gateway;
+  }
+
+  constructor(dir) {
+    this.dir = dir;
+    this.serve = null;
+    this.inbox = null;
+  }
+
+  async #start(exitUrl) {
+    const dir = this.dir;
+    await run(INBOX, ['certs', '--out', join(dir, 'certs')]);
+    const keygen = await run(INBOX, ['keygen', '--out', join(dir, 'identity.txt')]);
+    const recipient = /recipients = \["(age1[0-9a-z]+)"\]/.exec(keygen.stdout)?.[1];
+    if (!recipient) throw new Error(`porten-inbox keygen printed no recipient:\n${keygen.stdout}`);
+    const certs = (name) => join(dir, 'certs', name);
+    const config = [
+      `data_dir = "${join(dir, 'data')}"`,
+      '[site]',
+      `exit_url = "${exitUrl}"`,
+      '[https]',
+      'listen = "127.0.0.1:0"',
+      '[http]',
+      'listen = "127.0.0.1:0"',
+      // Many first contacts in a few minutes, all from this one test: the global limits are raised out of the way.
+      '[limits]',
+      'submissions_per_minute = 100000',
+      'submission_burst = 10000',
+      'code_attempts_per_minute = 100000',
+      'code_attempt_burst = 10000',
+      // Small Argon2id parameters so a walk takes seconds; the production defaults are tested elsewhere.
+      '[ticket.kdf]',
+      'memory_kib = 1024',
+      'iterations = 1',
+      'parallelism = 1',
+      '[outbox]',
+      `recipients = ["${recipient}"]`,
+      '[internal_api]',
+      'enabled = true',
+      'listen = "127.0.0.1:0"',
+      'max_wait_secs = 5',
+      `cert = "${certs('gateway.pem')}"`,
+      `key = "${certs('gateway-key.pem')}"`,
+      `client_ca = "${certs('ca.pem')}"`,
+      '[log]',
+      'level = "info"',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'porten.toml'), config);
+
+    this.serve = startProcess(PORTEN, ['serve', '--config', join(dir, 'porten.toml')]);
+    const addresses = {};
+    const ready = new Promise((resolve, reject) => {
+      this.serve.listeners.push((line) => {
+        const listening = /listening transport="?(\w+)"? address=(\S+)/.exec(line);
+        if (listening) addresses[listening[1]] = listening[2];
+        if (line.includes('porten is ready')) resolve();
+      });
+      this.serve.exited.then(({ code, signal }) =>
+        reject(new Error(`porten serve exited (${code ?? signal}):\n${this.serve.lines.join('\n')}`)),
+      );
+    });
+    let timer;
+    await Promise.race([
+      ready,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`porten serve was not ready in 60 s:\n${this.serve.lines.join('\n')}`)), 60000);
+      }),
+    ]);
+    clearTimeout(timer);
+    // The internal API may report its address just after "ready".
+    await waitFor(() => addresses.internal, 'the internal API', 2000).catch(() => null);
+    if (!addresses.https) throw new Error(`porten serve logged no https address:\n${this.serve.lines.join('\n')}`);
+    this.origin = `https://${addresses.https}`;
+    this.port = Number(addresses.https.split(':').pop());
+    this.certPem = join(dir, 'data', 'dev-tls', 'cert.pem');
+    this.certificate = certificateHashes(this.certPem);
+
+    // Without the internal API there is no staff side: the visit then goes on without a staff reply.
+    this.hasInbox = Boolean(addresses.internal);
+    if (!this.hasInbox) return;
+    const internalPort = addresses.internal.split(':').pop();
+    this.inboxConfig = join(dir, 'porten-inbox.toml');
+    writeFileSync(
+      this.inboxConfig,
+      [
+        `gateway = "https://localhost:${internalPort}"`,
+        `gateway_ca = "${certs('ca.pem')}"`,
+        `client_cert = "${certs('inbox.pem')}"`,
+        `client_key = "${certs('inbox-key.pem')}"`,
+        `identity = "${join(dir, 'identity.txt')}"`,
+        `state_dir = "${join(dir, 'inbox-state')}"`,
+        `spool_dir = "${join(dir, 'spool')}"`,
+        'wait_secs = 5',
+        '[log]',
+        'level = "info"',
+        '',
+      ].join('\n'),
+    );
+    this.inbox = startProcess(INBOX, ['run', '--config', this.inboxConfig]);
+  }
+
+  /** The documents the inbox has delivered to its spool so far. */
+  spoolDocuments() {
+    const spool = join(this.dir, 'spool');
+    let names;
+    try {
+      names = readdirSync(spool);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .map((name) => JSON.parse(readFileSync(join(spool, name), 'utf8')));
+  }
+
+  /** Waits until the inbox has delivered the first contact whose message contains `marker`; its ticket ref. */
+  async ticketRefFor(marker) {
+    const document = await waitFor(
+      () => this.spoolDocuments().find((doc) => doc.kind === 'first-contact' && String(doc.message).includes(marker)),
+      `the inbox to deliver the first contact marked ${marker}\n(inbox log:\n${this.inbox.lines.slice(-20).join('\n')})`,
+      30000,
+    );
+    return document.ticket_ref;
+  }
+
+  /** Answers a ticket as staff, as `porten-inbox reply REF --from NAME` with the text on standard input. */
+  async staffReply(ticketRef, from, text) {
+    await new Promise((resolve, reject) => {
+      const child = execFile(INBOX, ['reply', ticketRef, '--from', from, '--config', this.inboxConfig], (error, stdout, stderr) =>
+        error ? reject(new Error(`porten-inbox reply failed: ${stderr || error.message}`)) : resolve(stdout),
+      );
+      child.stdin.end(text);
+    });
+  }
+
+  /** The gateway's log, for failure messages. */
+  log() {
+    return this.serve ? this.serve.lines.join('\n') : '';
+  }
+
+  /** Stops the inbox and the gateway and removes the temporary directory. */
+  async stop() {
+    await stopProcess(this.inbox);
+    await stopProcess(this.serve);
+    this.inbox = null;
+    this.serve = null;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

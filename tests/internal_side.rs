@@ -1,0 +1,599 @@
+//! The internal side end to end, against the real `porten` and `porten-inbox` binaries over real mutual TLS
+//! on loopback: delivery into the spool, staff replies, follow-ups and burn, who gets through the handshake,
+//! crashes and outages on either side, and what the gateway keeps on disk afterwards.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod common_inbox;
+
+use std::os::unix::fs::MetadataExt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{code_from_page, Gateway};
+use common_inbox::{
+    free_port, inbox_command, metric, restart_gateway, start_gateway, InboxProcess, InboxSide,
+    Relay,
+};
+use hyper::StatusCode;
+use porten::internal_api::wire::{ReplyOutcome, ReplyRequest};
+use porten::thread::{AuthorKind, EntryId, EntryPlain};
+
+const MESSAGE: &str =
+    "Min pappa har bestämt vem jag ska gifta mig med. Jag vill inte. Kontakt-7Q4Z";
+const REPLY: &str =
+    "Hej! Du har gjort rätt som hör av dig. Vi kan träffas i lugn och ro. Svar-K8W2";
+const FOLLOW_UP: &str = "Tack. Jag kan prata på tisdag efter skolan. Uppfoljning-3RX9";
+const STAFF: &str = "Sara, socialsekreterare";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A visitor's first contact through the pages; returns the code.
+async fn first_contact(gateway: &Gateway, message: &str) -> String {
+    let form = gateway.get("/sv/contact").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = form.hidden("token");
+    let page = gateway
+        .post(
+            "/sv/contact",
+            &[
+                ("token", token.as_str()),
+                ("group", "exposed"),
+                ("message", message),
+                ("reply_language", "sv"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "the code page is shown");
+    code_from_page(&page.body)
+}
+
+/// The visitor comes back with the code; returns the thread page.
+async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
+    let landing = gateway.get("/sv/").await;
+    let token = landing.hidden("token");
+    let thread = gateway
+        .post("/sv/return", &[("token", token.as_str()), ("code", code)])
+        .await;
+    assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
+    thread
+}
+
+fn documents_of_kind(
+    documents: &[(std::path::PathBuf, serde_json::Value)],
+    kind: &str,
+) -> Vec<serde_json::Value> {
+    documents
+        .iter()
+        .filter(|(_, d)| d["kind"] == kind)
+        .map(|(_, d)| d.clone())
+        .collect()
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("read dir")
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no_plaintext() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    let config = side.write_inbox_config("inbox.toml", port, "");
+    let mut inbox = InboxProcess::start(&config);
+
+    // 1. First contact: delivered into the spool with the message, without the reply key.
+    let code = first_contact(&gateway, MESSAGE).await;
+    let documents = side.wait_for_spool(1, WAIT, "the first contact");
+    let first = &documents[0].1;
+    assert_eq!(first["kind"], "first-contact");
+    assert_eq!(first["message"], MESSAGE);
+    assert_eq!(first["group"], "exposed");
+    assert!(
+        first.get("reply_key").is_none(),
+        "the reply key stays with the inbox"
+    );
+    let ticket_ref = first["ticket_ref"]
+        .as_str()
+        .expect("ticket ref")
+        .to_string();
+    assert_eq!(
+        documents[0].0.file_name().and_then(|n| n.to_str()),
+        Some(format!("{}.json", first["envelope_id"].as_str().expect("id")).as_str()),
+        "the spool file is named by envelope id"
+    );
+    let key_file = side
+        .state()
+        .join("reply-keys")
+        .join(format!("{ticket_ref}.json"));
+    assert!(key_file.exists(), "the inbox keeps the ticket's reply key");
+    assert!(
+        !porten::fsutil::is_shared(&key_file).expect("stat"),
+        "reply keys are 0600"
+    );
+    assert!(
+        !porten::fsutil::is_shared(&documents[0].0).expect("stat"),
+        "spool files are 0600"
+    );
+
+    // 2. A staff reply, by the ticket ref's prefix, from standard input.
+    let output = inbox_command(
+        &["reply", &ticket_ref[..16], "--from", STAFF],
+        Some(&config),
+        REPLY,
+    );
+    assert!(
+        output.status.success(),
+        "reply: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("stored"));
+
+    // 3. The visitor reads it with the code.
+    let thread = open_thread(&gateway, &code).await;
+    assert!(
+        thread.body.contains(MESSAGE),
+        "the visitor's own message is there"
+    );
+    assert!(thread.body.contains(REPLY), "the staff reply is there");
+    assert!(thread.body.contains(STAFF), "under the display name");
+
+    // 4. A follow-up arrives in the spool, on the same ticket.
+    let session = thread.hidden("token");
+    let written = gateway
+        .post(
+            "/sv/thread/write",
+            &[("token", session.as_str()), ("message", FOLLOW_UP)],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::OK);
+    let documents = side.wait_for_spool(2, WAIT, "the follow-up");
+    let follow_ups = documents_of_kind(&documents, "follow-up");
+    assert_eq!(follow_ups.len(), 1);
+    assert_eq!(follow_ups[0]["message"], FOLLOW_UP);
+    assert_eq!(follow_ups[0]["ticket_ref"], ticket_ref.as_str());
+
+    // 5. Burn: a closed envelope arrives and the inbox forgets the reply key.
+    let thread = open_thread(&gateway, &code).await;
+    let session = thread.hidden("token");
+    let burned = gateway
+        .post(
+            "/sv/thread/delete",
+            &[("token", session.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(burned.status, StatusCode::OK);
+    let documents = side.wait_for_spool(3, WAIT, "the closed envelope");
+    let closed = documents_of_kind(&documents, "closed");
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["ticket_ref"], ticket_ref.as_str());
+    assert_eq!(closed[0]["closed_reason"], "visitor");
+    assert!(
+        !key_file.exists(),
+        "the reply key is forgotten when the ticket closes"
+    );
+    let refused = inbox_command(
+        &["reply", &ticket_ref, "--from", STAFF],
+        Some(&config),
+        REPLY,
+    );
+    assert!(!refused.status.success(), "no reply to a closed ticket");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no reply key"));
+
+    // Counts only, and all acked.
+    let metrics = side.client(port).metrics().await.expect("metrics");
+    assert_eq!(metric(&metrics, "porten_outbox_pending"), 0);
+    assert_eq!(metric(&metrics, "porten_replies_stored_total"), 1);
+    assert_eq!(metric(&metrics, "porten_tickets"), 0);
+    assert!(
+        !metrics.contains(&ticket_ref),
+        "metrics never name a ticket"
+    );
+
+    // The audit log holds the whole story, chained.
+    let events: Vec<String> = side
+        .audit_lines()
+        .iter()
+        .map(|l| l["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(events, ["delivered", "replied", "delivered", "closed"]);
+    let replied = &side.audit_lines()[1];
+    assert_eq!(replied["from"], STAFF);
+    assert_eq!(replied["ticket"], &ticket_ref[..16]);
+    let log_text = std::fs::read_to_string(side.audit_log()).expect("audit log");
+    for secret in [MESSAGE, REPLY, FOLLOW_UP] {
+        assert!(
+            !log_text.contains(secret),
+            "the audit log holds no message text"
+        );
+    }
+    let log = side.audit_log();
+    let log_arg = log.to_str().expect("path");
+    let verified = inbox_command(&["audit", "verify", "--log", log_arg], None, "");
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+
+    // Stop both; search everything the gateway wrote, byte by byte.
+    assert!(
+        inbox.terminate().is_some_and(|s| s.success()),
+        "the inbox stops cleanly on SIGTERM"
+    );
+    let gateway_log = gateway.log_text();
+    let data_dir = gateway.data_dir();
+    let _dir = gateway.stop();
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    let files = files_under(&data_dir);
+    assert!(
+        files.iter().any(|f| f.ends_with("porten.redb")),
+        "the database was searched"
+    );
+    for file in files {
+        let bytes = std::fs::read(&file).expect("read data file");
+        for (what, secret) in [
+            ("the message", MESSAGE),
+            ("the reply", REPLY),
+            ("the follow-up", FOLLOW_UP),
+            ("the code", digits.as_str()),
+            ("the code as shown", code.as_str()),
+        ] {
+            assert!(
+                !contains(&bytes, secret.as_bytes()),
+                "{} contains {what}",
+                file.display()
+            );
+        }
+    }
+    for secret in [
+        MESSAGE,
+        REPLY,
+        FOLLOW_UP,
+        digits.as_str(),
+        ticket_ref.as_str(),
+    ] {
+        assert!(
+            !gateway_log.contains(secret),
+            "the gateway log holds no secret"
+        );
+    }
+
+    // An edited audit line is found, by line number.
+    let text = std::fs::read_to_string(&log).expect("audit log");
+    let edited = text.replacen(STAFF, "Someone else", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&log, edited).expect("edit");
+    let broken = inbox_command(&["audit", "verify", "--log", log_arg], None, "");
+    assert!(
+        !broken.status.success(),
+        "an edited line fails verification"
+    );
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("line 3"),
+        "the line after the edited one is named: {}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_client_certificate_from_the_configured_ca_gets_through() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    porten::http::tls::install_provider();
+    let url = format!("https://localhost:{port}");
+
+    // The inbox's own certificate works (so the refusals below are about the certificate alone).
+    let health = side
+        .client(port)
+        .health()
+        .await
+        .expect("the inbox is let in");
+    assert_eq!(health.status, "ok");
+
+    // No client certificate at all.
+    let no_cert =
+        porten::inbox::client::client_tls_config(&side.certs("ca.pem"), None).expect("tls");
+    let mut client =
+        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(no_cert)).expect("client");
+    assert!(
+        client.health().await.is_err(),
+        "a client without a certificate is refused"
+    );
+    assert!(client.pull(0, Duration::ZERO).await.is_err());
+
+    // A certificate from another CA (another `porten-inbox certs` run), with the right names otherwise.
+    let other = side.path("other-certs");
+    let made = inbox_command(&["certs", "--out", other.to_str().expect("path")], None, "");
+    assert!(made.status.success());
+    let foreign = porten::inbox::client::client_tls_config(
+        &side.certs("ca.pem"),
+        Some((&other.join("inbox.pem"), &other.join("inbox-key.pem"))),
+    )
+    .expect("tls");
+    let mut client =
+        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(foreign)).expect("client");
+    assert!(
+        client.health().await.is_err(),
+        "a certificate from another CA is refused"
+    );
+    assert!(client.metrics().await.is_err());
+
+    // The gateway's own server certificate is not a client certificate either.
+    let server_as_client = porten::inbox::client::client_tls_config(
+        &side.certs("ca.pem"),
+        Some((&side.certs("gateway.pem"), &side.certs("gateway-key.pem"))),
+    )
+    .expect("tls");
+    let mut client =
+        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(server_as_client))
+            .expect("client");
+    assert!(
+        client.health().await.is_err(),
+        "a server-only certificate is refused as a client"
+    );
+
+    let log = gateway.log_text();
+    assert!(
+        log.matches("connection refused at the TLS handshake")
+            .count()
+            >= 3,
+        "each refusal is logged with its reason:\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inbox_killed_between_delivery_and_ack_delivers_nothing_twice() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    // The inbox reaches the gateway through a relay that will hold back its ack.
+    let relay = Relay::start(port).await;
+    let relayed = side.write_inbox_config("relayed.toml", relay.port, "");
+    let mut inbox = InboxProcess::start(&relayed);
+    relay.wait_until_quiet().await;
+    relay.hold_upstream.store(true, Ordering::SeqCst);
+
+    first_contact(&gateway, MESSAGE).await;
+    let documents = side.wait_for_spool(1, WAIT, "delivery through the relay");
+    let spooled = documents[0].0.clone();
+    let inode = std::fs::metadata(&spooled).expect("stat").ino();
+    // The ack is now stuck in the relay; kill the inbox before it can get through.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    inbox.kill();
+    let metrics = side.client(port).metrics().await.expect("metrics");
+    assert_eq!(
+        metric(&metrics, "porten_outbox_pending"),
+        1,
+        "the gateway still holds the envelope: it was never acked"
+    );
+
+    // A new inbox, straight to the gateway: it gets the envelope again, recognises it, and acks.
+    let direct = side.write_inbox_config("direct.toml", port, "");
+    let mut inbox = InboxProcess::start(&direct);
+    inbox.wait_for_log("delivered before", WAIT);
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let metrics = side.client(port).metrics().await.expect("metrics");
+        if metric(&metrics, "porten_outbox_pending") == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the envelope was never acked"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let documents = side.spool_documents();
+    assert_eq!(documents.len(), 1, "exactly one spool file");
+    assert_eq!(
+        std::fs::metadata(&spooled).expect("stat").ino(),
+        inode,
+        "the spool file was not written again"
+    );
+    let delivered = side
+        .audit_lines()
+        .iter()
+        .filter(|l| l["event"] == "delivered")
+        .count();
+    assert_eq!(delivered, 1, "one delivery in the audit log");
+    inbox.terminate();
+    drop(gateway);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_stopped_mid_pull_loses_nothing_and_the_inbox_reconnects() {
+    let side = InboxSide::prepare();
+    let port = free_port();
+    let (gateway, port) = start_gateway(&side, port);
+    let config = side.write_inbox_config("inbox.toml", port, "");
+    let inbox = InboxProcess::start(&config);
+
+    let mut messages = Vec::new();
+    for i in 0..2 {
+        let message = format!("{MESSAGE} nummer {i}");
+        first_contact(&gateway, &message).await;
+        messages.push(message);
+    }
+    side.wait_for_spool(2, WAIT, "the first two");
+    // The inbox is now waiting in a long poll; the gateway goes away under it, with two more envelopes
+    // queued just before, which the inbox may or may not have pulled.
+    for i in 2..4 {
+        let message = format!("{MESSAGE} nummer {i}");
+        first_contact(&gateway, &message).await;
+        messages.push(message);
+    }
+    let dir = gateway.stop();
+    inbox.wait_for_log("cannot be reached", WAIT);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let gateway = restart_gateway(dir, &side, port);
+    for i in 4..6 {
+        let message = format!("{MESSAGE} nummer {i}");
+        first_contact(&gateway, &message).await;
+        messages.push(message);
+    }
+    let documents = side.wait_for_spool(6, Duration::from_secs(90), "after the restart");
+    assert_eq!(documents.len(), 6, "every envelope once");
+    let mut delivered: Vec<String> = documents
+        .iter()
+        .map(|(_, d)| d["message"].as_str().expect("message").to_string())
+        .collect();
+    delivered.sort();
+    messages.sort();
+    assert_eq!(delivered, messages, "nothing lost, nothing doubled");
+    inbox.wait_for_log("connected to the gateway", WAIT);
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let metrics = side.client(port).metrics().await.expect("metrics");
+        if metric(&metrics, "porten_outbox_pending") == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox never emptied"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    let config = side.write_inbox_config("inbox.toml", port, "");
+    let inbox = InboxProcess::start(&config);
+    let code = first_contact(&gateway, MESSAGE).await;
+    let documents = side.wait_for_spool(1, WAIT, "the first contact");
+    let ticket_ref = documents[0].1["ticket_ref"]
+        .as_str()
+        .expect("ref")
+        .to_string();
+    drop(inbox);
+
+    // Seal one reply as the inbox does and push the very same request twice.
+    let keys = porten::inbox::reply_keys::ReplyKeys::open(&side.state()).expect("keys");
+    let key = keys.find(&ticket_ref).expect("reply key");
+    let entry_id = EntryId::random();
+    let plain = EntryPlain {
+        author_name: Some(STAFF.into()),
+        written: 1_700_000_040,
+        text: REPLY.into(),
+    };
+    let sealed = porten::thread::seal_entry(
+        &key.reply_key,
+        &key.ticket_ref,
+        &entry_id,
+        AuthorKind::Staff,
+        &plain,
+    )
+    .expect("seal");
+    let request = ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), &sealed);
+    let mut client = side.client(port);
+    assert_eq!(
+        client.push_reply(&request).await.expect("push"),
+        ReplyOutcome::Stored
+    );
+    assert_eq!(
+        client.push_reply(&request).await.expect("push again"),
+        ReplyOutcome::Duplicate
+    );
+    let thread = open_thread(&gateway, &code).await;
+    assert_eq!(
+        thread.body.matches(REPLY).count(),
+        1,
+        "the reply appears once"
+    );
+    let metrics = client.metrics().await.expect("metrics");
+    assert_eq!(metric(&metrics, "porten_replies_stored_total"), 1);
+    assert_eq!(metric(&metrics, "porten_replies_duplicate_total"), 1);
+
+    // A reply for a ticket that does not exist (deleted or expired).
+    let unknown = ReplyRequest::new(EntryId::random().as_bytes(), &[0x5a; 32], &sealed);
+    assert!(matches!(
+        client.push_reply(&unknown).await,
+        Err(porten::inbox::client::ClientError::NoSuchTicket)
+    ));
+}
+
+#[test]
+fn the_identity_from_keygen_opens_envelopes_with_the_standard_age_tool() {
+    let has_age = std::process::Command::new("sh")
+        .args(["-c", "command -v age"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !has_age {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "age must be installed in CI"
+        );
+        eprintln!("note: `age` is not installed; skipped");
+        return;
+    }
+    let side = InboxSide::prepare();
+    let recipients =
+        porten::envelope::Recipients::parse(&[side.recipient.clone()]).expect("recipient");
+    let payload = porten::envelope::Payload::closed(
+        &[0x42; 32],
+        porten::envelope::ClosedReason::Expired,
+        time::OffsetDateTime::now_utc(),
+    )
+    .expect("payload");
+    let sealed = porten::envelope::seal(&payload, &recipients).expect("seal");
+    let path = side.path("envelope.age");
+    std::fs::write(&path, sealed).expect("write");
+    let output = std::process::Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(side.path("identity.txt"))
+        .arg(&path)
+        .output()
+        .expect("age");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["kind"], "closed");
+    assert_eq!(json["closed_reason"], "expired");
+}
+
+#[test]
+fn keygen_and_certs_refuse_to_overwrite() {
+    let side = InboxSide::prepare();
+    let identity = side.path("identity.txt");
+    let before = std::fs::read(&identity).expect("identity");
+    let again = inbox_command(
+        &["keygen", "--out", identity.to_str().expect("path")],
+        None,
+        "",
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&identity).expect("identity"), before);
+    let certs = side.path("certs");
+    let again = inbox_command(&["certs", "--out", certs.to_str().expect("path")], None, "");
+    assert!(!again.status.success());
+}

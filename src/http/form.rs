@@ -151,8 +151,11 @@ mod tests {
 
     #[test]
     fn decodes_plus_percent_and_line_breaks() {
-        let form = Form::parse(b"message=Hej+d%C3%A4r%0D%0Arad+2&group=exposed", &["message", "group"])
-            .expect("valid");
+        let form = Form::parse(
+            b"message=Hej+d%C3%A4r%0D%0Arad+2&group=exposed",
+            &["message", "group"],
+        )
+        .expect("valid");
         assert_eq!(form.value("message"), "Hej där\nrad 2");
         assert_eq!(form.value("group"), "exposed");
         assert_eq!(form.get("urgent"), None);
@@ -160,19 +163,40 @@ mod tests {
 
     #[test]
     fn refuses_bad_percent_encoding_and_invalid_utf8() {
-        assert_eq!(Form::parse(b"a=%zz", &["a"]).unwrap_err(), FormError::BadPercentEncoding);
-        assert_eq!(Form::parse(b"a=%4", &["a"]).unwrap_err(), FormError::BadPercentEncoding);
-        assert_eq!(Form::parse(b"a=%ff%fe", &["a"]).unwrap_err(), FormError::NotUtf8);
+        assert_eq!(
+            Form::parse(b"a=%zz", &["a"]).unwrap_err(),
+            FormError::BadPercentEncoding
+        );
+        assert_eq!(
+            Form::parse(b"a=%4", &["a"]).unwrap_err(),
+            FormError::BadPercentEncoding
+        );
+        assert_eq!(
+            Form::parse(b"a=%ff%fe", &["a"]).unwrap_err(),
+            FormError::NotUtf8
+        );
     }
 
     #[test]
     fn refuses_repeated_unknown_and_too_many_fields() {
-        assert_eq!(Form::parse(b"a=1&a=2", &["a"]).unwrap_err(), FormError::Repeated);
-        assert_eq!(Form::parse(b"b=1", &["a"]).unwrap_err(), FormError::UnknownField);
-        let many = (0..20).map(|i| format!("a{i}=1")).collect::<Vec<_>>().join("&");
+        assert_eq!(
+            Form::parse(b"a=1&a=2", &["a"]).unwrap_err(),
+            FormError::Repeated
+        );
+        assert_eq!(
+            Form::parse(b"b=1", &["a"]).unwrap_err(),
+            FormError::UnknownField
+        );
+        let many = (0..20)
+            .map(|i| format!("a{i}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
         let names: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
         let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
-        assert_eq!(Form::parse(many.as_bytes(), &allowed).unwrap_err(), FormError::TooManyFields);
+        assert_eq!(
+            Form::parse(many.as_bytes(), &allowed).unwrap_err(),
+            FormError::TooManyFields
+        );
     }
 
     #[test]

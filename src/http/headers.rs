@@ -47,7 +47,8 @@ impl SecurityHeaders {
              frame-ancestors 'none'; base-uri 'none'"
         );
         SecurityHeaders {
-            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'")),
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or(HeaderValue::from_static("default-src 'none'")),
             hsts: HeaderValue::from_str(&format!("max-age={hsts_max_age}"))
                 .unwrap_or(HeaderValue::from_static("max-age=31536000")),
         }
@@ -61,8 +62,14 @@ impl SecurityHeaders {
         onion_location: Option<HeaderValue>,
     ) {
         headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(
             HeaderName::from_static("cross-origin-opener-policy"),

@@ -69,9 +69,18 @@ mod tests {
         for _ in 0..3 {
             assert!(limit.try_take_at(start).is_ok());
         }
-        let wait = limit.try_take_at(start).expect_err("the fourth at once is refused");
+        let wait = limit
+            .try_take_at(start)
+            .expect_err("the fourth at once is refused");
         assert!(wait >= Duration::from_secs(1));
-        assert!(limit.try_take_at(start + Duration::from_millis(1100)).is_ok(), "one per second refills");
-        assert!(limit.try_take_at(start + Duration::from_millis(1200)).is_err());
+        assert!(
+            limit
+                .try_take_at(start + Duration::from_millis(1100))
+                .is_ok(),
+            "one per second refills"
+        );
+        assert!(limit
+            .try_take_at(start + Duration::from_millis(1200))
+            .is_err());
     }
 }

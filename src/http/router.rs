@@ -110,7 +110,11 @@ fn route(path: &str) -> Route {
 }
 
 /// Handles one request. Never fails: every problem becomes a page.
-pub async fn handle(app: Arc<App>, transport: Transport, request: Request<Incoming>) -> HtmlResponse {
+pub async fn handle(
+    app: Arc<App>,
+    transport: Transport,
+    request: Request<Incoming>,
+) -> HtmlResponse {
     let (parts, body) = request.into_parts();
     let default_lang = default_lang(&app);
     let route = route(parts.uri.path());
@@ -120,16 +124,21 @@ pub async fn handle(app: Arc<App>, transport: Transport, request: Request<Incomi
         Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(&app),
         Route::Exit => method_not_allowed(&app, transport, default_lang, "GET, HEAD"),
         Route::Robots => text(StatusCode::OK, "User-agent: *\nDisallow: /\n"),
-        Route::NotFound(lang) => {
-            pages::error(&app, transport, lang.unwrap_or(default_lang), ErrorKind::NotFound)
-        }
+        Route::NotFound(lang) => pages::error(
+            &app,
+            transport,
+            lang.unwrap_or(default_lang),
+            ErrorKind::NotFound,
+        ),
         Route::Page(lang, page) if !page.accepts(&parts.method) => {
             method_not_allowed(&app, transport, lang, page.allow_header())
         }
         Route::Page(lang, page) if parts.method == Method::POST => {
             match read_form(&app, transport, &parts.headers, body).await {
                 Ok(form) => pages::post(&app, transport, lang, page, form).await,
-                Err((kind, status)) => pages::error_with_status(&app, transport, lang, kind, status),
+                Err((kind, status)) => {
+                    pages::error_with_status(&app, transport, lang, kind, status)
+                }
             }
         }
         Route::Page(lang, page) => pages::get(&app, transport, lang, page),
@@ -176,7 +185,13 @@ async fn read_form(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     if content_type.as_deref() != Some("application/x-www-form-urlencoded") {
         return Err((ErrorKind::BadRequest, StatusCode::UNSUPPORTED_MEDIA_TYPE));
     }
@@ -305,7 +320,12 @@ fn text(status: StatusCode, body: &'static str) -> HtmlResponse {
     response
 }
 
-fn method_not_allowed(app: &App, transport: Transport, lang: Lang, allow: &'static str) -> HtmlResponse {
+fn method_not_allowed(
+    app: &App,
+    transport: Transport,
+    lang: Lang,
+    allow: &'static str,
+) -> HtmlResponse {
     let mut response = pages::error(app, transport, lang, ErrorKind::MethodNotAllowed);
     response
         .headers_mut()
@@ -346,7 +366,11 @@ mod tests {
         assert!(!same_origin(&cross, Transport::Https));
         let downgraded = headers(&[("host", "example.org"), ("origin", "http://example.org")]);
         assert!(!same_origin(&downgraded, Transport::Https));
-        let null = headers(&[("host", "example.org"), ("origin", "null"), ("sec-fetch-site", "same-origin")]);
+        let null = headers(&[
+            ("host", "example.org"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin"),
+        ]);
         assert!(same_origin(&null, Transport::Https));
     }
 }

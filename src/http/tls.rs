@@ -108,7 +108,11 @@ impl CertificateSource {
 }
 
 fn write_development_certificate(dir: &Path, cert: &Path, key: &Path) -> Result<(), TlsError> {
-    let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
+    let names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
     let generated = rcgen::generate_simple_self_signed(names)
         .map_err(|e| TlsError::DevCertificate(e.to_string()))?;
     crate::fsutil::create_private_dir(dir).map_err(|source| TlsError::Read {

@@ -36,7 +36,7 @@ error-code-format = Skriv in hela koden, precis som du fick den. Koden har bara 
 error-code-typo = Någon siffra i koden är fel. Kontrollera siffrorna och försök igen.
 error-form-expired = Det tog för lång tid, så formuläret slutade gälla. Ditt meddelande är inte skickat ännu. Din text finns kvar här nedanför. Tryck på Skicka igen.
 error-rate-limited = Det har varit för många försök på kort tid. Vänta några minuter och försök sedan igen.
-error-busy = Sidan är upptagen just nu, så ditt meddelande är inte skickat ännu. Din text finns kvar här nedanför. Vänta en liten stund och tryck på Skicka igen.
+error-busy = Sidan hinner inte med just nu, så ditt meddelande är inte skickat ännu. Din text finns kvar här nedanför. Vänta en liten stund och tryck på Skicka igen.
 error-internal = Något gick fel hos oss, så ditt meddelande är inte skickat. Din text finns kvar här nedanför. Försök igen om en stund.
 message-hint = Högst { $max } tecken.
 
@@ -160,7 +160,7 @@ error-too-large-heading = Det du skickade var för långt
 error-too-large-text = Gå tillbaka, gör meddelandet kortare och försök igen.
 error-rate-limited-heading = För många försök
 error-rate-limited-text = Vänta några minuter och försök sedan igen.
-error-busy-heading = Sidan är upptagen just nu
+error-busy-heading = Sidan hinner inte med just nu
 error-busy-text = Försök igen om några minuter.
 error-internal-heading = Något gick fel hos oss
 error-internal-text = Försök igen om en stund. Om du inte fick se en kod eller beskedet att meddelandet är skickat, så har det inte skickats.

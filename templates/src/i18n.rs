@@ -14,6 +14,11 @@ pub(crate) const fn source(lang: Lang) -> &'static str {
     match lang {
         Lang::Sv => include_str!("../locales/sv.ftl"),
         Lang::En => include_str!("../locales/en.ftl"),
+        Lang::Ar => include_str!("../locales/ar.ftl"),
+        Lang::Fa => include_str!("../locales/fa.ftl"),
+        Lang::Ckb => include_str!("../locales/ckb.ftl"),
+        Lang::So => include_str!("../locales/so.ftl"),
+        Lang::Ti => include_str!("../locales/ti.ftl"),
     }
 }
 
@@ -218,16 +223,30 @@ pub(crate) mod tests {
     #[test]
     fn a_message_missing_in_a_locale_falls_back_to_english() {
         let test_bundles = Bundles::build(|lang| match lang {
-            Lang::Sv => "only-sv = bara svenska\n",
-            Lang::En => "only-sv = only Swedish\nonly-en = English text\n",
+            Lang::Sv => "only-sv = bara svenska\nshared = svenska\n",
+            Lang::En => "only-sv = only Swedish\nonly-en = English text\nshared = English\n",
+            _ => "shared = own language\n",
         });
+        for lang in Lang::ALL {
+            assert_eq!(
+                test_bundles.format(lang, "only-en", None).as_deref(),
+                Some("English text"),
+                "{}",
+                lang.code()
+            );
+        }
         assert_eq!(
-            test_bundles.format(Lang::Sv, "only-en", None).as_deref(),
-            Some("English text")
+            test_bundles.format(Lang::Ar, "shared", None).as_deref(),
+            Some("own language")
         );
         assert_eq!(
             test_bundles.format(Lang::Sv, "only-sv", None).as_deref(),
             Some("bara svenska")
+        );
+        assert_eq!(
+            test_bundles.format(Lang::Ti, "only-sv", None).as_deref(),
+            Some("only Swedish"),
+            "English before Swedish"
         );
     }
 

@@ -1,7 +1,7 @@
-//! The languages the pages speak. A language is part of every page's path (`/sv/`, `/en/`), picks the Fluent
+//! The languages the pages speak. A language is part of every page's path (`/sv/`, `/ar/`), picks the Fluent
 //! bundle, the `lang` and `dir` attributes, and is offered as the language a visitor wants the centre's reply in.
 //! Adding a language means: a variant here (and in every `match` below), a `locales/<code>.ftl` file with every
-//! key Swedish has, and its bundle in `i18n.rs`; the tests fail until all three are done.
+//! key Swedish has and a `# STATUS:` first line, and its source in `i18n.rs`; the tests fail until all are done.
 
 /// A language a page can be shown in. Swedish is the centre's primary language; English is the fallback for any
 /// message a locale lacks.
@@ -12,17 +12,42 @@ pub enum Lang {
     Sv,
     /// English (`en`), also the fallback for a missing message.
     En,
+    /// Arabic (`ar`), right to left.
+    Ar,
+    /// Persian (`fa`), right to left.
+    Fa,
+    /// Sorani Kurdish (`ckb`), right to left, in Arabic script.
+    Ckb,
+    /// Somali (`so`).
+    So,
+    /// Tigrinya (`ti`), in Ethiopic script: needs a system font that covers it (see the crate README).
+    Ti,
 }
 
 impl Lang {
-    /// Every language, in the order the language picker and the reply-language list show them.
-    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
+    /// Every language, in the order the language picker and the reply-language list show them: the centre's own
+    /// language, English, then the right-to-left languages together, then the rest.
+    pub const ALL: [Lang; 7] = [
+        Lang::Sv,
+        Lang::En,
+        Lang::Ar,
+        Lang::Fa,
+        Lang::Ckb,
+        Lang::So,
+        Lang::Ti,
+    ];
 
-    /// The language code used in paths (`/sv/`), in `lang` and `hreflang` attributes and in form values.
+    /// The language code used in paths (`/sv/`), in `lang` and `hreflang` attributes and in form values
+    /// (ISO 639-1 where there is one; Sorani has only the ISO 639-3 `ckb`).
     pub const fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",
             Lang::En => "en",
+            Lang::Ar => "ar",
+            Lang::Fa => "fa",
+            Lang::Ckb => "ckb",
+            Lang::So => "so",
+            Lang::Ti => "ti",
         }
     }
 
@@ -32,11 +57,12 @@ impl Lang {
         Lang::ALL.into_iter().find(|lang| lang.code() == code)
     }
 
-    /// The writing direction for the `dir` attribute: `"ltr"` or `"rtl"`. Arabic, Persian and Sorani (planned)
-    /// will answer `"rtl"`; the style sheet uses logical properties so the layout mirrors by itself.
+    /// The writing direction for the `dir` attribute: `"ltr"` or `"rtl"`. The style sheet uses logical
+    /// properties, so a right-to-left page mirrors by itself; codes, numbers and times keep `dir="ltr"`.
     pub const fn dir(self) -> &'static str {
         match self {
-            Lang::Sv | Lang::En => "ltr",
+            Lang::Ar | Lang::Fa | Lang::Ckb => "rtl",
+            Lang::Sv | Lang::En | Lang::So | Lang::Ti => "ltr",
         }
     }
 
@@ -46,6 +72,21 @@ impl Lang {
         match self {
             Lang::Sv => "Svenska",
             Lang::En => "English",
+            Lang::Ar => "العربية",
+            Lang::Fa => "فارسی",
+            Lang::Ckb => "کوردی (سۆرانی)",
+            Lang::So => "Soomaali",
+            Lang::Ti => "ትግርኛ",
+        }
+    }
+
+    /// Whether the translation has been reviewed by a native speaker and may be used in production. An
+    /// unreviewed locale is a complete draft whose `.ftl` file starts with a `# STATUS: draft` line; a test
+    /// keeps this answer and that line in step.
+    pub const fn reviewed(self) -> bool {
+        match self {
+            Lang::Sv | Lang::En => true,
+            Lang::Ar | Lang::Fa | Lang::Ckb | Lang::So | Lang::Ti => false,
         }
     }
 
@@ -54,6 +95,11 @@ impl Lang {
         match self {
             Lang::Sv => 0,
             Lang::En => 1,
+            Lang::Ar => 2,
+            Lang::Fa => 3,
+            Lang::Ckb => 4,
+            Lang::So => 5,
+            Lang::Ti => 6,
         }
     }
 }
@@ -71,7 +117,9 @@ mod tests {
 
     #[test]
     fn unknown_or_differently_cased_codes_are_not_languages() {
-        for code in ["", "SV", "sv-SE", "de", "sv/", " en", "../sv"] {
+        for code in [
+            "", "SV", "sv-SE", "de", "sv/", " en", "../sv", "ku", "AR", "fa-IR", "tir",
+        ] {
             assert_eq!(Lang::from_code(code), None, "{code:?}");
         }
     }
@@ -90,6 +138,16 @@ mod tests {
             assert!(matches!(lang.dir(), "ltr" | "rtl"));
             assert!(names.insert(lang.native_name()));
         }
+    }
+
+    #[test]
+    fn arabic_persian_and_sorani_are_right_to_left_and_the_others_left_to_right() {
+        let rtl: Vec<&str> = Lang::ALL
+            .into_iter()
+            .filter(|lang| lang.dir() == "rtl")
+            .map(Lang::code)
+            .collect();
+        assert_eq!(rtl, ["ar", "fa", "ckb"]);
     }
 
     #[test]

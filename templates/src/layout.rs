@@ -29,15 +29,21 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                 }
                 a.skip href="#main" { (t.msg("skip-link")) }
                 header.w {
-                    a.home href=(site.home()) { (site.centre_name) }
+                    // The name comes from the configuration, often in Swedish: it keeps its own direction.
+                    a.home href=(site.home()) dir="auto" { (site.centre_name) }
                     nav aria-label=(t.msg("language-nav")) {
                         ul.langs {
                             @for lang in Lang::ALL {
                                 li {
+                                    // Each name in its own language and direction, so a right-to-left name
+                                    // keeps its shape and order among left-to-right ones, and the reverse.
                                     @if lang == page_lang {
-                                        span lang=(lang.code()) aria-current="true" { (lang.native_name()) }
+                                        span lang=(lang.code()) dir=(lang.dir()) aria-current="true" {
+                                            (lang.native_name())
+                                        }
                                     } @else {
-                                        a href=(site.path_in(lang)) hreflang=(lang.code()) lang=(lang.code()) {
+                                        a href=(site.path_in(lang)) hreflang=(lang.code()) lang=(lang.code())
+                                            dir=(lang.dir()) {
                                             (lang.native_name())
                                         }
                                     }

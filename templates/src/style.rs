@@ -10,6 +10,16 @@ pub const STYLE: &str = concat!(
     "*,*::before,*::after{box-sizing:border-box}",
     "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}",
     "body{margin:0;font:1.125rem/1.5 system-ui,sans-serif;color:#0b0c0c;background:#fff;overflow-wrap:break-word}",
+    // Tigrinya needs an Ethiopic font; no font is downloaded, so name the system ones that have it (Debian and
+    // Android: Noto Sans Ethiopic; Debian also Abyssinica SIL; Windows: Ebrima, Nyala; Apple: Kefa).
+    ":lang(ti){font-family:system-ui,\"Noto Sans Ethiopic\",\"Abyssinica SIL\",Ebrima,Nyala,Kefa,sans-serif}",
+    // Arabic script and Ethiopic have taller letters and marks than Latin: tight headings would touch.
+    "[dir=rtl] h1,[dir=rtl] h2,:lang(ti) h1,:lang(ti) h2{line-height:1.45}",
+    // What HTML's own rendering rules say, stated for browsers older than them: a number, code, name or time
+    // marked with its own direction never reorders the text around it.
+    "bdi,[dir=ltr],[dir=rtl]{unicode-bidi:isolate}",
+    // A message may mix languages line by line: each line takes the direction of its own first letter.
+    "textarea,.text{unicode-bidi:plaintext}",
     ".w{max-width:42rem;margin-inline:auto;padding-inline:1rem}",
     // The exit bar stays on screen while scrolling, so leaving never needs a scroll back up first.
     ".exit-bar{background:#0b0c0c;padding:.5rem;text-align:end}",
@@ -74,7 +84,11 @@ pub const STYLE: &str = concat!(
     ".choice input{flex:none;width:1.75rem;height:1.75rem;margin:.125rem 0 0;accent-color:#0b0c0c}",
     ".choice label{padding-block:.125rem}",
     ".code-input{max-width:20rem;font-size:1.5rem;letter-spacing:.08em}",
-    ".code{font:700 2rem/1.4 ui-monospace,monospace;letter-spacing:.08em;word-spacing:.3em;margin-block:1rem}",
+    // `dir="ltr"` keeps the digit groups in order; `fit-content` shrinks the box to the code, so on a wide
+    // right-to-left page it sits at the right like the text around it. (`display:table` would do the same but
+    // makes Chromium drop the spaces between the groups.)
+    ".code{width:fit-content;font:700 2rem/1.4 ui-monospace,monospace;letter-spacing:.08em;word-spacing:.3em;",
+    "margin-block:1rem}",
     ".code span{white-space:nowrap}",
     ".numbers{list-style:none;padding:0}",
     ".numbers li{margin-block:.5rem}",

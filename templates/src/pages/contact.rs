@@ -90,7 +90,8 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
                 select #reply_language name="reply_language"
                     aria-describedby=[described_by(None, form.errors, "reply_language")] {
                     @for lang in Lang::ALL {
-                        option value=(lang.code()) lang=(lang.code()) selected[lang == form.reply_language] {
+                        option value=(lang.code()) lang=(lang.code()) dir=(lang.dir())
+                            selected[lang == form.reply_language] {
                             (lang.native_name())
                         }
                     }

@@ -266,19 +266,82 @@ fn language_picker_links_every_other_language_named_in_itself() {
             .unwrap_or_default();
         for other in Lang::ALL {
             if other == lang {
-                assert!(html.contains(&format!(
-                    r#"<span lang="{}" aria-current="true">{}</span>"#,
-                    other.code(),
-                    other.native_name()
-                )));
+                assert!(
+                    html.contains(&format!(
+                        r#"<span lang="{code}" dir="{dir}" aria-current="true">{}</span>"#,
+                        other.native_name(),
+                        code = other.code(),
+                        dir = other.dir()
+                    )),
+                    "{}: {}",
+                    lang.code(),
+                    other.code()
+                );
             } else {
-                assert!(html.contains(&format!(
-                    r#"<a href="/{code}/contact" hreflang="{code}" lang="{code}">{}</a>"#,
-                    other.native_name(),
-                    code = other.code()
-                )));
+                assert!(
+                    html.contains(&format!(
+                        r#"<a href="/{code}/contact" hreflang="{code}" lang="{code}" dir="{dir}">{}</a>"#,
+                        other.native_name(),
+                        code = other.code(),
+                        dir = other.dir()
+                    )),
+                    "{}: {}",
+                    lang.code(),
+                    other.code()
+                );
             }
         }
+    }
+}
+
+#[test]
+fn every_language_is_offered_in_the_picker_on_every_page() {
+    for (lang, name, html) in every_page() {
+        for other in Lang::ALL {
+            assert!(
+                html.contains(&format!(
+                    r#" lang="{}" dir="{}""#,
+                    other.code(),
+                    other.dir()
+                )),
+                "{}: {name} lacks {}",
+                lang.code(),
+                other.code()
+            );
+        }
+    }
+}
+
+#[test]
+fn codes_numbers_and_onion_addresses_stay_left_to_right_on_right_to_left_pages() {
+    for lang in Lang::ALL.into_iter().filter(|lang| lang.dir() == "rtl") {
+        let pages = all_pages(lang);
+        let page = |wanted: &str| {
+            pages
+                .iter()
+                .find(|(name, _)| name == wanted)
+                .map(|(_, html)| html.as_str())
+                .unwrap_or_default()
+        };
+        assert!(page("landing").starts_with(&format!(
+            r#"<!DOCTYPE html><html lang="{}" dir="rtl">"#,
+            lang.code()
+        )));
+        assert!(page("code page urgent=true").contains(
+            r#"<p class="code" dir="ltr" translate="no"><span>1234</span> <span>5678</span>"#
+        ));
+        for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
+            assert!(page("landing")
+                .contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)));
+        }
+        assert!(page("landing").contains(r#"<span class="onion" dir="ltr" translate="no">"#));
+        let code_inputs: Vec<Tag> = tags(page("landing with code error"))
+            .into_iter()
+            .filter(|tag| tag.attr("name") == Some("code"))
+            .collect();
+        assert_eq!(code_inputs.len(), 1);
+        assert!(code_inputs.iter().all(|tag| tag.attr("dir") == Some("ltr")));
+        assert!(page("thread").contains("<bdi>1 maj 10:00</bdi>"));
     }
 }
 

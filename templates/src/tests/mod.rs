@@ -1,12 +1,14 @@
 //! The crate's specification as tests: sample data for every page in every state a handler can ask for, and a
 //! small reader for the HTML maud writes. `every_page` holds the rules all pages keep, `pages` what each page
-//! shows, `message_ids` that the code and the Swedish locale agree on the message ids.
+//! shows, `message_ids` that the code and the Swedish locale agree on the message ids, `locales` what every
+//! translation keeps beyond its ids.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::*;
 
 mod every_page;
+mod locales;
 mod message_ids;
 mod pages;
 

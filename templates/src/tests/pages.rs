@@ -97,7 +97,8 @@ fn contact_form_keeps_what_was_entered_and_marks_every_error() {
         "one group and the urgent box"
     );
     assert!(html.contains(r#"name="urgent" value="yes" checked"#));
-    assert!(html.contains(r#"<option value="en" lang="en" selected>English</option>"#));
+    assert!(html.contains(r#"<option value="en" lang="en" dir="ltr" selected>English</option>"#));
+    assert!(html.contains(r#"<option value="ar" lang="ar" dir="rtl">العربية</option>"#));
     assert!(html.contains(r#"maxlength="1234""#));
     assert!(html.contains("Högst 1234 tecken."));
     assert!(html.contains("Korta det till högst 1234 tecken."));

@@ -353,8 +353,13 @@ impl Config {
                 ),
             ));
         }
-        if !(self.site.exit_url.starts_with("https://") || self.site.exit_url.starts_with("http://"))
-            || self.site.exit_url.chars().any(|c| c.is_control() || c == ' ')
+        if !(self.site.exit_url.starts_with("https://")
+            || self.site.exit_url.starts_with("http://"))
+            || self
+                .site
+                .exit_url
+                .chars()
+                .any(|c| c.is_control() || c == ' ')
         {
             return Err(invalid(
                 "site.exit_url",
@@ -429,7 +434,8 @@ impl Config {
             ));
         }
         // A message of N characters takes up to 4N bytes of UTF-8, and up to 3 times that percent-encoded.
-        if limits.max_message_chars == 0 || limits.max_message_chars * 12 + 2048 > limits.max_body_bytes
+        if limits.max_message_chars == 0
+            || limits.max_message_chars * 12 + 2048 > limits.max_body_bytes
         {
             return Err(invalid(
                 "limits.max_message_chars",

@@ -12,7 +12,9 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::envelope::{self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage};
+use crate::envelope::{
+    self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage,
+};
 use crate::store::{NewEntry, Store, StoreError, ThreadRecord};
 use crate::thread::{self, AuthorKind, EntryId, EntryPlain, ThreadError};
 use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys};
@@ -251,7 +253,10 @@ impl Conversations {
             }
         }
         if unreadable > 0 {
-            tracing::warn!(unreadable, "thread entries failed to authenticate and were left out");
+            tracing::warn!(
+                unreadable,
+                "thread entries failed to authenticate and were left out"
+            );
         }
         OpenedThread {
             previous_open: record.previous_open,
@@ -329,7 +334,8 @@ impl Conversations {
         let payload = Payload::closed(keys.ticket_ref.as_bytes(), ClosedReason::Visitor, now)?;
         let sealed = envelope::seal(&payload, &self.recipients)?;
         let ticket = *keys.ticket_ref.as_bytes();
-        self.blocking(move |store| store.burn(&ticket, &sealed)).await
+        self.blocking(move |store| store.burn(&ticket, &sealed))
+            .await
     }
 
     /// Deletes tickets idle past the expiry time, each with a "closed: expired" envelope. Returns how many.

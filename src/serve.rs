@@ -33,6 +33,9 @@ pub enum ServeError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The internal API's TLS configuration could not be built.
+    #[error(transparent)]
+    InternalApi(#[from] crate::internal_api::InternalApiError),
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
@@ -52,10 +55,12 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let max_connections = config.limits.max_connections;
     let app = tokio::task::spawn_blocking(move || App::open(config))
         .await
-        .map_err(|_| ServeError::Start(crate::app::StartError::DataDir {
-            path: data_dir.clone(),
-            source: std::io::Error::other("start-up task failed"),
-        }))??;
+        .map_err(|_| {
+            ServeError::Start(crate::app::StartError::DataDir {
+                path: data_dir.clone(),
+                source: std::io::Error::other("start-up task failed"),
+            })
+        })??;
 
     let source = CertificateSource::resolve(
         https_config.cert.as_deref(),
@@ -104,6 +109,24 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
 
     let mut tasks = Vec::new();
+    let internal = &app.config().internal_api;
+    if internal.enabled {
+        let tls = Arc::new(crate::internal_api::server_config(internal)?);
+        let socket = TcpListener::bind(internal.listen)
+            .await
+            .map_err(|source| ServeError::Bind {
+                field: "internal_api.listen",
+                address: internal.listen,
+                source,
+            })?;
+        // `run` logs its own listening line.
+        tasks.push(tokio::spawn(crate::internal_api::run(
+            socket,
+            tls,
+            Arc::clone(&app),
+            shutdown_rx.clone(),
+        )));
+    }
     for listener in listeners {
         tasks.push(tokio::spawn(run_listener(
             listener,

@@ -552,8 +552,8 @@ fn the_identity_from_keygen_opens_envelopes_with_the_standard_age_tool() {
         return;
     }
     let side = InboxSide::prepare();
-    let recipients =
-        porten::envelope::Recipients::parse(&[side.recipient.clone()]).expect("recipient");
+    let recipients = porten::envelope::Recipients::parse(std::slice::from_ref(&side.recipient))
+        .expect("recipient");
     let payload = porten::envelope::Payload::closed(
         &[0x42; 32],
         porten::envelope::ClosedReason::Expired,
@@ -596,4 +596,330 @@ fn keygen_and_certs_refuse_to_overwrite() {
     let certs = side.path("certs");
     let again = inbox_command(&["certs", "--out", certs.to_str().expect("path")], None, "");
     assert!(!again.status.success());
+}
+
+/// A raw request to the internal API with the inbox's certificate.
+async fn raw(
+    side: &InboxSide,
+    port: u16,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> porten::inbox::endpoint::Answer {
+    porten::http::tls::install_provider();
+    let tls = porten::inbox::client::client_tls_config(
+        &side.certs("ca.pem"),
+        Some((&side.certs("inbox.pem"), &side.certs("inbox-key.pem"))),
+    )
+    .expect("tls");
+    let endpoint = porten::inbox::endpoint::Endpoint::parse(&format!("https://localhost:{port}"))
+        .expect("url");
+    let mut sender = porten::inbox::endpoint::connect(&endpoint, Some(&Arc::new(tls)))
+        .await
+        .expect("connect");
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", endpoint.authority());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let request = request
+        .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+        .expect("request");
+    porten::inbox::endpoint::exchange(&mut sender, request, Duration::from_secs(40), 1 << 24)
+        .await
+        .expect("answer")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_internal_api_long_polls_acks_and_refuses_malformed_requests() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    let mut client = side.client(port);
+
+    // An empty outbox: the pull waits as long as asked, then answers with nothing.
+    let started = std::time::Instant::now();
+    let batch = client.pull(0, Duration::from_secs(1)).await.expect("pull");
+    assert!(batch.envelopes.is_empty());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the pull waited"
+    );
+
+    // A long pull is answered as soon as an envelope is committed, not at the end of its wait.
+    let started = std::time::Instant::now();
+    let (batch, code) = tokio::join!(client.pull(0, Duration::from_secs(25)), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        first_contact(&gateway, MESSAGE).await
+    });
+    let batch = batch.expect("pull");
+    assert_eq!(batch.envelopes.len(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "woken by the commit, after {:?}",
+        started.elapsed()
+    );
+    assert!(!code.is_empty());
+    let seq = batch.envelopes[0].seq;
+    let sealed = batch.envelopes[0].sealed().expect("base64");
+    assert!(
+        sealed.starts_with(b"age-encryption.org/v1"),
+        "the age binary format"
+    );
+    // After it: nothing more; the same envelope again until acked.
+    let after = client.pull(seq, Duration::ZERO).await.expect("pull");
+    assert!(after.envelopes.is_empty());
+    let again = client.pull(0, Duration::ZERO).await.expect("pull");
+    assert_eq!(again.envelopes.len(), 1);
+    assert_eq!(client.ack(&[seq]).await.expect("ack"), 1);
+    assert_eq!(
+        client.ack(&[seq]).await.expect("ack again"),
+        0,
+        "a repeated ack deletes nothing"
+    );
+    assert!(client
+        .pull(0, Duration::ZERO)
+        .await
+        .expect("pull")
+        .envelopes
+        .is_empty());
+
+    // Malformed requests get a JSON error with a status that says why, and never echo the value.
+    let answer = raw(
+        &side,
+        port,
+        "GET",
+        "/v1/outbox?after=1&limit=5",
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let answer = raw(&side, port, "GET", "/v1/nothing-here", None, Vec::new()).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let answer = raw(&side, port, "POST", "/v1/health", None, Vec::new()).await;
+    assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
+    let answer = raw(
+        &side,
+        port,
+        "POST",
+        "/v1/replies",
+        Some("text/plain"),
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let huge = format!("{{\"seqs\": [{}1]}}", "1,".repeat(200_000));
+    let answer = raw(
+        &side,
+        port,
+        "POST",
+        "/v1/outbox/ack",
+        Some("application/json"),
+        huge.into_bytes(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let secret_looking = "ZZ".repeat(32);
+    let body = format!(
+        "{{\"reply_id\": \"{}\", \"ticket_ref\": \"{secret_looking}\", \"ciphertext\": \"AAAA\"}}",
+        "ab".repeat(16)
+    );
+    let answer = raw(
+        &side,
+        port,
+        "POST",
+        "/v1/replies",
+        Some("application/json"),
+        body.into_bytes(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let text = String::from_utf8_lossy(&answer.body);
+    assert!(text.contains("ticket_ref"), "the field is named: {text}");
+    assert!(
+        !text.contains(&secret_looking),
+        "the value is not echoed: {text}"
+    );
+    let answer = raw(&side, port, "GET", "/v1/health", None, Vec::new()).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "and the gateway still answers"
+    );
+}
+
+/// A webhook receiver on loopback that refuses the first `fail_first` posts with 503.
+struct Hook {
+    port: u16,
+    posts: Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+}
+
+async fn start_hook(fail_first: usize) -> Hook {
+    use hyper::service::service_fn;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let posts = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&posts);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let seen = Arc::clone(&seen);
+                    async move {
+                        use http_body_util::BodyExt;
+                        let id = request
+                            .headers()
+                            .get("x-porten-envelope-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string();
+                        let body = request
+                            .into_body()
+                            .collect()
+                            .await
+                            .expect("body")
+                            .to_bytes();
+                        let json = serde_json::from_slice(&body).expect("JSON body");
+                        let count = {
+                            let mut posts = seen.lock().expect("posts");
+                            posts.push((id, json));
+                            posts.len()
+                        };
+                        let status = if count <= fail_first {
+                            StatusCode::SERVICE_UNAVAILABLE
+                        } else {
+                            StatusCode::NO_CONTENT
+                        };
+                        let mut response =
+                            hyper::Response::new(http_body_util::Full::new(bytes::Bytes::new()));
+                        *response.status_mut() = status;
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Hook { port, posts }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_is_retried_until_it_takes_the_envelope_and_only_then_is_it_spooled() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    // Two attempts per round, three refusals: the first round gives up, the second gets through.
+    let hook = start_hook(3).await;
+    let config = side.write_inbox_config(
+        "inbox.toml",
+        port,
+        &format!(
+            "[webhook]\nurl = \"http://127.0.0.1:{}/cases/in\"\nmax_attempts = 2\ntimeout_secs = 5\n",
+            hook.port
+        ),
+    );
+    let inbox = InboxProcess::start(&config);
+    first_contact(&gateway, MESSAGE).await;
+    let documents = side.wait_for_spool(1, WAIT, "delivery through the webhook");
+    let posts = hook.posts.lock().expect("posts").clone();
+    assert_eq!(posts.len(), 4, "three refusals, then success");
+    let envelope_id = documents[0].1["envelope_id"].as_str().expect("id");
+    for (id, body) in &posts {
+        assert_eq!(
+            id, envelope_id,
+            "every attempt names the envelope for deduplication"
+        );
+        assert_eq!(body["message"], MESSAGE);
+        assert!(
+            body.get("reply_key").is_none(),
+            "the reply key is not sent to the case system"
+        );
+    }
+    assert!(
+        inbox.log_text().contains("delivery paused"),
+        "the failed round is logged"
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while metric(
+        &side.client(port).metrics().await.expect("metrics"),
+        "porten_outbox_pending",
+    ) != 0
+    {
+        assert!(std::time::Instant::now() < deadline, "never acked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelope_for_another_key_is_kept_unopened_logged_and_acked() {
+    let side = InboxSide::prepare();
+    // The gateway seals to a key this inbox does not hold (a rotation gone wrong).
+    let other_identity = side.path("other-identity.txt");
+    let made = inbox_command(
+        &["keygen", "--out", other_identity.to_str().expect("path")],
+        None,
+        "",
+    );
+    assert!(made.status.success());
+    let stdout = String::from_utf8_lossy(&made.stdout).into_owned();
+    let other_recipient = stdout
+        .split("recipients = [\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("recipient")
+        .to_string();
+    let config = side
+        .gateway_config(0)
+        .replace(&side.recipient, &other_recipient);
+    let gateway = Gateway::start(&config);
+    let port = common_inbox::internal_port(&gateway);
+    let inbox = InboxProcess::start(&side.write_inbox_config("inbox.toml", port, ""));
+    first_contact(&gateway, MESSAGE).await;
+
+    let unopened = side.state().join("unopened");
+    let deadline = std::time::Instant::now() + WAIT;
+    let kept = loop {
+        let files: Vec<_> = std::fs::read_dir(&unopened)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        let files: Vec<_> = files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "age"))
+            .collect();
+        if !files.is_empty() {
+            break files;
+        }
+        assert!(std::time::Instant::now() < deadline, "nothing was kept");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(kept.len(), 1);
+    assert!(
+        side.spool_documents().is_empty(),
+        "nothing unreadable reaches the spool"
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while metric(
+        &side.client(port).metrics().await.expect("metrics"),
+        "porten_outbox_pending",
+    ) != 0
+    {
+        assert!(std::time::Instant::now() < deadline, "never acked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(side.audit_lines().iter().any(|l| l["event"] == "unopened"));
+    assert!(inbox.log_text().contains("could not be opened"));
+    // With the right identity, the kept file opens like any envelope.
+    let identity = std::fs::read_to_string(&other_identity).expect("identity");
+    let identities = porten::envelope::parse_identity_file(&identity).expect("parse");
+    let payload =
+        porten::envelope::open_with_any(&std::fs::read(&kept[0]).expect("read"), &identities)
+            .expect("opens with the right key");
+    assert_eq!(payload.message.as_deref(), Some(MESSAGE));
 }

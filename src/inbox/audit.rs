@@ -178,6 +178,12 @@ impl AuditLog {
 
     /// Appends one event, chained to the last line, and makes it durable. Returns its line number.
     pub fn append(&self, event: &AuditEvent) -> Result<u64, AuditError> {
+        self.append_all(std::slice::from_ref(event))
+    }
+
+    /// Appends events in order, each chained to the one before, with one write and one fsync. Returns the
+    /// last line's number (the current count when `events` is empty).
+    pub fn append_all(&self, events: &[AuditEvent]) -> Result<u64, AuditError> {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::fsutil::create_private_dir(dir).map_err(|e| self.io(e))?;
         }
@@ -191,33 +197,41 @@ impl AuditLog {
         // Held until `file` is dropped at the end of this call: appends from `run` and `reply` never interleave.
         rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
             .map_err(|e| self.io(e.into()))?;
-        let (n, prev) = match last_line(&mut file).map_err(|e| self.io(e))? {
-            None => (1, GENESIS.to_owned()),
+        let (mut n, mut prev) = match last_line(&mut file).map_err(|e| self.io(e))? {
+            None => (0, GENESIS.to_owned()),
             Some(last) => {
                 let fields: ChainFields =
                     serde_json::from_slice(&last).map_err(|_| AuditError::DamagedTail {
                         path: self.path.clone(),
                     })?;
-                (fields.n.saturating_add(1), line_hash(&last))
+                (fields.n, line_hash(&last))
             }
         };
+        if events.is_empty() {
+            return Ok(n);
+        }
         let time = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let mut line = serde_json::to_vec(&Line {
-            n,
-            time,
-            event,
-            prev,
-        })
-        .map_err(|e| self.io(io::Error::other(e)))?;
-        let hash = line_hash(&line);
-        line.push(b'\n');
-        file.write_all(&line).map_err(|e| self.io(e))?;
+        let mut text = Vec::new();
+        for event in events {
+            n = n.saturating_add(1);
+            let line = serde_json::to_vec(&Line {
+                n,
+                time: time.clone(),
+                event,
+                prev: prev.clone(),
+            })
+            .map_err(|e| self.io(io::Error::other(e)))?;
+            prev = line_hash(&line);
+            text.extend_from_slice(&line);
+            text.push(b'\n');
+        }
+        file.write_all(&text).map_err(|e| self.io(e))?;
         file.sync_data().map_err(|e| self.io(e))?;
         let head = serde_json::to_vec(&Head {
             lines: n,
-            last: hash,
+            last: prev,
         })
         .map_err(|e| self.io(io::Error::other(e)))?;
         crate::fsutil::write_private_file(&head_path(&self.path), &head).map_err(|e| self.io(e))?;
@@ -446,6 +460,17 @@ mod tests {
         let again = AuditLog::new(log.path().to_owned());
         assert_eq!(again.append(&delivered(9)).expect("append"), 3);
         assert_eq!(verify(log.path()).expect("intact").lines, 3);
+    }
+
+    #[test]
+    fn a_batch_of_events_is_chained_like_single_appends() {
+        let (_dir, log) = log_with(1);
+        let last = log
+            .append_all(&[delivered(2), delivered(3), delivered(4)])
+            .expect("append");
+        assert_eq!(last, 4);
+        assert_eq!(log.append_all(&[]).expect("nothing"), 4);
+        assert_eq!(verify(log.path()).expect("intact").lines, 4);
     }
 
     #[test]

@@ -158,6 +158,9 @@ impl GatewayClient {
         self.sender = None;
     }
 
+    /// Sends one request. Every call of the internal API is safe to repeat (pulls read, acks and replies are
+    /// idempotent), so a failure on a kept-alive connection, which the gateway may have closed meanwhile, is
+    /// tried once more on a fresh one.
     async fn call(
         &mut self,
         method: Method,
@@ -166,36 +169,48 @@ impl GatewayClient {
         timeout: Duration,
         max_body: usize,
     ) -> Result<endpoint::Answer, ClientError> {
-        let reusable = self
+        let body = Bytes::from(body.unwrap_or_default());
+        let mut reused = self
             .sender
             .as_ref()
             .is_some_and(|sender| !sender.is_closed());
-        if !reusable {
-            self.sender = None;
-            self.sender = Some(endpoint::connect(&self.endpoint, Some(&self.tls)).await?);
-        }
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(path_and_query)
-            .header(header::HOST, self.endpoint.authority())
-            .header(header::ACCEPT, "application/json");
-        if body.is_some() {
-            builder = builder.header(header::CONTENT_TYPE, "application/json");
-        }
-        let request = builder
-            .body(Full::new(Bytes::from(body.unwrap_or_default())))
-            .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
-        let Some(sender) = self.sender.as_mut() else {
-            return Err(ClientError::Exchange(ExchangeError::Http(
-                "no connection".into(),
-            )));
-        };
-        match endpoint::exchange(sender, request, timeout, max_body).await {
-            Ok(answer) => Ok(answer),
-            Err(error) => {
-                // Whatever state the connection is in now, it is not worth reusing.
+        loop {
+            if !reused {
                 self.sender = None;
-                Err(error.into())
+                self.sender = Some(endpoint::connect(&self.endpoint, Some(&self.tls)).await?);
+            }
+            let mut builder = Request::builder()
+                .method(method.clone())
+                .uri(path_and_query)
+                .header(header::HOST, self.endpoint.authority())
+                .header(header::ACCEPT, "application/json");
+            if !body.is_empty() {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+            }
+            let request = builder
+                .body(Full::new(body.clone()))
+                .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+            let Some(sender) = self.sender.as_mut() else {
+                return Err(ClientError::Exchange(ExchangeError::Http(
+                    "no connection".into(),
+                )));
+            };
+            match endpoint::exchange(sender, request, timeout, max_body).await {
+                Ok(answer) => return Ok(answer),
+                Err(error) => {
+                    // Whatever state the connection is in now, it is not worth reusing.
+                    self.sender = None;
+                    let stale = reused
+                        && !matches!(
+                            error,
+                            ExchangeError::Timeout(_) | ExchangeError::TooLarge(_)
+                        );
+                    if !stale {
+                        return Err(error.into());
+                    }
+                    tracing::debug!(%error, "the kept-alive connection failed; trying a fresh one");
+                    reused = false;
+                }
             }
         }
     }

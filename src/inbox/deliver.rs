@@ -1,5 +1,6 @@
-//! Delivering one pulled envelope: open it, keep the reply key, hand it to the webhook, write it to the
-//! spool, log it, and only then report it ready to ack.
+//! Delivering pulled envelopes: open each, keep the reply key, hand it to the webhook, write it to the
+//! spool; then, for the whole batch, make the directories durable and write the audit lines
+//! ([`Deliverer::commit`]), and only then report the envelopes ready to ack.
 //!
 //! Every step is safe to repeat, because the gateway hands an envelope out again until it is acked:
 //!
@@ -10,7 +11,9 @@
 //! 3. first contact: keep the reply key (atomic write);
 //! 4. webhook, if configured (at least once; a refusal stops here and the envelope comes back later);
 //! 5. spool file (atomic, fsynced: exactly once);
-//! 6. closed: forget the reply key; then the audit line.
+//! 6. closed: forget the reply key;
+//! 7. at the end of the batch, [`Deliverer::commit`]: every staged file fsynced and renamed into place, the
+//!    directories fsynced, the audit lines appended in one write; the caller acks after that.
 
 use std::path::PathBuf;
 
@@ -18,6 +21,7 @@ use ring::digest::{digest, SHA256};
 use tokio::sync::watch;
 
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
+use super::durable::PendingWrites;
 use super::reply_keys::ReplyKeys;
 use super::spool::{case_document, Spool};
 use super::webhook::Webhook;
@@ -40,6 +44,20 @@ pub enum Delivered {
     Again,
     /// It could not be opened and was kept in the state directory.
     KeptUnopened(PathBuf),
+}
+
+/// What a batch has written and not yet made durable or logged.
+#[derive(Debug, Default)]
+pub struct Batch {
+    writes: PendingWrites,
+    events: Vec<AuditEvent>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
+    }
 }
 
 /// Everything delivery writes to.
@@ -72,21 +90,23 @@ impl Deliverer {
         }
     }
 
-    /// Delivers one envelope. An error means: not delivered, do not ack, try again later.
+    /// Delivers one envelope into `batch`. An error means: not delivered, do not ack, try again later.
+    /// Envelopes delivered into a batch may be acked once [`Deliverer::commit`] has succeeded.
     pub async fn deliver(
         &self,
         envelope: &OutboxEnvelope,
         stop: &mut watch::Receiver<bool>,
+        batch: &mut Batch,
     ) -> Result<Delivered, InboxError> {
         let sealed = match envelope.sealed() {
             Ok(sealed) => sealed,
             Err(error) => {
-                return self.keep_unopened(envelope.envelope.as_bytes(), &error.to_string())
+                return self.keep_unopened(envelope.envelope.as_bytes(), &error.to_string(), batch)
             }
         };
         let payload = match envelope::open_with_any(&sealed, &self.identities) {
             Ok(payload) => payload,
-            Err(error) => return self.keep_unopened(&sealed, &error.to_string()),
+            Err(error) => return self.keep_unopened(&sealed, &error.to_string(), batch),
         };
         // `open` validated the payload: the ref is 64 hex characters and the id 32.
         let ticket_ref = TicketRef::from_hex(&payload.ticket_ref).ok_or(InboxError::Payload)?;
@@ -98,14 +118,14 @@ impl Deliverer {
             .map_err(|e| InboxError::spool(&self.spool, &id, e))?
         {
             if payload.kind == EnvelopeKind::Closed {
-                self.keys.forget(&ticket_ref)?;
+                self.keys.forget(&ticket_ref, &mut batch.writes)?;
             }
             tracing::info!(envelope_id = %id, "envelope delivered before; acking it again");
             return Ok(Delivered::Again);
         }
 
         if payload.kind == EnvelopeKind::FirstContact {
-            self.remember_reply_key(&payload, &ticket_ref)?;
+            self.remember_reply_key(&payload, &ticket_ref, &mut batch.writes)?;
         }
         if let Some(webhook) = &self.webhook {
             let document =
@@ -113,7 +133,7 @@ impl Deliverer {
             webhook.deliver(&id, &document, stop).await?;
         }
         self.spool
-            .write(&payload)
+            .write(&payload, &mut batch.writes)
             .map_err(|e| InboxError::spool(&self.spool, &id, e))?;
 
         let event = match payload.kind {
@@ -121,7 +141,7 @@ impl Deliverer {
                 envelope_id: id.clone(),
                 ticket: ticket_prefix(&payload.ticket_ref),
                 reason: payload.closed_reason.unwrap_or(ClosedReason::Visitor),
-                reply_key_forgotten: self.keys.forget(&ticket_ref)?,
+                reply_key_forgotten: self.keys.forget(&ticket_ref, &mut batch.writes)?,
             },
             kind => AuditEvent::Delivered {
                 envelope_id: id.clone(),
@@ -129,7 +149,7 @@ impl Deliverer {
                 ticket: ticket_prefix(&payload.ticket_ref),
             },
         };
-        self.audit.append(&event)?;
+        batch.events.push(event);
         tracing::info!(envelope_id = %id, kind = ?payload.kind, urgent = payload.urgent, "envelope delivered");
         Ok(Delivered::New {
             envelope_id: id,
@@ -137,10 +157,22 @@ impl Deliverer {
         })
     }
 
+    /// Makes everything the batch wrote durable and appends its audit lines. Ack only after this succeeded.
+    pub fn commit(&self, batch: &mut Batch) -> Result<(), InboxError> {
+        batch.writes.commit().map_err(|source| InboxError::Dir {
+            path: PathBuf::from("(spool or state directory)"),
+            source,
+        })?;
+        self.audit.append_all(&batch.events)?;
+        batch.events.clear();
+        Ok(())
+    }
+
     fn remember_reply_key(
         &self,
         payload: &Payload,
         ticket_ref: &TicketRef,
+        writes: &mut PendingWrites,
     ) -> Result<(), InboxError> {
         let key = payload.reply_key.as_deref().and_then(ReplyKey::from_base64);
         match key {
@@ -150,6 +182,7 @@ impl Deliverer {
                     &key,
                     payload.language.as_deref(),
                     &payload.received,
+                    writes,
                 )?;
             }
             // The message still matters more than the reply: deliver it, and say why staff cannot answer.
@@ -161,7 +194,12 @@ impl Deliverer {
         Ok(())
     }
 
-    fn keep_unopened(&self, bytes: &[u8], reason: &str) -> Result<Delivered, InboxError> {
+    fn keep_unopened(
+        &self,
+        bytes: &[u8],
+        reason: &str,
+        batch: &mut Batch,
+    ) -> Result<Delivered, InboxError> {
         crate::fsutil::create_private_dir(&self.unopened).map_err(|source| InboxError::Dir {
             path: self.unopened.clone(),
             source,
@@ -172,14 +210,17 @@ impl Deliverer {
         if path.exists() {
             return Ok(Delivered::KeptUnopened(path));
         }
-        crate::fsutil::write_private_file(&path, bytes).map_err(|source| InboxError::Dir {
-            path: path.clone(),
-            source,
-        })?;
-        self.audit.append(&AuditEvent::Unopened {
+        batch
+            .writes
+            .stage(&path, bytes)
+            .map_err(|source| InboxError::Dir {
+                path: path.clone(),
+                source,
+            })?;
+        batch.events.push(AuditEvent::Unopened {
             file: path.display().to_string(),
             reason: reason.to_owned(),
-        })?;
+        });
         tracing::error!(
             file = %path.display(),
             %reason,

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod client;
 pub mod config;
 pub mod deliver;
+pub mod durable;
 pub mod endpoint;
 pub mod reply;
 pub mod reply_keys;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::durable::PendingWrites;
 use crate::ticket::{ReplyKey, TicketRef};
 
 /// Why a reply key could not be found or read.
@@ -101,12 +102,14 @@ impl ReplyKeys {
     }
 
     /// Keeps a first contact's reply key (idempotent: the same first contact delivered twice writes the same).
+    /// The file is staged in `writes` and appears when the batch is committed.
     pub fn remember(
         &self,
         ticket_ref: &TicketRef,
         reply_key: &ReplyKey,
         language: Option<&str>,
         received: &str,
+        writes: &mut PendingWrites,
     ) -> Result<(), ReplyKeyError> {
         let path = self.path(ticket_ref);
         let stored = StoredKey {
@@ -121,13 +124,20 @@ impl ReplyKeys {
                     source: io::Error::other(e),
                 })?,
             );
-        crate::fsutil::write_private_file(&path, &json)
+        writes
+            .stage(&path, &json)
             .map_err(|source| ReplyKeyError::Io { path, source })
     }
 
-    /// Deletes a ticket's reply key. `true` if there was one.
-    pub fn forget(&self, ticket_ref: &TicketRef) -> Result<bool, ReplyKeyError> {
+    /// Deletes a ticket's reply key, including one staged in `writes` by the same batch. `true` if there was
+    /// one.
+    pub fn forget(
+        &self,
+        ticket_ref: &TicketRef,
+        writes: &mut PendingWrites,
+    ) -> Result<bool, ReplyKeyError> {
         let path = self.path(ticket_ref);
+        let staged = writes.unstage(&path);
         match std::fs::remove_file(&path) {
             Ok(()) => {
                 crate::fsutil::sync_dir(&self.dir).map_err(|source| ReplyKeyError::Io {
@@ -136,7 +146,7 @@ impl ReplyKeys {
                 })?;
                 Ok(true)
             }
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(staged),
             Err(source) => Err(ReplyKeyError::Io { path, source }),
         }
     }
@@ -200,14 +210,20 @@ mod tests {
 
     use super::*;
 
+    fn remember_now(keys: &ReplyKeys, ticket: &TicketRef, key: &ReplyKey, language: Option<&str>) {
+        let mut writes = PendingWrites::new();
+        keys.remember(ticket, key, language, "2025-03-01T14:07:00Z", &mut writes)
+            .expect("remember");
+        writes.commit().expect("commit");
+    }
+
     #[test]
     fn a_key_is_found_by_full_ref_or_unique_prefix_and_forgotten_on_close() {
         let dir = tempfile::tempdir().expect("temp dir");
         let keys = ReplyKeys::open(dir.path()).expect("open");
         let ticket = TicketRef::from_bytes([0xab; 32]);
         let key = ReplyKey::from_bytes([7; 32]);
-        keys.remember(&ticket, &key, Some("ar"), "2025-03-01T14:07:00Z")
-            .expect("remember");
+        remember_now(&keys, &ticket, &key, Some("ar"));
         let found = keys.find(&ticket.to_hex()).expect("full ref");
         assert!(found.reply_key == key);
         assert_eq!(found.language.as_deref(), Some("ar"));
@@ -215,12 +231,32 @@ mod tests {
             .find(&ticket.to_hex()[..16].to_uppercase())
             .expect("prefix");
         assert!(found.ticket_ref == ticket);
-        assert!(keys.forget(&ticket).expect("forget"));
-        assert!(!keys.forget(&ticket).expect("forget again"));
+        let mut writes = PendingWrites::new();
+        assert!(keys.forget(&ticket, &mut writes).expect("forget"));
+        assert!(!keys.forget(&ticket, &mut writes).expect("forget again"));
         assert!(matches!(
             keys.find(&ticket.to_hex()),
             Err(ReplyKeyError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn a_key_kept_and_forgotten_in_the_same_batch_never_lands() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keys = ReplyKeys::open(dir.path()).expect("open");
+        let ticket = TicketRef::from_bytes([0x42; 32]);
+        let mut writes = PendingWrites::new();
+        keys.remember(
+            &ticket,
+            &ReplyKey::from_bytes([1; 32]),
+            None,
+            "2025-03-01T14:07:00Z",
+            &mut writes,
+        )
+        .expect("remember");
+        assert!(keys.forget(&ticket, &mut writes).expect("forget"));
+        writes.commit().expect("commit");
+        assert!(!keys.path(&ticket).exists());
     }
 
     #[test]
@@ -232,13 +268,12 @@ mod tests {
         let mut b = [0x11; 32];
         b[31] = 2;
         for bytes in [a, b] {
-            keys.remember(
+            remember_now(
+                &keys,
                 &TicketRef::from_bytes(bytes),
                 &ReplyKey::from_bytes([1; 32]),
                 None,
-                "2025-03-01T14:07:00Z",
-            )
-            .expect("remember");
+            );
         }
         assert!(matches!(keys.find("1111"), Err(ReplyKeyError::BadForm(_))));
         assert!(matches!(
@@ -252,13 +287,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let keys = ReplyKeys::open(dir.path()).expect("open");
         let ticket = TicketRef::from_bytes([3; 32]);
-        keys.remember(
-            &ticket,
-            &ReplyKey::from_bytes([1; 32]),
-            None,
-            "2025-03-01T14:07:00Z",
-        )
-        .expect("remember");
+        remember_now(&keys, &ticket, &ReplyKey::from_bytes([1; 32]), None);
         assert!(!crate::fsutil::is_shared(&keys.path(&ticket)).expect("stat"));
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use super::audit::AuditLog;
 use super::client::{ClientTls, GatewayClient};
 use super::config::InboxConfig;
-use super::deliver::{Delivered, Deliverer};
+use super::deliver::{Batch, Delivered, Deliverer};
 use super::reply_keys::ReplyKeys;
 use super::spool::Spool;
 use super::webhook::Webhook;
@@ -133,9 +133,10 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
             }
         };
         let mut delivered = Vec::with_capacity(batch.envelopes.len());
+        let mut written = Batch::new();
         let mut failure = None;
         for envelope in &batch.envelopes {
-            match deliverer.deliver(envelope, &mut stop).await {
+            match deliverer.deliver(envelope, &mut stop, &mut written).await {
                 Ok(Delivered::New { .. } | Delivered::Again | Delivered::KeptUnopened(_)) => {
                     delivered.push(envelope.seq)
                 }
@@ -145,13 +146,19 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
                 }
             }
         }
+        // Nothing is acked that a crash could still take back: the batch is made durable first.
+        if let Err(error) = deliverer.commit(&mut written) {
+            delivered.clear();
+            failure.get_or_insert(error);
+        }
         if !delivered.is_empty() {
             match client.ack(&delivered).await {
                 Ok(deleted) => tracing::debug!(acked = delivered.len(), deleted, "acked"),
                 // Harmless: those envelopes come back on the next pull and are recognised by their spool files.
-                Err(error) => {
-                    tracing::warn!(%error, "the ack did not reach the gateway; the envelopes will be acked again")
-                }
+                Err(error) => tracing::warn!(
+                    %error,
+                    "the ack did not reach the gateway; the envelopes will be acked again"
+                ),
             }
         }
         if let Some(error) = failure {

@@ -1,8 +1,9 @@
 //! The spool: the directory the case system reads, one JSON file per delivered envelope.
 //!
-//! A file is named `<envelope id>.json` and written atomically (a temporary dot-file, fsync, rename, fsync of
-//! the directory), so the case system sees either no file or the whole file; it should ignore names that
-//! start with a dot. The file's existence is the record that the envelope was delivered: the gateway may
+//! A file is named `<envelope id>.json` and written atomically (a temporary dot-file, fsynced, then renamed
+//! into place and the directory fsynced, once per pulled batch and before the ack: see
+//! [`super::durable`]), so the case system sees either no file or the whole file; it should ignore names
+//! that start with a dot. The file's existence is the record that the envelope was delivered: the gateway may
 //! hand the same envelope out again (it is at-least-once), and the inbox then finds the file and only acks.
 //!
 //! The document is the envelope's payload without the reply key, which stays with the inbox
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+use super::durable::PendingWrites;
 use crate::envelope::Payload;
 
 /// The spool directory.
@@ -55,11 +57,11 @@ impl Spool {
         }
     }
 
-    /// Writes the envelope's document atomically and durably.
-    pub fn write(&self, payload: &Payload) -> io::Result<PathBuf> {
+    /// Stages the envelope's document; it appears, whole and durable, when the batch is committed.
+    pub fn write(&self, payload: &Payload, writes: &mut PendingWrites) -> io::Result<PathBuf> {
         let path = self.path_for(&payload.envelope_id);
         let json = case_document(payload)?;
-        crate::fsutil::write_private_file(&path, &json)?;
+        writes.stage(&path, &json)?;
         Ok(path)
     }
 }

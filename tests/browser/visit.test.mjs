@@ -12,7 +12,7 @@ import { launch } from './lib/browsers.mjs';
 import { Gateway } from './lib/gateway.mjs';
 import { NEUTRAL_TITLE, NeutralSite } from './lib/neutral-site.mjs';
 import { writeReport } from './lib/report.mjs';
-import { exitWithKeyboard, navigate, STATES, typeInto, visit } from './lib/visit.mjs';
+import { clickAt, exitWithKeyboard, navigate, STATES, typeInto, visit } from './lib/visit.mjs';
 
 let neutral;
 let gateway;
@@ -133,12 +133,21 @@ for (const kind of ['firefox', 'chromium']) {
           await walkTo(page, 'sv', name);
           await typeInto(page, field, text);
           assert.ok(await pageHolds(page, text), 'the text was typed');
-          await navigate(page, () => page.click('a.exit'));
+          await navigate(page, () => clickAt(page, 'a.exit'));
           assert.equal(page.url(), `${neutral.origin}/`);
+          const requests = [];
+          const onRequest = (request) => {
+            if (request.url().startsWith(gateway.origin)) requests.push(request.url());
+          };
+          page.on('request', onRequest);
           const back = await goBack(page);
+          page.off('request', onRequest);
           const holds = await pageHolds(page, text).catch(() => false);
-          results.back[name] = { after: back, url: page.url(), typedTextShown: holds };
-          if (holds) failures.push(`${name}: going back shows the typed text again (${back})`);
+          results.back[name] = { after: back, typedTextShown: holds, requestsToGateway: requests.length };
+          if (holds) {
+            const how = requests.length === 0 ? 'kept in memory (back/forward cache): no request reached the gateway' : back;
+            failures.push(`${name}: going back shows the typed text again, ${how}`);
+          }
         } catch (error) {
           failures.push(`${name}: ${error.message.split('\n')[0]}`);
         } finally {

@@ -209,11 +209,12 @@ pub fn internal_port(gateway: &Gateway) -> u16 {
         let found = log
             .lines()
             .filter(|l| l.contains("listening") && l.contains("internal"))
+            .rev()
             .filter_map(|l| l.split("address=").nth(1))
             .filter_map(|rest| rest.split_whitespace().next())
             .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
             .map(|a| a.port())
-            .last();
+            .next();
         if let Some(port) = found {
             return port;
         }

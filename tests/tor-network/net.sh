@@ -9,7 +9,8 @@
 # After `start`, DIR holds:
 #   env                    shell variables: TOR_NET_DIR, TOR_SOCKS_PORT, TOR_NET_TOML
 #   test-network.toml      the [onion.test_network] section for porten's configuration
-#   nodes/NAME/            each node's torrc, data, notice.log and tor.pid
+#   nodes/NAME/            each node's torrc, data, notice.log and started.pid
+#   nodes/client/rend.log  the client's onion-service debug log
 #
 # Ports: TOR_NET_BASE_PORT (default 17100) and the next 20 must be free on 127.0.0.1.
 # Installs Debian's `tor` with apt-get if it is missing.
@@ -211,8 +212,12 @@ start_network() {
         { common_torrc "$name" "$data"; relay_torrc $index; } >"$data/torrc"
         index=$((index + 1))
     done
-    { common_torrc client "$DIR/nodes/client"; echo "SocksPort 127.0.0.1:$SOCKS_PORT"; } \
-        >"$DIR/nodes/client/torrc"
+    {
+        common_torrc client "$DIR/nodes/client"
+        echo "SocksPort 127.0.0.1:$SOCKS_PORT"
+        # Onion-service details, e.g. whether a descriptor carries proof-of-work parameters.
+        echo "Log [rend]debug file $DIR/nodes/client/rend.log"
+    } >"$DIR/nodes/client/torrc"
 
     write_outputs
     for name in $(all_nodes) client; do

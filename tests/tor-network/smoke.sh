@@ -7,7 +7,8 @@
 #   tests/tor-network/smoke.sh [DIR]     DIR: working folder (default: a new temporary one)
 #
 # Environment: TOR_NET_BASE_PORT (see net.sh), SMOKE_PROFILE=release for an optimised build,
-# SMOKE_DEADLINE seconds allowed for each fetch (default 300).
+# SMOKE_DEADLINE seconds allowed for each fetch (default 300), SMOKE_PROOF_OF_WORK=false to
+# run with proof of work off (then the descriptor must carry no PoW parameters).
 # Prints the timings, the example's memory use and whether proof of work was on.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 DEADLINE=${SMOKE_DEADLINE:-300}
 PROFILE=${SMOKE_PROFILE:-debug}
+PROOF_OF_WORK=${SMOKE_PROOF_OF_WORK:-true}
 HELLO_PID=
 
 fail() {
@@ -51,6 +53,7 @@ CONFIG="$DIR/hello.toml"
     echo "data_dir = \"$DIR/data\""
     echo "[onion]"
     echo "enabled = true"
+    echo "proof_of_work = $PROOF_OF_WORK"
     echo
     cat "$TOR_NET_TOML"
 } >"$CONFIG"
@@ -120,10 +123,15 @@ again=$(sed -n 's/^onion address: //p' "$DIR/hello.log" | tail -1)
 [ "$again" = "$address" ] || fail "address changed after restart: $again"
 echo "smoke: fetch after restart OK, same address, $((second_fetch - restarted)) s after the restart"
 
-pow=off
-if grep -q "proof_of_work=true" "$DIR/hello.log"; then
-    pow=on
-    grep -q "Recalculated PoW seeds" "$DIR/hello.log" && pow="on (PoW seeds in use)"
+# The C tor client logs the proof-of-work parameters it finds in the service's descriptor.
+pow_line=$(grep -o "PoW params present in descriptor, suggested_effort=[0-9]*" \
+    "$DIR/net/nodes/client/rend.log" | tail -1 || true)
+if [ "$PROOF_OF_WORK" = true ]; then
+    [ -n "$pow_line" ] || fail "proof of work is on but the client saw no PoW parameters in the descriptor"
+    pow="on (client saw: $pow_line)"
+else
+    [ -z "$pow_line" ] || fail "proof of work is off but the client saw: $pow_line"
+    pow="off (the client saw no PoW parameters)"
 fi
 echo "smoke: example RSS ${rss_kb} kB after the first fetch; proof of work: $pow"
 echo "smoke: status lines:"

@@ -1,5 +1,10 @@
-//! The onion service on arti: start the Tor client without waiting for it, launch the service,
-//! and spawn the bootstrap, status and accept tasks. Only compiled with the `arti` feature.
+//! The onion service on arti: create the Tor client and the service key at once, then leave
+//! bootstrapping, launching and serving to background tasks. Only compiled with the `arti`
+//! feature.
+//!
+//! The service itself is launched only once Tor has bootstrapped: arti's proof-of-work
+//! threads block until a network directory exists, and if they started before, a runtime
+//! shut down while Tor was unreachable would wait for them forever.
 
 mod accept;
 mod monitor;
@@ -10,9 +15,10 @@ use std::sync::Arc;
 
 use arti_client::{BootstrapBehavior, TorClient};
 use safelog::DisplayRedacted as _;
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tokio::task::JoinHandle;
-use tor_hsservice::RunningOnionService;
+use tor_hsservice::HsId;
+use tor_keymgr::KeystoreSelector;
 use tor_rtcompat::PreferredRuntime;
 use tracing::info;
 
@@ -26,9 +32,7 @@ use crate::stream::Incoming;
 pub(crate) struct Running {
     /// The Tor client: channels, circuits, directory.
     _client: Arc<TorClient<PreferredRuntime>>,
-    /// The service: introduction points and descriptor publishing stop when it is dropped.
-    _service: Arc<RunningOnionService>,
-    /// Bootstrap, status and accept tasks.
+    /// The supervisor (which owns the running service) and the status task.
     tasks: Vec<JoinHandle<()>>,
     /// To report `Stopped` once the status task is gone.
     status: watch::Sender<OnionStatus>,
@@ -53,6 +57,11 @@ fn ensure_crypto_provider() {
     }
 }
 
+/// The public form of a service identity: "<56 characters>.onion".
+fn onion_address(id: HsId) -> String {
+    id.display_unredacted().to_string()
+}
+
 /// See [`crate::launch`]; the configuration has been validated and `enabled` checked.
 pub(crate) async fn launch(
     config: &OnionConfig,
@@ -67,58 +76,52 @@ pub(crate) async fn launch(
     }
 
     let client = TorClient::builder()
-        .config(client_config)
+        .config(client_config.clone())
         .bootstrap_behavior(BootstrapBehavior::OnDemand)
         .create_unbootstrapped_async()
         .await
         .map_err(|e| OnionError::setup("start the Tor client (state and cache directories)", e))?;
 
-    // Launching does not wait for the network: the service publishes once Tor is bootstrapped.
-    let (service, rend_requests) = client
-        .launch_onion_service(service_config)
-        .map_err(|e| OnionError::setup("launch the onion service", e))?
-        .ok_or_else(|| {
-            OnionError::setup(
-                "launch the onion service",
-                "the service configuration says disabled",
-            )
-        })?;
-    let address = service
-        .onion_address()
-        .map(|id| id.display_unredacted().to_string());
+    // Load the key, or make it on first start, so the address is known before Tor is up.
+    let address =
+        TorClient::<PreferredRuntime>::create_onion_service(&client_config, service_config.clone())
+            .map_err(|e| OnionError::setup("open the onion service keystore", e))?
+            .generate_identity_key(KeystoreSelector::Primary)
+            .map(onion_address)
+            .map_err(|e| OnionError::setup("load or make the onion service key", e))?;
     info!(
-        address = address.as_deref().unwrap_or("(unknown)"),
+        %address,
         proof_of_work = config.proof_of_work,
         vanguards = ?config.vanguards,
-        "onion service launched; connecting to the Tor network"
+        "onion service starting; connecting to the Tor network"
     );
 
     let (status_tx, status_rx) = watch::channel(OnionStatus::Bootstrapping);
     let (stream_tx, stream_rx) = mpsc::channel(config.max_concurrent_streams);
-    let limit = Arc::new(Semaphore::new(config.max_concurrent_streams));
-
+    let (service_status_tx, service_status_rx) = oneshot::channel();
+    let supervisor = monitor::Supervisor {
+        client: Arc::clone(&client),
+        service_config,
+        service_status: service_status_tx,
+        limit: Arc::new(Semaphore::new(config.max_concurrent_streams)),
+        max_streams: config.max_concurrent_streams,
+        accepted: stream_tx,
+    };
     let tasks = vec![
-        tokio::spawn(monitor::keep_bootstrapping(Arc::clone(&client))),
+        tokio::spawn(supervisor.run()),
         tokio::spawn(monitor::watch_status(
             client.bootstrap_events(),
-            service.status_events(),
+            service_status_rx,
             status_tx.clone(),
-        )),
-        tokio::spawn(accept::accept_streams(
-            rend_requests,
-            limit,
-            config.max_concurrent_streams,
-            stream_tx,
         )),
     ];
     let running = Running {
         _client: client,
-        _service: service,
         tasks,
         status: status_tx,
     };
     Ok((
-        OnionService::new(address, status_rx, running),
+        OnionService::new(Some(address), status_rx, running),
         Incoming::new(stream_rx),
     ))
 }
@@ -135,30 +138,8 @@ pub(crate) fn stored_address(
     }
     let client_config = settings::client_config(config, &dirs)?;
     let service_config = settings::service_config(config)?;
-
-    // Arti wants a runtime handle even for offline work; make a small one when called from
-    // plain synchronous code (the `onion-address` command).
-    let own_runtime = match tokio::runtime::Handle::try_current() {
-        Ok(_) => None,
-        Err(_) => Some(
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| OnionError::setup("start a runtime to read the keys", e))?,
-        ),
-    };
-    let _entered = own_runtime.as_ref().map(|rt| rt.enter());
-    let runtime = PreferredRuntime::current()
-        .map_err(|e| OnionError::setup("start a runtime to read the keys", e))?;
-
-    let inert = TorClient::with_runtime(runtime)
-        .config(client_config.clone())
-        .create_inert()
-        .map_err(|e| OnionError::setup("open the keystore", e))?;
-    let service = inert
-        .create_onion_service(&client_config, service_config)
-        .map_err(|e| OnionError::setup("read the onion service keys", e))?;
-    Ok(service
-        .onion_address()
-        .map(|id| id.display_unredacted().to_string()))
+    let service =
+        TorClient::<PreferredRuntime>::create_onion_service(&client_config, service_config)
+            .map_err(|e| OnionError::setup("open the onion service keystore", e))?;
+    Ok(service.onion_address().map(onion_address))
 }

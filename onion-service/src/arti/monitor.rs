@@ -1,50 +1,94 @@
 //! Background work that keeps the service alive and tells the operator how it is doing:
-//! bootstrapping with retries, and one log line per change of state.
+//! bootstrapping and launching with retries, and one log line per change of state.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use arti_client::config::onion_service::OnionServiceConfig;
 use arti_client::status::BootstrapEvents;
 use arti_client::TorClient;
 use futures::StreamExt as _;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tor_hsservice::status::{OnionServiceStatusStream, State};
 use tor_rtcompat::PreferredRuntime;
 use tracing::{debug, error, info, warn};
 
+use super::accept;
 use crate::error::report;
 use crate::status::{Loudness, OnionStatus, StatusLog};
+use crate::stream::OnionStream;
 
-/// First wait after a failed bootstrap; doubled after each failure.
+/// First wait after a failed bootstrap or launch; doubled after each failure.
 const FIRST_RETRY: Duration = Duration::from_secs(5);
-/// Longest wait between bootstrap attempts.
+/// Longest wait between attempts.
 const LONGEST_RETRY: Duration = Duration::from_secs(300);
 
-/// Bootstrap the client, retrying with backoff until it succeeds. Once bootstrapped, arti
-/// keeps its directory fresh by itself.
-pub(crate) async fn keep_bootstrapping(client: Arc<TorClient<PreferredRuntime>>) {
-    let mut wait = FIRST_RETRY;
-    loop {
-        match client.bootstrap().await {
-            Ok(()) => return,
-            Err(e) => {
-                warn!(
-                    error = %report(&e),
-                    retry_in_secs = wait.as_secs(),
-                    "could not connect to the Tor network; will retry"
-                );
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(LONGEST_RETRY);
-            }
+/// Everything the background supervisor needs to bring the service up and serve it.
+pub(crate) struct Supervisor {
+    /// The Tor client, not yet bootstrapped.
+    pub(crate) client: Arc<TorClient<PreferredRuntime>>,
+    /// The service to launch once bootstrapped.
+    pub(crate) service_config: OnionServiceConfig,
+    /// Where to hand the service's status events once it runs.
+    pub(crate) service_status: oneshot::Sender<OnionServiceStatusStream>,
+    /// The bound on concurrent streams.
+    pub(crate) limit: Arc<Semaphore>,
+    /// That bound as configured, for the log.
+    pub(crate) max_streams: usize,
+    /// The queue behind [`Incoming`](crate::Incoming).
+    pub(crate) accepted: mpsc::Sender<OnionStream>,
+}
+
+impl Supervisor {
+    /// Bootstrap (retrying), launch the service (retrying), then accept streams until the
+    /// service ends. The running service lives in this future: aborting the task stops it.
+    pub(crate) async fn run(self) {
+        let mut wait = FIRST_RETRY;
+        while let Err(e) = self.client.bootstrap().await {
+            warn!(
+                error = %report(&e),
+                retry_in_secs = wait.as_secs(),
+                "could not connect to the Tor network; will retry"
+            );
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(LONGEST_RETRY);
         }
+        // Once bootstrapped, arti keeps its directory fresh by itself.
+
+        let mut wait = FIRST_RETRY;
+        let (service, rend_requests) = loop {
+            match self
+                .client
+                .launch_onion_service(self.service_config.clone())
+            {
+                Ok(Some(launched)) => break launched,
+                Ok(None) => {
+                    error!("onion service not launched: arti considers it disabled");
+                    return;
+                }
+                Err(e) => {
+                    error!(
+                        error = %report(&e),
+                        retry_in_secs = wait.as_secs(),
+                        "could not launch the onion service; will retry"
+                    );
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(LONGEST_RETRY);
+                }
+            }
+        };
+        // The status task may be gone if the service is being dropped; nothing to tell then.
+        let _ = self.service_status.send(service.status_events());
+        accept::accept_streams(rend_requests, self.limit, self.max_streams, self.accepted).await;
+        drop(service);
     }
 }
 
-/// Follow the client's bootstrap events and the service's status events; publish the
-/// combined [`OnionStatus`] on `status` and log each change.
+/// Follow the client's bootstrap events and, once the service runs, its status events;
+/// publish the combined [`OnionStatus`] on `status` and log each change.
 pub(crate) async fn watch_status(
     mut bootstrap: BootstrapEvents,
-    mut service: OnionServiceStatusStream,
+    service_launched: oneshot::Receiver<OnionServiceStatusStream>,
     status: watch::Sender<OnionStatus>,
 ) {
     let mut log = StatusLog::new();
@@ -54,9 +98,10 @@ pub(crate) async fn watch_status(
     let mut blockage: Option<String> = None;
     let mut quarter_logged = 0u8;
     let mut bootstrap_open = true;
-    let mut service_open = true;
+    let mut launched = Some(service_launched);
+    let mut service: Option<OnionServiceStatusStream> = None;
 
-    while bootstrap_open || service_open {
+    loop {
         tokio::select! {
             event = bootstrap.next(), if bootstrap_open => match event {
                 Some(event) => {
@@ -77,14 +122,19 @@ pub(crate) async fn watch_status(
                 }
                 None => bootstrap_open = false,
             },
-            event = service.next(), if service_open => match event {
+            stream = async { launched.as_mut()?.await.ok() }, if launched.is_some() => {
+                launched = None;
+                service = stream;
+            },
+            event = async { service.as_mut()?.next().await }, if service.is_some() => match event {
                 Some(event) => {
                     service_state = event.state();
                     service_problem = event.current_problem().is_some();
                     debug!(state = ?service_state, "onion service state from arti");
                 }
-                None => service_open = false,
+                None => service = None,
             },
+            else => break,
         }
         let (next, line) = log.update(combine(tor_ready, service_state, service_problem));
         if let Some((loudness, message)) = line {

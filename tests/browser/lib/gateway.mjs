@@ -32,6 +32,12 @@ export async function waitFor(predicate, what, timeoutMs = 20000, everyMs = 100)
   }
 }
 
+/** Processes started here and still running: killed if the test process exits without stopping them. */
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Starts a process whose stderr is kept (the last 200 lines) for error messages. */
 function startProcess(path, args) {
   const child = spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -49,7 +55,13 @@ function startProcess(path, args) {
       for (const listener of listeners) listener(line);
     }
   });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  live.add(child);
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   return { child, lines, listeners, exited };
 }
 

@@ -2,7 +2,7 @@
 // gateway's 127.0.0.1, so cookies and cache entries of the two never share a key). It is built to be the opposite
 // of the gateway, so that the trace inspection has something it must find — a test that could not fail proves
 // nothing:
-//   - it sets a cookie and allows caching, so the profile must show a cookie and a disk-cache entry for it;
+//   - it sets a cookie and allows caching (revalidated on every visit), so the profile must show a cookie and a disk-cache entry for it;
 //   - it has a search form without autocomplete="off", so typing into it must leave form history;
 //   - it carries an inline script that would change the title, so a title left unchanged proves JavaScript is off.
 // It records every request (path and Referer) so tests can check that the exit arrived without a referrer.
@@ -14,6 +14,8 @@ export const SCRIPT_RAN_TITLE = 'javascript ran';
 
 /** The neutral page's own title. */
 export const NEUTRAL_TITLE = 'Neutral weather page';
+
+const ETAG = '"neutral-1"';
 
 const page = (title, body) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -36,9 +38,16 @@ export class NeutralSite {
       const url = new URL(request.url, 'http://localhost');
       this.requests.push({ path: url.pathname + url.search, referer: request.headers.referer ?? null });
       if (url.pathname === '/') {
+        // Stored in the cache but asked for again on every visit (so every exit is seen here, with its Referer).
+        if (request.headers['if-none-match'] === ETAG) {
+          response.writeHead(304, { etag: ETAG, 'cache-control': 'no-cache' });
+          response.end();
+          return;
+        }
         response.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'max-age=3600',
+          'cache-control': 'no-cache',
+          etag: ETAG,
           'set-cookie': 'neutral_control=1; Max-Age=3600; Path=/; SameSite=Lax',
         });
         response.end(

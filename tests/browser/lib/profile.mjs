@@ -162,10 +162,11 @@ export function inspectFirefoxProfile(profileDir, { gatewayHost }) {
     'SELECT p.url AS url, v.visit_type AS visit_type FROM moz_historyvisits v JOIN moz_places p ON p.id = v.place_id ORDER BY v.id',
   );
   const origins = query(join(profileDir, 'places.sqlite'), 'SELECT prefix, host FROM moz_origins');
+  const permissions = query(join(profileDir, 'permissions.sqlite'), 'SELECT origin, type FROM moz_perms');
   const favicons = query(join(profileDir, 'favicons.sqlite'), 'SELECT page_url FROM moz_pages_w_icons');
   const sessions = sessionStores(profileDir).map(({ file, json }) => ({
     file,
     entries: json ? sessionEntries(json).filter((entry) => entry.url.includes(gatewayHost)) : 'unreadable',
   }));
-  return { cookies, formHistory, places, visits, origins, favicons, cache: cacheEntries(profileDir), sessions };
+  return { cookies, formHistory, places, visits, origins, permissions, favicons, cache: cacheEntries(profileDir), sessions };
 }

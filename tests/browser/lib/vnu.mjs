@@ -20,7 +20,7 @@ export async function checkHtml(files) {
   const output = await new Promise((resolve, reject) => {
     execFile(
       java,
-      ['-Xss512k', '-jar', VNU_JAR, '--format', 'json', '--also-check-css', ...files],
+      ['-Xss8m', '-jar', VNU_JAR, '--format', 'json', '--also-check-css', ...files],
       { maxBuffer: 64 * 1024 * 1024 },
       // vnu exits 1 when it found errors; the JSON says which (on stdout or stderr, depending on the version).
       (error, stdout, stderr) => {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Release-profile comparison: size, build time and page-serving cost of the gateway built with different
+# [profile.release] settings, without editing Cargo.toml (cargo's CARGO_PROFILE_RELEASE_* variables).
+#
+#   bash benches/lib/profiles.sh [VARIANT…]      # default: fat thin off
+#
+# Variants: fat (the profile in Cargo.toml: lto = "fat", codegen-units = 1), thin (lto = "thin",
+# codegen-units = 1), thin16 (lto = "thin", codegen-units = 16), off (lto = false, codegen-units = 16: cargo's
+# own release defaults), abort (fat, with panic = "abort"). Each variant but fat builds in its own target
+# directory under target/bench-profiles/ (a full release build each, the first time). All keep opt-level 3
+# and strip = "symbols". Then, in one run, each binary serves the landing page over HTTPS and plain HTTP to wrk
+# (server on CPU 0, wrk on CPU 1, as in run.sh) and the server's CPU time per request is taken: that figure
+# holds up on a busy machine better than requests per second. Prints a Markdown table.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LIB=$ROOT/benches/lib
+# shellcheck source=benches/lib/common.sh
+source "$LIB/common.sh"
+export BENCH_PIN=${BENCH_PIN:-1}
+DURATION=${BENCH_DURATION:-10}
+VARIANTS=("$@")
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(fat thin off)
+
+WORK=$ROOT/target/bench/profiles
+rm -rf "$WORK"
+mkdir -p "$WORK"
+trap bench_cleanup EXIT
+cd "$ROOT"
+
+settings() { # variant → environment assignments
+    case $1 in
+        fat) echo "" ;;
+        thin) echo "CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1" ;;
+        thin16) echo "CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16" ;;
+        off) echo "CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16" ;;
+        abort) echo "CARGO_PROFILE_RELEASE_PANIC=abort" ;;
+        *) bench_die "unknown variant $1" ;;
+    esac
+}
+
+for variant in "${VARIANTS[@]}"; do
+    target=$ROOT/target
+    [ "$variant" = fat ] || target=$ROOT/target/bench-profiles/$variant
+    bench_log "building $variant ($(settings "$variant"))"
+    started=$(date +%s)
+    # shellcheck disable=SC2046
+    env $(settings "$variant") cargo build --release --bin porten --target-dir "$target" \
+        2>"$WORK/build-$variant.log" || { tail -n 20 "$WORK/build-$variant.log"; bench_die "build $variant failed"; }
+    echo $(( $(date +%s) - started )) >"$WORK/build-$variant.seconds"
+    cp "$target/release/porten" "$WORK/porten-$variant"
+done
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 2 \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+CLK_TCK=$(getconf CLK_TCK)
+
+measure() { # variant transport url-port → "rps cpu_us_per_request"
+    local pid=$1 url=$2 before after out requests
+    # shellcheck disable=SC2046
+    $(bench_pin 1) wrk -t1 -c32 -d2s "$url" >/dev/null 2>&1 || true
+    before=$(bench_cpu_ticks "$pid")
+    # shellcheck disable=SC2046
+    out=$($(bench_pin 1) wrk -t1 -c32 -d"${DURATION}s" -s "$LIB/wrk-report.lua" "$url" 2>/dev/null | grep '^WRK ')
+    after=$(bench_cpu_ticks "$pid")
+    requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$out")
+    local duration
+    duration=$(sed -n 's/.* duration_us=\([0-9]*\).*/\1/p' <<<"$out")
+    awk -v r="$requests" -v d="$duration" -v t=$((after - before)) -v h="$CLK_TCK" \
+        'BEGIN { if (r > 0) printf "%.0f %.1f", r / (d / 1e6), t / h / r * 1e6; else printf "n/a n/a" }'
+}
+
+echo "| variant | size (bytes) | build time (s, busy machine) | HTTPS req/s | HTTPS CPU µs/req | HTTP req/s | HTTP CPU µs/req |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for variant in "${VARIANTS[@]}"; do
+    https_port=$(bench_free_port)
+    http_port=$(bench_free_port)
+    cat >"$WORK/$variant.toml" <<EOF
+data_dir = "$WORK/data-$variant"
+[https]
+listen = "127.0.0.1:$https_port"
+cert = "$WORK/cert.pem"
+key = "$WORK/key.pem"
+[http]
+listen = "127.0.0.1:$http_port"
+EOF
+    # shellcheck disable=SC2046
+    $(bench_pin 0) "$WORK/porten-$variant" serve --config "$WORK/$variant.toml" 2>"$WORK/$variant.log" &
+    pid=$!
+    bench_track "$pid"
+    bench_wait_port "$https_port" 60 || bench_die "$variant did not start"
+    sleep 1
+    read -r https_rps https_cpu <<<"$(measure "$pid" "https://127.0.0.1:$https_port/sv/")"
+    read -r http_rps http_cpu <<<"$(measure "$pid" "http://127.0.0.1:$http_port/sv/")"
+    bench_stop "$pid"
+    echo "| $variant $(settings "$variant" | sed 's/CARGO_PROFILE_RELEASE_//g') | $(stat -c %s "$WORK/porten-$variant") | $(cat "$WORK/build-$variant.seconds") | $https_rps | $https_cpu | $http_rps | $http_cpu |"
+done

@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# porten's benchmarks: footprint and speed, each figure beside a reference server measured in the same run.
+#
+# Builds the release binary (and the one with the onion service when it builds), then measures on loopback:
+# the landing page over HTTPS and over plain HTTP against nginx serving the byte-identical page with the same
+# certificate and headers (wrk, keep-alive); first-contact submissions per second with the Argon2id pool
+# saturated at the real default parameters, and landing-page latency at the same time; returns with a code
+# per second; resident memory; binary size and dependency count with and without the onion service; cold
+# start to the first served page; bytes and requests per page for every page and language; and the internal
+# side's figures when benches/internal-side.sh exists. Prints a table and writes it to --out.
+#
+#   bash benches/run.sh                          # writes target/bench/RESULTS.md
+#   bash benches/run.sh --out benches/RESULTS.md # the committed results
+#   bash benches/run.sh --quick                  # short runs, to try the script
+#
+# Options: --out FILE, --quick, --no-build (measure the existing target/release/porten), --no-onion (do not
+# build the onion variant), --no-pin (no CPU pinning), --profile (also record a perf profile of page load;
+# see benches/lib/profile.sh). Environment: BENCH_DURATION (seconds per wrk run, default 10),
+# BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 1), BENCH_BUDGET (seconds for the measurements, 540),
+# BENCH_ONION_BUILD_TIMEOUT (seconds, 1800), BENCH_CHROMIUM (landing|all|off, default landing).
+#
+# Servers listen on 127.0.0.1 only, on free ports; every process started here is stopped on exit. With
+# pinning (the default, on a machine with at least two CPUs) the server under test runs on CPU 0 and the load
+# generators on CPU 1, so both servers get exactly one core and the client never takes the server's.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LIB=$ROOT/benches/lib
+# shellcheck source=benches/lib/common.sh
+source "$LIB/common.sh"
+
+OUT=$ROOT/target/bench/RESULTS.md
+BUILD=1
+ONION=1
+PROFILE=0
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-1}
+BUDGET=${BENCH_BUDGET:-540}
+ONION_BUILD_TIMEOUT=${BENCH_ONION_BUILD_TIMEOUT:-1800}
+CHROMIUM=${BENCH_CHROMIUM:-landing}
+SUBMIT_SECONDS=20
+RETURN_SECONDS=15
+PROBE_SECONDS=10
+COLD_RUNS=5
+export BENCH_PIN=${BENCH_PIN:-1}
+COMMAND_LINE="bash benches/run.sh $*"
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        --out) OUT=$2; shift 2 ;;
+        --quick) DURATION=3; SUBMIT_SECONDS=8; RETURN_SECONDS=5; PROBE_SECONDS=4; COLD_RUNS=2; shift ;;
+        --no-build) BUILD=0; shift ;;
+        --no-onion) ONION=0; shift ;;
+        --no-pin) BENCH_PIN=0; shift ;;
+        --profile) PROFILE=1; shift ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) bench_die "unknown option $1 (try --help)" ;;
+    esac
+done
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
+
+WORK=$ROOT/target/bench/work
+rm -rf "$WORK"
+mkdir -p "$WORK"/{site,snapshots,nginx/logs,nginx/tmp,data,cold}
+BENCH_RESULTS=$WORK/results.env
+: >"$BENCH_RESULTS"
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------------------
+# Tools: wrk and nginx from Debian, installed once; apt-get update only when something is missing.
+# ---------------------------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v openssl >/dev/null || need+=(openssl)
+command -v taskset >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+    bench_log "installing ${need[*]}"
+    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# Debian starts the packaged nginx as a service on install; it listens on :80, which nothing here uses.
+command -v wrk >/dev/null && command -v nginx >/dev/null || bench_die "wrk and nginx are needed"
+[ "$(nproc)" -ge 2 ] || { bench_log "one CPU only: pinning off"; BENCH_PIN=0; }
+
+# ---------------------------------------------------------------------------------------------------------
+# Build: release, stripped (the profile in Cargo.toml); the onion variant when it builds.
+# ---------------------------------------------------------------------------------------------------------
+cd "$ROOT"
+# Three builds of the same sources: the default features (what `cargo build --release` gives an operator;
+# this one is measured), without the onion service, and with it. Cargo keeps each one's artifacts, so after
+# the first run a rebuild is only a relink. The default build runs last so that target/release/porten is
+# the default binary again afterwards.
+tree_count() { # cargo tree arguments…
+    cargo tree -e normal --prefix none -p porten "$@" 2>/dev/null | sed 's/ (\*)$//; s/ (proc-macro)$//' \
+        | sort -u | grep -c . || true
+}
+build_variant() { # name seconds cargo-arguments…
+    local name=$1 limit=$2
+    shift 2
+    bench_log "building the release binary: $name ($*)"
+    if timeout "$limit" cargo build --release --bin porten "$@" 2>"$WORK/build-$name.log"; then
+        cp "$ROOT/target/release/porten" "$WORK/porten-$name"
+        bench_result "size_$name" "$(stat -c %s "$WORK/porten-$name")"
+        bench_result "crates_$name" "$(tree_count "$@")"
+        return 0
+    fi
+    local why
+    why=$(grep -m1 -E '^error' "$WORK/build-$name.log" | cut -c1-100 || true)
+    bench_result "size_$name" "n/a (${why:-the build did not finish within ${limit}s})"
+    bench_result "crates_$name" "$(tree_count "$@")"
+    return 1
+}
+if [ "$BUILD" = 1 ]; then
+    if [ "$ONION" = 1 ]; then
+        build_variant plain 1800 --no-default-features || true
+        build_variant onion "$ONION_BUILD_TIMEOUT" --features onion || true
+    fi
+    build_variant default 1800 || { tail -n 30 "$WORK/build-default.log"; bench_die "release build failed"; }
+else
+    [ -x "$ROOT/target/release/porten" ] || bench_die "no target/release/porten (build it, or run without --no-build)"
+    cp "$ROOT/target/release/porten" "$WORK/porten-default"
+    bench_result size_default "$(stat -c %s "$WORK/porten-default")"
+fi
+bench_result default_features "$(sed -n '/^\[features\]/,/^\[/s/^default *= *//p' "$ROOT/Cargo.toml" | head -n1)"
+[ "$(bench_result_of size_plain)" ] || bench_result size_plain "n/a (not built: --no-onion or --no-build)"
+[ "$(bench_result_of size_onion)" ] || bench_result size_onion "n/a (not built: --no-onion or --no-build)"
+[ "$(bench_result_of crates_plain)" ] || bench_result crates_plain "$(tree_count --no-default-features)"
+[ "$(bench_result_of crates_onion)" ] || bench_result crates_onion "$(tree_count --features onion)"
+BIN=$WORK/porten-default
+
+START=$(date +%s)
+remaining() { echo $((BUDGET - ($(date +%s) - START))); }
+
+# ---------------------------------------------------------------------------------------------------------
+# One certificate for both servers (ECDSA P-256, like a typical Let's Encrypt one), and the configurations.
+# ---------------------------------------------------------------------------------------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -days 2 \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+P_HTTPS=$(bench_free_port); P_HTTP=$(bench_free_port)
+N_HTTPS=$(bench_free_port); N_HTTP=$(bench_free_port)
+C_HTTPS=$(bench_free_port); C_HTTP=$(bench_free_port)
+while [ "$P_HTTP" = "$P_HTTPS" ] || [ "$N_HTTPS" = "$P_HTTPS" ] || [ "$N_HTTP" = "$N_HTTPS" ]; do
+    P_HTTP=$(bench_free_port); N_HTTPS=$(bench_free_port); N_HTTP=$(bench_free_port)
+done
+
+porten_config() { # data_dir https_port http_port
+    cat <<EOF
+# Benchmark configuration: the defaults (examples/porten.toml), with loopback ports, the benchmark's
+# certificate, and the global submission and code-attempt limits raised so that they do not cap the load.
+# The key derivation keeps its real defaults: m = 64 MiB, t = 3, p = 1, two permits.
+data_dir = "$1"
+[https]
+listen = "127.0.0.1:$2"
+cert = "$WORK/cert.pem"
+key = "$WORK/key.pem"
+[http]
+listen = "127.0.0.1:$3"
+[limits]
+submissions_per_minute = 1000000
+submission_burst = 100000
+code_attempts_per_minute = 1000000
+code_attempt_burst = 100000
+EOF
+}
+porten_config "$WORK/data" "$P_HTTPS" "$P_HTTP" >"$WORK/porten.toml"
+porten_config "$WORK/cold/data" "$C_HTTPS" "$C_HTTP" >"$WORK/cold.toml"
+"$BIN" check-config --config "$WORK/porten.toml" >/dev/null || bench_die "the benchmark configuration is refused"
+
+# ---------------------------------------------------------------------------------------------------------
+# Cold start to the first served page (before anything else runs).
+# ---------------------------------------------------------------------------------------------------------
+bench_log "cold start (${COLD_RUNS} runs each)"
+# shellcheck disable=SC2046
+timeout 120 python3 "$LIB/coldstart.py" --port "$C_HTTPS" --data-dir "$WORK/cold/data" --runs "$COLD_RUNS" \
+    --log "$WORK/cold/porten.log" -- $(bench_pin 0) "$BIN" serve --config "$WORK/cold.toml" >"$WORK/coldstart.json" \
+    || echo '{}' >"$WORK/coldstart.json"
+
+# ---------------------------------------------------------------------------------------------------------
+# The gateway under test.
+# ---------------------------------------------------------------------------------------------------------
+bench_log "starting porten on 127.0.0.1:$P_HTTPS (HTTPS) and :$P_HTTP (HTTP)"
+# shellcheck disable=SC2046
+$(bench_pin 0) "$BIN" serve --config "$WORK/porten.toml" 2>"$WORK/porten.log" &
+PORTEN=$!
+bench_track "$PORTEN"
+for _ in $(seq 1 200); do grep -q "porten is ready" "$WORK/porten.log" && break; sleep 0.05; done
+grep -q "porten is ready" "$WORK/porten.log" || { cat "$WORK/porten.log"; bench_die "porten did not start"; }
+sleep 2
+bench_result rss_idle_kb "$(bench_status_kb "$PORTEN" VmRSS)"
+bench_result threads_idle "$(bench_status_kb "$PORTEN" Threads)"
+
+# The page nginx serves: exactly the bytes porten sent, and porten's headers, bar the per-response ones.
+curl -sk -D "$WORK/landing.head" -o "$WORK/site/landing.html" "https://127.0.0.1:$P_HTTPS/sv/"
+bench_result landing_bytes "$(stat -c %s "$WORK/site/landing.html")"
+add_headers() { # transport
+    tr -d '\r' <"$WORK/landing.head" | while IFS= read -r line; do
+        name=${line%%:*}; value=${line#*: }
+        case ${name,,} in
+            ""|http/*|content-type|content-length|date|connection) continue ;;
+            strict-transport-security) [ "$1" = https ] || continue ;;
+        esac
+        printf '      add_header %s "%s" always;\n' "$name" "$value"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Bytes and requests per page, every page and language (also saves every page for the browser check).
+# ---------------------------------------------------------------------------------------------------------
+bench_log "bytes and requests per page"
+timeout 120 python3 "$LIB/pages.py" --port "$P_HTTPS" --snapshots "$WORK/snapshots" >"$WORK/pages.json" \
+    || echo '{"error": "pages.py failed"}' >"$WORK/pages.json"
+
+# ---------------------------------------------------------------------------------------------------------
+# nginx: one worker, TLS 1.3, the same certificate, page and headers; keep-alive without a request cap.
+# ---------------------------------------------------------------------------------------------------------
+USER_LINE=; [ "$(id -u)" = 0 ] && USER_LINE="user root root;"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+$USER_LINE
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server_tokens off;
+  etag off;
+  types { }
+  default_type "text/html; charset=utf-8";
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$N_HTTPS ssl;
+    ssl_certificate $WORK/cert.pem;
+    ssl_certificate_key $WORK/key.pem;
+    ssl_protocols TLSv1.3;
+    root $WORK/site;
+    location = /sv/ {
+      try_files /landing.html =404;
+$(add_headers https)
+    }
+  }
+  server {
+    listen 127.0.0.1:$N_HTTP;
+    root $WORK/site;
+    location = /sv/ {
+      try_files /landing.html =404;
+$(add_headers http)
+    }
+    # Saved pages without a Content-Security-Policy, for the browser's request count.
+    location /audit/ { alias $WORK/snapshots/; }
+  }
+}
+EOF
+nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" || bench_die "nginx refused the benchmark configuration"
+# shellcheck disable=SC2046
+$(bench_pin 0) nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -g 'daemon off;' &
+NGINX=$!
+bench_track "$NGINX"
+bench_wait_port "$N_HTTPS" 10 || bench_die "nginx did not start"
+NGINX_WORKER=
+for _ in $(seq 1 50); do NGINX_WORKER=$(pgrep -P "$NGINX" | head -n1 || true); [ -n "$NGINX_WORKER" ] && break; sleep 0.1; done
+[ -n "$NGINX_WORKER" ] || bench_die "no nginx worker"
+cmp -s "$WORK/site/landing.html" <(curl -sk "https://127.0.0.1:$N_HTTPS/sv/") || bench_die "nginx does not serve the same bytes"
+curl -sk -D "$WORK/nginx.head" -o /dev/null "https://127.0.0.1:$N_HTTPS/sv/"
+bench_result nginx_version "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+bench_result nginx_rss_idle_kb "$(( $(bench_status_kb "$NGINX" VmRSS) + $(bench_status_kb "$NGINX_WORKER" VmRSS) ))"
+bench_result porten_head_bytes "$(wc -c <"$WORK/landing.head")"
+bench_result nginx_head_bytes "$(wc -c <"$WORK/nginx.head")"
+cipher() { echo | timeout 5 openssl s_client -connect "127.0.0.1:$1" -tls1_3 2>/dev/null | sed -n 's/.*Cipher is //p' | head -n1; }
+bench_result cipher_porten "$(cipher "$P_HTTPS")"
+bench_result cipher_nginx "$(cipher "$N_HTTPS")"
+
+if [ "$CHROMIUM" != off ] && command -v chromium >/dev/null; then
+    bench_log "requests per page in headless Chromium ($CHROMIUM)"
+    urls=()
+    for f in "$WORK"/snapshots/*.html; do
+        name=$(basename "$f")
+        case $CHROMIUM:$name in all:*|landing:*-landing.html|landing:sv-*) urls+=("http://127.0.0.1:$N_HTTP/audit/$name") ;; esac
+    done
+    # shellcheck disable=SC2046
+    timeout 300 $(bench_pin 1) python3 "$LIB/chromium_requests.py" "${urls[@]}" >"$WORK/chromium.json" \
+        || echo '{"error": "chromium check failed or timed out"}' >"$WORK/chromium.json"
+else
+    echo '{"error": "not run"}' >"$WORK/chromium.json"
+fi
+
+# ---------------------------------------------------------------------------------------------------------
+# Page load: wrk against each server in turn, same parameters; CPU time of the server per request.
+# ---------------------------------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+run_wrk() { # name url server_pid [connections] [seconds] [warm-up: 1|0]
+    local name=$1 url=$2 pid=$3 conns=${4:-$CONNECTIONS} secs=${5:-$DURATION} warm=${6:-1} before after line
+    if [ "$warm" = 1 ]; then
+        # shellcheck disable=SC2046
+        timeout 30 $(bench_pin 1) wrk -t"$THREADS" -c"$conns" -d2s "$url" >/dev/null 2>&1 || true
+    fi
+    before=$(bench_cpu_ticks "$pid")
+    TIMEFORMAT='%U %S'
+    # shellcheck disable=SC2046
+    { time timeout $((secs + 60)) $(bench_pin 1) wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 10s \
+        -s "$LIB/wrk-report.lua" "$url" >"$WORK/wrk-$name.out" 2>&1; } 2>"$WORK/wrk-$name.time" || true
+    after=$(bench_cpu_ticks "$pid")
+    line=$(grep '^WRK ' "$WORK/wrk-$name.out" || echo "WRK requests=0")
+    echo "$line server_cpu_s=$(awk -v t=$((after - before)) -v h="$CLK_TCK" 'BEGIN { printf "%.2f", t / h }') client_cpu_s=$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/wrk-$name.time")" >"$WORK/wrk-$name.txt"
+}
+
+bench_log "page load over HTTPS: porten"
+rm -f "$WORK/mem-page.stop"
+bench_memwatch "$PORTEN" "$WORK/mem-page.kb" "$WORK/mem-page.stop" &
+bench_track $!
+run_wrk porten-https "https://127.0.0.1:$P_HTTPS/sv/" "$PORTEN"
+touch "$WORK/mem-page.stop"
+bench_log "page load over HTTPS: nginx"
+rm -f "$WORK/mem-nginx.stop"
+bench_memwatch "$NGINX_WORKER" "$WORK/mem-nginx.kb" "$WORK/mem-nginx.stop" &
+bench_track $!
+run_wrk nginx-https "https://127.0.0.1:$N_HTTPS/sv/" "$NGINX_WORKER"
+touch "$WORK/mem-nginx.stop"
+bench_log "page load over plain HTTP: porten, then nginx"
+run_wrk porten-http "http://127.0.0.1:$P_HTTP/sv/" "$PORTEN"
+run_wrk nginx-http "http://127.0.0.1:$N_HTTP/sv/" "$NGINX_WORKER"
+sleep 0.5
+bench_result rss_page_kb "$(cat "$WORK/mem-page.kb" 2>/dev/null || echo)"
+bench_result nginx_worker_rss_page_kb "$(cat "$WORK/mem-nginx.kb" 2>/dev/null || echo)"
+bench_result nginx_master_rss_kb "$(bench_status_kb "$NGINX" VmRSS)"
+bench_result hwm_after_pages_kb "$(bench_status_kb "$PORTEN" VmHWM)"
+bench_stop "$NGINX"
+
+# ---------------------------------------------------------------------------------------------------------
+# Submissions with the key derivation saturated, and page latency meanwhile (a paced probe: 4 connections,
+# one request each every 20 ms, latency without the pause), first alone, then during the submissions.
+# ---------------------------------------------------------------------------------------------------------
+if [ "$(remaining)" -gt $((PROBE_SECONDS + SUBMIT_SECONDS + RETURN_SECONDS + 40)) ]; then
+    bench_log "landing-page latency, paced probe, no other load"
+    BENCH_DELAY_MS=20 run_wrk probe-idle "https://127.0.0.1:$P_HTTPS/sv/" "$PORTEN" 4 "$PROBE_SECONDS" 0
+    bench_log "first-contact submissions, KDF saturated (${SUBMIT_SECONDS}s), with the probe running"
+    rm -f "$WORK/mem-submit.stop"
+    bench_memwatch "$PORTEN" "$WORK/mem-submit.kb" "$WORK/mem-submit.stop" &
+    bench_track $!
+    export BENCH_DELAY_MS=20
+    run_wrk probe-submit "https://127.0.0.1:$P_HTTPS/sv/" "$PORTEN" 4 "$SUBMIT_SECONDS" 0 &
+    PROBE=$!
+    # shellcheck disable=SC2046
+    timeout $((SUBMIT_SECONDS + 60)) $(bench_pin 1) python3 "$LIB/formload.py" --mode submit --tls \
+        --port "$P_HTTPS" --threads 8 --duration "$SUBMIT_SECONDS" --codes-out "$WORK/codes.txt" \
+        >"$WORK/submit.json" || echo '{}' >"$WORK/submit.json"
+    wait "$PROBE" || true
+    unset BENCH_DELAY_MS
+    touch "$WORK/mem-submit.stop"
+    sleep 0.3
+    bench_result rss_submit_kb "$(cat "$WORK/mem-submit.kb" 2>/dev/null || echo)"
+    bench_result hwm_after_submit_kb "$(bench_status_kb "$PORTEN" VmHWM)"
+    bench_result rss_after_submit_kb "$(bench_status_kb "$PORTEN" VmRSS)"
+    if [ -s "$WORK/codes.txt" ]; then
+        bench_log "returns with a code (${RETURN_SECONDS}s)"
+        # shellcheck disable=SC2046
+        timeout $((RETURN_SECONDS + 60)) $(bench_pin 1) python3 "$LIB/formload.py" --mode return --tls \
+            --port "$P_HTTPS" --threads 8 --duration "$RETURN_SECONDS" --codes-in "$WORK/codes.txt" \
+            >"$WORK/return.json" || echo '{}' >"$WORK/return.json"
+    fi
+    bench_result hwm_end_kb "$(bench_status_kb "$PORTEN" VmHWM)"
+else
+    bench_log "skipping the submission and return runs: time budget spent"
+fi
+
+if [ "$PROFILE" = 1 ]; then
+    bench_stop "$PORTEN"
+    bash "$LIB/profile.sh" --work "$WORK/profile" >"$WORK/profile.txt" 2>"$WORK/profile.log" || true
+fi
+bench_stop "$PORTEN" 2>/dev/null || true
+
+# ---------------------------------------------------------------------------------------------------------
+# The internal side (written and owned separately); its own figures, included as it prints them.
+# ---------------------------------------------------------------------------------------------------------
+if [ -f "$ROOT/benches/internal-side.sh" ]; then
+    left=$(remaining)
+    if [ "$left" -gt 60 ]; then
+        bench_log "internal side: benches/internal-side.sh (at most $((left - 30))s)"
+        timeout $((left - 30)) bash "$ROOT/benches/internal-side.sh" >"$WORK/internal.txt" 2>"$WORK/internal.log" || echo "(exit status $?)" >>"$WORK/internal.txt"
+    else
+        echo "(not run: time budget spent)" >"$WORK/internal.txt"
+    fi
+else
+    echo "(benches/internal-side.sh does not exist yet)" >"$WORK/internal.txt"
+fi
+
+# ---------------------------------------------------------------------------------------------------------
+# The machine, and the table.
+# ---------------------------------------------------------------------------------------------------------
+bench_result seconds "$(( $(date +%s) - START ))"
+bench_result pinned "$BENCH_PIN"
+bench_result wrk_args "-t$THREADS -c$CONNECTIONS -d${DURATION}s"
+bench_result command "$COMMAND_LINE"
+bench_result nproc "$(nproc)"
+bench_result cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+bench_result memory "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+bench_result kernel "$(uname -sr)"
+bench_result os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+bench_result rustc "$(rustc --version)"
+bench_result wrk_version "$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+bench_result commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
+bench_result date "$(date -u +%Y-%m-%dT%H:%MZ)"
+bench_result loadavg "$(cut -d' ' -f1-3 /proc/loadavg)"
+mkdir -p "$(dirname "$OUT")"
+python3 "$LIB/render.py" "$WORK" >"$OUT"
+cat "$OUT"
+bench_log "written to $OUT"

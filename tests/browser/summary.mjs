@@ -1,0 +1,108 @@
+// Prints what the browser tests found, from target/browser-report/*.json: the visit and the exits per browser,
+// what the Firefox profile holds after a visit, the axe-core and Nu Html Checker results per page, and the page
+// sizes per language. Only reads; the tests themselves decide pass or fail.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_DIR } from './lib/report.mjs';
+
+function read(section) {
+  const path = join(REPORT_DIR, `${section}.json`);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const pad = (text, width) => String(text).padEnd(width);
+
+out('== browser tests: summary');
+for (const kind of ['firefox', 'chromium']) {
+  const visit = read(`visit-${kind}`);
+  if (!visit) {
+    out(`-- ${kind}: no results`);
+    continue;
+  }
+  out(`-- ${kind} (${visit.version ?? '?'}), JavaScript off`);
+  if (visit.visit) {
+    out(`   visit: ${visit.visit.pages.join(' → ')}`);
+    out(`   staff reply shown: ${visit.visit.staffReply ? 'yes' : `no${visit.visit.note ? ` (${visit.visit.note})` : ''}`}`);
+  }
+  for (const [page, exit] of Object.entries(visit.exits ?? {})) {
+    const verdict = exit.error ? `FAILED: ${exit.error}` : `Tab, Enter → ${exit.landed}, referrer ${exit.referer ?? 'none'}`;
+    out(`   exit from ${pad(page, 15)} ${verdict}`);
+  }
+  for (const [page, back] of Object.entries(visit.back ?? {})) {
+    out(
+      `   back after exit, ${pad(page, 8)} typed text shown: ${back.typedTextShown ? 'YES' : 'no'} ` +
+        `(${back.after}; requests to the gateway: ${back.requestsToGateway})`,
+    );
+  }
+}
+
+const traces = read('traces');
+if (traces) {
+  for (const [ending, entry] of Object.entries(traces)) {
+    out(`-- Firefox profile after a whole visit ending by ${ending}${entry.staffReply ? ' (with a staff reply)' : ''}`);
+    out(`   cookies:        ${entry.cookies.map((c) => `${c.host} ${c.name}`).join(', ') || 'none'}`);
+    out(`   disk cache:     ${entry.cache.join(', ') || 'nothing'}`);
+    out(`   form history:   ${entry.formHistory.map((f) => `${f.fieldname}=${f.value}`).join(', ') || 'nothing'}`);
+    out('   history (places.sqlite), gateway pages:');
+    for (const place of entry.history) {
+      out(`     ${place.url}  title "${place.title ?? ''}"  visits ${place.visit_count}${place.hidden ? ' (hidden: a redirect)' : ''}`);
+    }
+    out(`   history origins: ${entry.origins.map((o) => `${o.prefix}${o.host}`).join(', ')}`);
+    out(`   permissions naming the gateway: ${entry.permissions.map((p) => `${p.type}`).join(', ') || 'none'}`);
+    out(`   favicons for gateway pages: ${entry.favicons.length}`);
+    for (const store of entry.sessionStore) {
+      const entries = Array.isArray(store.entries) ? store.entries.map((e) => `${e.url}${e.formdata ? ' +formdata' : ''}`) : [store.entries];
+      out(`   session store ${store.file}: ${entries.join(', ') || 'no gateway page'}`);
+    }
+    out(`   files naming the gateway's host: ${entry.filesNamingTheGatewayHost.join(', ') || 'none'}`);
+    out(`   code, messages or staff reply found in: ${Object.keys(entry.secretsFound).length ? JSON.stringify(entry.secretsFound) : 'no file'}`);
+    out(`   outside the profile (HOME): ${entry.homeFiles.join(', ') || 'nothing'}`);
+  }
+}
+
+const pages = read('pages');
+if (pages) {
+  out(`-- pages (axe-core ${pages.axeVersion}, Nu Html Checker ${pages.vnuVersion}); languages from the picker: ${pages.languages.join(', ')}`);
+  out(`   ${pad('page', 24)}${pad('status', 7)}${pad('bytes', 7)}${pad('axe 320', 8)}${pad('axe 1280', 9)}${pad('vnu err', 8)}${pad('vnu warn', 9)}own checks`);
+  for (const [id, page] of Object.entries(pages.pages)) {
+    const axe = (width) => (page.axe ? (page.axe[width]?.length ?? '-') : '-');
+    const vnu = page.vnu ?? { errors: ['-'], warnings: ['-'] };
+    const errors = page.vnu ? vnu.errors.length : '-';
+    const warnings = page.vnu ? vnu.warnings.length : '-';
+    out(
+      `   ${pad(id, 24)}${pad(page.status, 7)}${pad(page.bytes, 7)}${pad(axe(320), 8)}${pad(axe(1280), 9)}${pad(errors, 8)}${pad(warnings, 9)}` +
+        `${page.problems.length ? page.problems.join('; ') : 'ok'}`,
+    );
+  }
+  const rules = new Map();
+  for (const [id, page] of Object.entries(pages.pages)) {
+    for (const [width, violations] of Object.entries(page.axe ?? {})) {
+      for (const v of violations) {
+        const entry = rules.get(v.id) ?? { help: v.help, impact: v.impact, where: [] };
+        entry.where.push(`${id}@${width}`);
+        rules.set(v.id, entry);
+      }
+    }
+  }
+  for (const [rule, entry] of rules) out(`   axe ${rule} (${entry.impact}): ${entry.help} — ${entry.where.length} page views`);
+  const messages = new Map();
+  for (const page of Object.values(pages.pages)) {
+    for (const error of page.vnu?.errors ?? []) {
+      const text = error.replace(/^line \d+: /, '').replace(/ \[.*\]$/, '');
+      messages.set(text, (messages.get(text) ?? 0) + 1);
+    }
+  }
+  for (const [message, count] of messages) out(`   vnu error on ${count} pages: ${message}`);
+
+  out('-- page sizes per language (bytes of HTML, one request per page)');
+  const shown = ['landing', 'contact', 'code', 'thread', 'burn-confirm', 'not-found'];
+  out(`   ${pad('lang', 6)}${shown.map((name) => pad(name, 14)).join('')}`);
+  for (const lang of pages.languages) {
+    out(`   ${pad(lang, 6)}${shown.map((name) => pad(pages.pages[`${lang}-${name}`]?.bytes ?? '-', 14)).join('')}`);
+  }
+  out(`-- screenshots (${pages.screenshots.length}): ${pages.screenshots.length ? pages.screenshots[0].replace(/[^/]*$/, '') : 'none'}`);
+  const missing = ['sv', 'ar'].filter((lang) => !pages.languages.includes(lang));
+  if (missing.length) out(`   no screenshots for ${missing.join(', ')}: not offered by the language picker yet`);
+}

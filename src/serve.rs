@@ -112,13 +112,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let internal = &app.config().internal_api;
     if internal.enabled {
         let tls = Arc::new(crate::internal_api::server_config(internal)?);
-        let socket = TcpListener::bind(internal.listen)
-            .await
-            .map_err(|source| ServeError::Bind {
-                field: "internal_api.listen",
-                address: internal.listen,
-                source,
-            })?;
+        let socket =
+            TcpListener::bind(internal.listen)
+                .await
+                .map_err(|source| ServeError::Bind {
+                    field: "internal_api.listen",
+                    address: internal.listen,
+                    source,
+                })?;
         // `run` logs its own listening line.
         tasks.push(tokio::spawn(crate::internal_api::run(
             socket,

@@ -1,6 +1,8 @@
 //! A visitor's first contact, end to end against the real binary over real TLS: the form, the code, the sealed
 //! envelope in the outbox, and everything that must never happen along the way.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use bytes::Bytes;
@@ -29,8 +31,8 @@ async fn first_contact(gateway: &Gateway, message: &str, urgent: bool) -> common
 }
 
 fn outbox_payloads(data_dir: &std::path::Path) -> Vec<(Vec<u8>, porten::envelope::Payload)> {
-    let identity_text =
-        std::fs::read_to_string(data_dir.join(porten::app::DEV_IDENTITY_FILE)).expect("dev identity");
+    let identity_text = std::fs::read_to_string(data_dir.join(porten::app::DEV_IDENTITY_FILE))
+        .expect("dev identity");
     let identities = porten::envelope::parse_identity_file(&identity_text).expect("identity");
     let store = porten::store::Store::open(&data_dir.join("porten.redb")).expect("open store");
     store
@@ -55,8 +57,14 @@ async fn first_contact_shows_a_code_and_seals_exactly_what_was_written() {
     assert!(porten::ticket::damm::is_valid(
         &digits.bytes().map(|b| b - b'0').collect::<Vec<_>>()
     ));
-    assert!(page.body.contains("112"), "urgent contact shows the emergency number");
-    assert!(!page.body.contains(MESSAGE), "the code page does not repeat the message");
+    assert!(
+        page.body.contains("112"),
+        "urgent contact shows the emergency number"
+    );
+    assert!(
+        !page.body.contains(MESSAGE),
+        "the code page does not repeat the message"
+    );
 }
 
 #[tokio::test]
@@ -75,9 +83,18 @@ async fn the_envelope_in_the_outbox_opens_with_the_identity_and_holds_the_submis
     assert_eq!(payload.message.as_deref(), Some(MESSAGE));
     assert!(payload.urgent);
     assert_eq!(payload.language.as_deref(), Some("en"));
-    assert!(matches!(payload.group, Some(porten::envelope::Group::Exposed)));
-    assert!(payload.reply_key.is_some(), "the first contact carries the reply key");
-    assert!(payload.received.ends_with(":00Z"), "time is rounded to the minute");
+    assert!(matches!(
+        payload.group,
+        Some(porten::envelope::Group::Exposed)
+    ));
+    assert!(
+        payload.reply_key.is_some(),
+        "the first contact carries the reply key"
+    );
+    assert!(
+        payload.received.ends_with(":00Z"),
+        "time is rounded to the minute"
+    );
 
     // The standard age tool opens it too.
     if which("age") {
@@ -104,7 +121,9 @@ async fn the_envelope_in_the_outbox_opens_with_the_identity_and_holds_the_submis
     }
     // The code itself appears nowhere in the envelope: the centre never needs it.
     let digits: String = code.chars().filter(char::is_ascii_digit).collect();
-    assert!(!serde_json::to_string(&payloads[0].1.message).expect("json").contains(&digits));
+    assert!(!serde_json::to_string(&payloads[0].1.message)
+        .expect("json")
+        .contains(&digits));
 }
 
 fn which(program: &str) -> bool {
@@ -123,15 +142,22 @@ async fn a_code_with_a_typo_is_caught_by_the_check_digit() {
     let token = landing.hidden("token");
     // Valid shape, wrong check digit: 1234 5678 9012 3456 has Damm check digit 7, not 6.
     let digits = "123456789012345";
-    let check = porten::ticket::damm::check_digit(&digits.bytes().map(|b| b - b'0').collect::<Vec<_>>());
+    let check =
+        porten::ticket::damm::check_digit(&digits.bytes().map(|b| b - b'0').collect::<Vec<_>>());
     let wrong = (check + 1) % 10;
     let code = format!("{digits}{wrong}");
     let reply = gateway
         .post("/sv/return", &[("token", &token), ("code", &code)])
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("aria-describedby"), "the error is tied to the field");
-    assert!(reply.body.contains(&code), "the typed code is shown again for correction");
+    assert!(
+        reply.body.contains("aria-describedby"),
+        "the error is tied to the field"
+    );
+    assert!(
+        reply.body.contains(&code),
+        "the typed code is shown again for correction"
+    );
 }
 
 #[tokio::test]
@@ -152,8 +178,16 @@ async fn a_code_typed_in_arabic_indic_or_persian_digits_opens_the_thread() {
         let thread = gateway
             .post("/sv/return", &[("token", &token), ("code", &typed)])
             .await;
-        assert_eq!(thread.status, StatusCode::OK, "digits from U+{:04X} work", zero as u32);
-        assert!(thread.body.contains("Min bror hotar mig"), "the thread shows the message");
+        assert_eq!(
+            thread.status,
+            StatusCode::OK,
+            "digits from U+{:04X} work",
+            zero as u32
+        );
+        assert!(
+            thread.body.contains("Min bror hotar mig"),
+            "the thread shows the message"
+        );
     }
 }
 
@@ -185,7 +219,14 @@ async fn a_post_from_another_site_or_without_a_valid_token_is_refused() {
     let forged_token = gateway
         .post(
             "/sv/contact",
-            &[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), ("group", "exposed"), ("message", "hej")],
+            &[
+                (
+                    "token",
+                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                ),
+                ("group", "exposed"),
+                ("message", "hej"),
+            ],
         )
         .await;
     assert_eq!(forged_token.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -199,7 +240,11 @@ async fn a_post_from_another_site_or_without_a_valid_token_is_refused() {
 
     let data_dir = gateway.data_dir();
     let _dir = gateway.stop();
-    assert_eq!(outbox_payloads(&data_dir).len(), 1, "only the genuine post was queued");
+    assert_eq!(
+        outbox_payloads(&data_dir).len(),
+        1,
+        "only the genuine post was queued"
+    );
 }
 
 #[tokio::test]
@@ -209,13 +254,19 @@ async fn an_oversized_body_is_refused_with_413_and_nothing_stored() {
     let token = form.hidden("token");
     let huge = "a".repeat(70_000);
     let reply = gateway
-        .post("/sv/contact", &[("token", &token), ("group", "exposed"), ("message", &huge)])
+        .post(
+            "/sv/contact",
+            &[("token", &token), ("group", "exposed"), ("message", &huge)],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     // Within the byte limit but over the character limit: the form comes back with the text.
     let long = "å".repeat(5001);
     let reply = gateway
-        .post("/sv/contact", &[("token", &token), ("group", "exposed"), ("message", &long)])
+        .post(
+            "/sv/contact",
+            &[("token", &token), ("group", "exposed"), ("message", &long)],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let data_dir = gateway.data_dir();
@@ -236,7 +287,10 @@ async fn the_log_of_a_whole_visit_contains_no_secret() {
     assert_eq!(thread.status, StatusCode::OK);
     let session = thread.hidden("token");
     let again = gateway
-        .post("/sv/thread/write", &[("token", &session), ("message", "Andra meddelandet")])
+        .post(
+            "/sv/thread/write",
+            &[("token", &session), ("message", "Andra meddelandet")],
+        )
         .await;
     assert_eq!(again.status, StatusCode::OK);
 
@@ -247,7 +301,10 @@ async fn the_log_of_a_whole_visit_contains_no_secret() {
     let digits: String = code.chars().filter(char::is_ascii_digit).collect();
     let reply_key = payloads[0].1.reply_key.clone().expect("reply key");
     let ticket_ref = payloads[0].1.ticket_ref.clone();
-    assert!(log.contains("first contact queued"), "the log does record the event");
+    assert!(
+        log.contains("first contact queued"),
+        "the log does record the event"
+    );
     for (what, secret) in [
         ("the code", digits.as_str()),
         ("the grouped code", code.as_str()),

@@ -146,6 +146,7 @@ fn decode(input: &[u8]) -> Result<String, FormError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -79,7 +79,7 @@ pub fn print_address(config: &Config) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(error) => {
-            eprintln!("porten: {error}");
+            eprintln!("porten: {}", porten_onion::report(&error));
             ExitCode::FAILURE
         }
     }

@@ -148,7 +148,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         Ok(running) => running,
         // The onion side failing to start must not take HTTPS down with it.
         Err(error) => {
-            tracing::error!(%error, "the onion service could not be started; serving HTTPS only");
+            tracing::error!(
+                error = %porten_onion::report(&error),
+                "the onion service could not be started; serving HTTPS only"
+            );
             None
         }
     };

@@ -41,9 +41,9 @@ fn unreachable_network_config() -> OnionConfig {
     }
 }
 
-/// Run `work` on a fresh multi-threaded runtime, then shut the runtime down without waiting
-/// for arti's proof-of-work thread, which blocks until a network directory arrives (never,
-/// here) and would hold up a plain runtime drop forever.
+/// Run `work` on a fresh multi-threaded runtime, then shut the runtime down with a time limit,
+/// so that a regression in shutdown fails
+/// `a_runtime_shuts_down_promptly_while_tor_is_unreachable` instead of hanging every test.
 fn on_runtime<T>(work: impl Future<Output = T>) -> T {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -131,4 +131,28 @@ fn stored_address_of_a_fresh_data_dir_is_none_and_creates_nothing() {
     let config = unreachable_network_config();
     assert_eq!(stored_address(&config, data.path()).unwrap(), None);
     assert_eq!(std::fs::read_dir(data.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_runtime_shuts_down_promptly_while_tor_is_unreachable() {
+    let data = tempfile::tempdir().unwrap();
+    let config = unreachable_network_config();
+    let data_dir = data.path().to_owned();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let launched = runtime.block_on(async {
+            let launched = launch(&config, &data_dir).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            launched
+        });
+        // As a gateway that returns from main with the service still alive.
+        drop(runtime);
+        drop(launched);
+        let _ = done_tx.send(());
+    });
+    assert!(
+        done_rx.recv_timeout(Duration::from_secs(20)).is_ok(),
+        "dropping the runtime waited on Tor"
+    );
 }

@@ -8,7 +8,8 @@
 #
 # Environment: TOR_NET_BASE_PORT (see net.sh), SMOKE_PROFILE=release for an optimised build,
 # SMOKE_DEADLINE seconds allowed for each fetch (default 300), SMOKE_PROOF_OF_WORK=false to
-# run with proof of work off (then the descriptor must carry no PoW parameters).
+# run with proof of work off (then the descriptor must carry no PoW parameters),
+# SMOKE_VANGUARDS=lite|full|disabled (default lite).
 # Prints the timings, the example's memory use and whether proof of work was on.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ DIR=$(cd "$DIR" && pwd)
 DEADLINE=${SMOKE_DEADLINE:-300}
 PROFILE=${SMOKE_PROFILE:-debug}
 PROOF_OF_WORK=${SMOKE_PROOF_OF_WORK:-true}
+VANGUARDS=${SMOKE_VANGUARDS:-lite}
 HELLO_PID=
 
 fail() {
@@ -54,6 +56,7 @@ CONFIG="$DIR/hello.toml"
     echo "[onion]"
     echo "enabled = true"
     echo "proof_of_work = $PROOF_OF_WORK"
+    echo "vanguards = \"$VANGUARDS\""
     echo
     cat "$TOR_NET_TOML"
 } >"$CONFIG"
@@ -64,8 +67,14 @@ run_hello() {
     HELLO_PID=$!
 }
 
+# SIGTERM, as systemd stops the gateway; it must be gone within 10 s.
 stop_hello() {
+    local until=$((SECONDS + 10))
     kill "$HELLO_PID"
+    while kill -0 "$HELLO_PID" 2>/dev/null; do
+        [ $SECONDS -lt $until ] || fail "the example did not stop within 10 s of SIGTERM"
+        sleep 0.1
+    done
     wait "$HELLO_PID" 2>/dev/null || true
     HELLO_PID=
 }
@@ -115,6 +124,7 @@ stored=$("$HELLO" "$CONFIG" address)
 echo "smoke: stored address matches without bootstrapping"
 
 stop_hello
+echo "smoke: example stopped on SIGTERM"
 restarted=$SECONDS
 run_hello
 fetch_hello "$address"

@@ -38,10 +38,15 @@ pub(crate) async fn accept_streams(
     let mut last_limit_warning: Option<Instant> = None;
     let mut refused_since_warning: u64 = 0;
 
-    while let Some(request) = stream_requests.next().await {
-        if accepted.is_closed() {
-            break;
-        }
+    loop {
+        let request = tokio::select! {
+            request = stream_requests.next() => match request {
+                Some(request) => request,
+                None => break,
+            },
+            // The gateway dropped `Incoming`: stop taking streams nobody will serve.
+            () = accepted.closed() => break,
+        };
         if !asks_for_http_port(&request) {
             // Shutting down the circuit cannot fail in a way we could act on.
             let _ = request.shutdown_circuit();

@@ -230,7 +230,10 @@ async fn a_post_from_another_site_or_without_a_valid_token_is_refused() {
         )
         .await;
     assert_eq!(forged_token.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(forged_token.body.contains("hej"), "the text typed is kept");
+    assert!(
+        !forged_token.body.contains(">hej<") && !forged_token.body.contains("\nhej<"),
+        "a forged form's text is not shown again"
+    );
 
     // The genuine token still works once, and only once.
     let accepted = gateway.post("/sv/contact", &fields).await;
@@ -324,4 +327,41 @@ async fn the_log_of_a_whole_visit_contains_no_secret() {
         };
         assert!(!leaked, "the log contains {what}");
     }
+}
+
+#[tokio::test]
+async fn a_form_resubmitted_from_history_never_shows_the_message_or_code_again() {
+    let gateway = Gateway::start("");
+    // The code page came from a form post; Back and "resend" posts the same form again.
+    let form = gateway.get("/sv/contact").await;
+    let token = form.hidden("token");
+    let secret_text = "Ingen annan får se detta meddelande";
+    let fields = [
+        ("token", token.as_str()),
+        ("group", "exposed"),
+        ("message", secret_text),
+        ("reply_language", "sv"),
+    ];
+    let first = gateway.post("/sv/contact", &fields).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let code = code_from_page(&first.body);
+    let resent = gateway.post("/sv/contact", &fields).await;
+    assert_eq!(resent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!resent.body.contains(secret_text), "the message is not echoed");
+    assert!(resent.body.contains("id=\"message\""), "an empty form is shown");
+
+    // The thread came from the return form; resending it must not fill in the code.
+    let landing = gateway.get("/sv/").await;
+    let token = landing.hidden("token");
+    let thread = gateway
+        .post("/sv/return", &[("token", &token), ("code", &code)])
+        .await;
+    assert_eq!(thread.status, StatusCode::OK);
+    let resent = gateway
+        .post("/sv/return", &[("token", &token), ("code", &code)])
+        .await;
+    assert_eq!(resent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    assert!(!resent.body.contains(&code) && !resent.body.contains(&digits), "the code is not echoed");
+    assert!(!resent.body.contains(secret_text), "the thread is not shown");
 }

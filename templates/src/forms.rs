@@ -74,6 +74,12 @@ pub mod field_errors {
     pub const CODE_NOT_FOUND: &str = "error-code-not-found";
     /// `form`: the form's token expired; the contact page is shown again with the text kept.
     pub const FORM_EXPIRED: &str = "error-form-expired";
+    /// `form`: the form was sent before (a second press of Send, or a resubmission from history); the text is
+    /// not shown again, so nobody can bring it back from the browser's history.
+    pub const FORM_ALREADY_SENT: &str = "error-form-already-sent";
+    /// `form`: the token is unusable (from before a restart, too old, or forged): what was typed is not shown
+    /// again, since a page resubmitted from history must not bring it back.
+    pub const FORM_INVALID: &str = "error-form-invalid";
     /// `form` or `code`: too many attempts in a short time; try again in a few minutes.
     pub const RATE_LIMITED: &str = "error-rate-limited";
     /// `form`: the gateway is at capacity; the message was not sent, the text is kept.
@@ -82,7 +88,7 @@ pub mod field_errors {
     pub const INTERNAL: &str = "error-internal";
 
     /// Every id above, for tests and for handlers that want to check theirs.
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 14] = [
         GROUP_MISSING,
         MESSAGE_EMPTY,
         MESSAGE_TOO_LONG,
@@ -92,6 +98,8 @@ pub mod field_errors {
         CODE_TYPO,
         CODE_NOT_FOUND,
         FORM_EXPIRED,
+        FORM_ALREADY_SENT,
+        FORM_INVALID,
         RATE_LIMITED,
         BUSY,
         INTERNAL,

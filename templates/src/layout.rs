@@ -24,10 +24,12 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                div.exit-bar {
+                // A landmark of its own, so every piece of content sits in one; it stays a direct child of
+                // <body> for the sticky bar.
+                nav.exit-bar aria-label=(t.msg("exit-link")) {
                     a.exit href="/exit" rel="noreferrer" { (t.msg("exit-link")) }
+                    a.skip href="#main" { (t.msg("skip-link")) }
                 }
-                a.skip href="#main" { (t.msg("skip-link")) }
                 header.w {
                     // The name comes from the configuration, often in Swedish: it keeps its own direction.
                     a.home href=(site.home()) dir="auto" { (site.centre_name) }
@@ -133,7 +135,7 @@ pub(crate) fn error_text(t: Tr, error: &FieldError, max: Option<usize>) -> Strin
 pub(crate) fn error_summary(t: Tr, errors: &[FieldError], max: Option<usize>) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.errors aria-labelledby="error-summary-title" {
+            section.errors aria-labelledby="error-summary-title" {
                 h2 #error-summary-title { (t.msg("error-summary-heading")) }
                 ul {
                     @for error in errors {
@@ -209,6 +211,7 @@ pub(crate) fn message_field(
             (field_error(t, errors, "message", Some(max)))
             textarea #message name="message" rows="10" maxlength=(max) required dir="auto"
                 autocomplete="off" spellcheck="false"
+                aria-invalid=[error_for(errors, "message").map(|_| "true")]
                 aria-describedby=[described_by(Some("message-hint"), errors, "message")] {
                 // The parser drops one newline right after <textarea>; this one, so a kept text that starts
                 // with a blank line comes back whole.

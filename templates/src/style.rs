@@ -30,7 +30,7 @@ pub const STYLE: &str = concat!(
     "text-decoration:none;text-align:center}",
     "@media (min-width:40rem){.exit,.exit:visited{display:inline-block;min-width:16rem}}",
     ".skip{position:absolute;inset-inline-start:-999rem}",
-    ".skip:focus{position:static;display:block;padding:.5rem 1rem}",
+    ".skip:focus{position:static;display:block;padding:.5rem 1rem;margin-top:.5rem;background:#fff;color:#0b0c0c}",
     "header{border-bottom:1px solid #b1b4b6;padding-block:.75rem}",
     ".home,.home:visited{font-weight:700;color:#0b0c0c;text-decoration:none}",
     ".langs{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}",

@@ -35,6 +35,7 @@ for (const kind of ['firefox', 'chromium']) {
       `   back after exit, ${pad(page, 8)} typed text shown: ${back.typedTextShown ? 'YES' : 'no'} ` +
         `(${back.after}; requests to the gateway: ${back.requestsToGateway})`,
     );
+    if (back.resend) out(`     then sending the form again shows: ${back.resend.shown.join(', ') || 'nothing of the visitor’s'} (${back.resend.after})`);
   }
 }
 

@@ -40,7 +40,7 @@ after(async () => {
 });
 
 for (const ending of ['exit link', 'closing the browser']) {
-  test(`a whole visit that ends by ${ending} leaves no cookie, cache entry, form data or text from the gateway`, async () => {
+  test(`a whole visit that ends by ${ending} leaves no cookie, cache entry, form data or text from the gateway`, async (t) => {
     const gatewayHost = new URL(gateway.origin).host;
     const neutralHost = new URL(neutral.origin).host;
     const browser = await launch('firefox', gateway);
@@ -62,9 +62,13 @@ for (const ending of ['exit link', 'closing the browser']) {
       await typeInto(control, '#q', controlText);
       await navigate(control, () => clickAt(control, 'button[type="submit"]'));
     } finally {
-      await browser.close();
+      await browser.close({ keepProfile: true });
     }
 
+    t.after(() => {
+      rmSync(profileDir, { recursive: true, force: true });
+      rmSync(homeDir, { recursive: true, force: true });
+    });
     const found = inspectFirefoxProfile(profileDir, { gatewayHost });
     const texts = last.texts;
     const needles = [last.code, last.code.replace(/ /g, ''), texts.marker, texts.followUp, texts.staffReply];
@@ -104,7 +108,5 @@ for (const ending of ['exit link', 'closing the browser']) {
     );
     assert.deepEqual(entry.secretsFound, {}, 'the code and the texts are in no file of the profile');
     if (!gateway.hasInbox) entry.note = 'porten serve started no internal API: the visit had no staff reply';
-    rmSync(profileDir, { recursive: true, force: true });
-    rmSync(homeDir, { recursive: true, force: true });
   });
 }

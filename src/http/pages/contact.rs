@@ -5,13 +5,13 @@ use porten_templates::{self as templates, FieldError, Lang};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::{form_expired, html, message_error, retry_after, site};
+use super::{form_expired, html, message_error, retry_after, site, TokenFailure};
 use crate::app::App;
 use crate::conversation::{ConversationError, NewContact};
 use crate::envelope::Group;
 use crate::http::form::Form;
 use crate::http::router::{HtmlResponse, Page};
-use crate::token::TokenPurpose;
+use crate::token::{TokenError, TokenPurpose};
 
 /// What the visitor typed into the contact form, kept to show it again after a refusal.
 #[derive(Default)]
@@ -54,6 +54,21 @@ fn envelope_group(group: templates::Group) -> Group {
     }
 }
 
+/// The contact form after its token failed: with the text only when the token merely expired.
+fn token_failure(app: &App, lang: Lang, input: &ContactInput, error: TokenError) -> HtmlResponse {
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    match TokenFailure::from(error) {
+        TokenFailure::KeepText => show_form(app, lang, input, &[form_expired()], unprocessable),
+        TokenFailure::Forget(field_error) => show_form(
+            app,
+            lang,
+            &ContactInput::default(),
+            &[field_error],
+            unprocessable,
+        ),
+    }
+}
+
 pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
     let input = ContactInput {
         group: templates::Group::from_str_opt(form.value("group")),
@@ -73,7 +88,7 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
         .peek(form.value("token"), TokenPurpose::FirstContact, now)
     {
         tracing::info!(reason = ?error, "a contact form came back with an unusable token");
-        return show_form(app, lang, &input, &[form_expired()], unprocessable);
+        return token_failure(app, lang, &input, error);
     }
     let mut errors = Vec::new();
     if input.group.is_none() {
@@ -115,7 +130,7 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
         .redeem(form.value("token"), TokenPurpose::FirstContact, now)
     {
         tracing::info!(reason = ?error, "a contact form token could not be redeemed");
-        return show_form(app, lang, &input, &[form_expired()], unprocessable);
+        return token_failure(app, lang, &input, error);
     }
     let (Some(group), reply_language) = (input.group, input.reply_language.unwrap_or(lang)) else {
         return show_form(app, lang, &input, &[form_expired()], unprocessable);

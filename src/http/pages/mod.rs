@@ -18,7 +18,7 @@ use super::headers::Transport;
 use super::router::{HtmlResponse, Page};
 use crate::app::App;
 use crate::conversation::ConversationError;
-use crate::token::TokenPurpose;
+use crate::token::{TokenError, TokenPurpose};
 
 pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a str>) -> Site<'a> {
     let config = &app.config().site;
@@ -138,7 +138,37 @@ pub(super) fn landing(
 pub(super) fn form_expired() -> FieldError {
     FieldError {
         field: "form",
-        message_id: "error-form-expired",
+        message_id: templates::field_errors::FORM_EXPIRED,
+    }
+}
+
+/// What may be shown again of a form whose token failed.
+///
+/// A page resubmitted from the browser's history (Back, then "resend") carries a used or stale token, and
+/// whoever holds the device would see what the visitor typed if it were echoed. So the text comes back only
+/// for a token that merely expired — the visitor is most likely still writing — and never for a used one
+/// (`Replayed`) or one from before a restart (`Invalid`).
+pub(super) enum TokenFailure {
+    /// The token expired: show the form again with the text, so nothing written is lost.
+    KeepText,
+    /// Anything else: show the form empty with this error.
+    Forget(FieldError),
+}
+
+impl From<TokenError> for TokenFailure {
+    fn from(error: TokenError) -> Self {
+        let message_id = match error {
+            TokenError::Expired => return TokenFailure::KeepText,
+            TokenError::Replayed => templates::field_errors::FORM_ALREADY_SENT,
+            TokenError::Busy => templates::field_errors::BUSY,
+            TokenError::Malformed | TokenError::Invalid | TokenError::WrongPurpose => {
+                templates::field_errors::FORM_INVALID
+            }
+        };
+        TokenFailure::Forget(FieldError {
+            field: "form",
+            message_id,
+        })
     }
 }
 

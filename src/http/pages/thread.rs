@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::{
-    conversation_failure, error, form_expired, html, landing, message_error, retry_after, site,
+    conversation_failure, error, html, landing, message_error, retry_after, site, TokenFailure,
 };
 use crate::app::App;
 use crate::conversation::OpenedThread;
@@ -31,6 +31,17 @@ fn code_error(error: CodeError) -> FieldError {
     }
 }
 
+/// The error for a return form whose token failed; the code is never shown again, whatever the reason.
+fn forgotten(error: TokenError) -> FieldError {
+    match TokenFailure::from(error) {
+        TokenFailure::KeepText => FieldError {
+            field: "form",
+            message_id: templates::field_errors::FORM_INVALID,
+        },
+        TokenFailure::Forget(field_error) => field_error,
+    }
+}
+
 pub(super) async fn return_with_code(
     app: &App,
     transport: Transport,
@@ -50,12 +61,9 @@ pub(super) async fn return_with_code(
         );
     }
     let now = std::time::SystemTime::now();
-    if app
-        .tokens
-        .peek(form.value("token"), TokenPurpose::Return, now)
-        .is_err()
-    {
-        return landing(app, lang, typed, &[form_expired()], unprocessable);
+    // A failed token never shows the code again: a resubmission from history must not reveal it.
+    if let Err(error) = app.tokens.peek(form.value("token"), TokenPurpose::Return, now) {
+        return landing(app, lang, "", &[forgotten(error)], unprocessable);
     }
     let code = match TicketCode::parse(typed, app.config().ticket.code_length) {
         Ok(code) => code,
@@ -77,12 +85,8 @@ pub(super) async fn return_with_code(
             wait.as_secs(),
         );
     }
-    if app
-        .tokens
-        .redeem(form.value("token"), TokenPurpose::Return, now)
-        .is_err()
-    {
-        return landing(app, lang, typed, &[form_expired()], unprocessable);
+    if let Err(error) = app.tokens.redeem(form.value("token"), TokenPurpose::Return, now) {
+        return landing(app, lang, "", &[forgotten(error)], unprocessable);
     }
     let keys = match app.conversations.keys_for(code).await {
         Ok(keys) => keys,

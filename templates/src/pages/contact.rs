@@ -5,7 +5,7 @@
 use maud::html;
 
 use crate::i18n::Tr;
-use crate::layout::{self, described_by, error_summary, field_class, field_error};
+use crate::layout::{self, described_by, error_for, error_summary, field_class, field_error};
 use crate::{FieldError, Group, Lang, Site};
 
 /// The contact form's state: empty on `GET`, as submitted (with `errors`) when it must be corrected.
@@ -88,6 +88,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
                 label for="reply_language" { (t.msg("contact-reply-language-label")) }
                 (field_error(t, form.errors, "reply_language", max))
                 select #reply_language name="reply_language"
+                    aria-invalid=[error_for(form.errors, "reply_language").map(|_| "true")]
                     aria-describedby=[described_by(None, form.errors, "reply_language")] {
                     @for lang in Lang::ALL {
                         option value=(lang.code()) lang=(lang.code()) dir=(lang.dir())

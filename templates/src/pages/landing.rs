@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use crate::i18n::Tr;
-use crate::layout::{self, described_by, error_summary, field_class, field_error};
+use crate::layout::{self, described_by, error_for, error_summary, field_class, field_error};
 use crate::{FieldError, Site};
 
 /// The "I have a code" form on the landing page (and, empty, on the code page); posts `token` and `code` to
@@ -93,6 +93,7 @@ pub(crate) fn return_form(site: &Site<'_>, t: Tr, ret: &ReturnForm<'_>, submit: 
                 (field_error(t, ret.errors, "code", None))
                 input #code .code-input type="text" name="code" value=(ret.code) inputmode="numeric"
                     autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false" dir="ltr"
+                    aria-invalid=[error_for(ret.errors, "code").map(|_| "true")]
                     aria-describedby=[described_by(Some("code-hint"), ret.errors, "code")];
             }
             button type="submit" { (submit) }

@@ -25,7 +25,7 @@ fn exit_link_is_the_first_element_in_the_body() {
     for (_, name, html) in every_page() {
         let tags = body_tags(&html);
         let names: Vec<_> = tags.iter().take(3).map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["body", "div", "a"], "{name}");
+        assert_eq!(names, ["body", "nav", "a"], "{name}");
         assert_eq!(tags.get(1).and_then(|t| t.attr("class")), Some("exit-bar"));
     }
 }

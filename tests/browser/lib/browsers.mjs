@@ -11,7 +11,7 @@
 // anything but loopback: Chromium's background services are switched off by flags, Firefox's by the driver's
 // profile preferences; the machine has no other network anyway.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -61,12 +61,16 @@ class Launched {
     return page;
   }
 
-  async close() {
+  /** Ends the browser and removes its profile, unless `keepProfile` (to read it afterwards; then the caller removes it). */
+  async close({ keepProfile = false } = {}) {
     const child = this.browser.process();
     try {
       await Promise.race([this.browser.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('close timed out')), 20000))]);
     } catch {
       child?.kill('SIGKILL');
+    }
+    if (!keepProfile) {
+      for (const dir of [this.profileDir, this.homeDir]) if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
 }

@@ -3,7 +3,7 @@
 //   - no-trace rules visible in the document: no script, no noscript, no external subresource;
 //   - the exit link is the first focusable element;
 //   - every form field has a visible label; every error shown beside a field is tied to it (aria-describedby) and
-//     marks it invalid (aria-invalid), and the error summary links to fields that exist;
+//     a field with an error is marked invalid (aria-invalid), and the error summary links to fields that exist;
 //   - no horizontal scrolling at a given width (320 px = a 1280 px window at 400 %; 640 px = at 200 %).
 
 /** Problems with the document's structure: scripts, exit link, labels and errors. */
@@ -33,12 +33,16 @@ export async function documentProblems(page) {
     }
 
     for (const error of document.querySelectorAll('.error[id]')) {
+      // An error about the whole form (an expired form) stands at the top of the form, not beside a field.
+      if (error.parentElement?.tagName === 'FORM') continue;
       const owner = document.querySelector(`[aria-describedby~="${CSS.escape(error.id)}"]`);
       if (!owner) {
         problems.push(`the error "${error.textContent.trim()}" (#${error.id}) is tied to no field by aria-describedby`);
         continue;
       }
-      if (owner.getAttribute('aria-invalid') !== 'true') {
+      // A field announces itself as invalid; a group of radio buttons (fieldset) carries the error in its
+      // description, as aria-invalid is not allowed on a group.
+      if (owner.matches('input, select, textarea') && owner.getAttribute('aria-invalid') !== 'true') {
         const name = owner.id || owner.getAttribute('name') || owner.tagName.toLowerCase();
         problems.push(`${name} has an error (#${error.id}) but is not marked aria-invalid="true"`);
       }

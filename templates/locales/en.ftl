@@ -72,7 +72,7 @@ landing-safety-heading = Visit us more safely
 landing-safety-private = Use a private (incognito) window. The browser then forgets the visit when you close the window.
 landing-safety-shared = Do you share your phone or computer, or can someone check it? Clear the history afterwards. Or use a phone or computer that person cannot reach, for example at school or at a library.
 landing-safety-tor = With Tor Browser, anyone watching the network cannot see which websites you visit, and we cannot see where you are. But keep in mind that others can see that Tor Browser is on the phone or computer.
-landing-safety-exit = The “Leave this page quickly” button at the top takes you straight to another website. It also asks the browser to forget what it stored from us. But it cannot delete the history.
+landing-safety-exit = The “Leave this page quickly” button at the top takes you straight to another website. It also asks the browser to forget what it stored from us. But it cannot delete the history. When you are done, also close the tab: some browsers can show the last page again for a few minutes with the Back button.
 landing-safety-site = This website uses no cookies and no scripts, and stores nothing in your browser. What you write is sent encrypted and can only be read by us at the centre.
 landing-safety-onion = In Tor Browser you can also reach us at our onion address:
 

@@ -72,7 +72,7 @@ landing-safety-heading = Si ammaan ah noo soo booqo
 landing-safety-private = Isticmaal daaqad gaar ah (incognito). Markaas browser-ku wuu ilaawaa booqashada marka aad xirto daaqadda.
 landing-safety-shared = Ma la wadaagtaa taleefankaaga ama kombiyuutarkaaga qof kale, mise qof baa baari kara? Kadib tirtir taariikhda (history). Ama isticmaal taleefan ama kombiyuutar uusan qofkaasi gaari karin, tusaale ahaan dugsiga ama maktabadda.
 landing-safety-tor = Markaad isticmaasho Tor Browser, qofka shabakadda ilaalinaya ma arki karo boggaga aad booqato, annaguna ma aragno meesha aad joogto. Laakiin ogow in dadka kale arki karaan in Tor Browser ku jiro taleefanka ama kombiyuutarka.
-landing-safety-exit = Badhanka “Si degdeg ah uga bax boggan” ee kor ku yaal wuxuu si toos ah kuugu geynayaa bog kale. Wuxuu sidoo kale browser-ka ka codsadaa inuu ilaawo waxa uu naga kaydiyay. Laakiin ma tirtiri karo taariikhda.
+landing-safety-exit = Badhanka “Si degdeg ah uga bax boggan” ee kor ku yaal wuxuu si toos ah kuugu geynayaa bog kale. Wuxuu sidoo kale browser-ka ka codsadaa inuu ilaawo waxa uu naga kaydiyay. Laakiin ma tirtiri karo taariikhda. Markaad dhammayso, xir tab-ka sidoo kale: daalacayaasha qaar ayaa dib u muujin kara bogga ugu dambeeyay dhowr daqiiqo iyadoo la adeegsanayo badhanka Dib u noqo.
 landing-safety-site = Boggan ma isticmaalo cookies iyo scripts, waxbana kuma kaydiyo browser-kaaga. Waxa aad qorto waxaa loo diraa si qarsoodi ah (encrypted), waxaana akhriyi kara oo keliya annaga oo xarunta jooga.
 landing-safety-onion = Tor Browser-ka waxaad sidoo kale nagu heli kartaa cinwaankeenna onion:
 

@@ -72,7 +72,7 @@ landing-safety-heading = Besök oss säkrare
 landing-safety-private = Använd ett privat fönster (inkognito). Då glömmer webbläsaren besöket när du stänger fönstret.
 landing-safety-shared = Delar du telefon eller dator med någon, eller kan någon kontrollera den? Rensa historiken efteråt. Eller använd en telefon eller dator som den personen inte kommer åt, till exempel i skolan eller på biblioteket.
 landing-safety-tor = Med Tor Browser kan den som övervakar nätet inte se vilka webbplatser du besöker, och vi ser inte var du är. Men tänk på att andra kan se att Tor Browser finns på telefonen eller datorn.
-landing-safety-exit = Knappen ”Lämna sidan snabbt” högst upp tar dig direkt till en annan webbplats. Den ber också webbläsaren att glömma det den har sparat från oss. Men den kan inte radera historiken.
+landing-safety-exit = Knappen ”Lämna sidan snabbt” högst upp tar dig direkt till en annan webbplats. Den ber också webbläsaren att glömma det den har sparat från oss. Men den kan inte radera historiken. Stäng också fliken när du är klar: vissa webbläsare kan visa den senaste sidan igen med Tillbaka-knappen i några minuter.
 landing-safety-site = Den här webbplatsen använder inga kakor (cookies) och inga skript, och sparar inget i din webbläsare. Det du skriver skickas krypterat och kan bara läsas av oss på resurscentrumet.
 landing-safety-onion = I Tor Browser kan du också nå oss på vår onion-adress:
 

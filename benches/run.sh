@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # porten's benchmarks: footprint and speed, each figure beside a reference server measured in the same run.
 #
-# Builds the release binary (and the one with the onion service when it builds), then measures on loopback:
-# the landing page over HTTPS and over plain HTTP against nginx serving the byte-identical page with the same
-# certificate and headers (wrk, keep-alive); first-contact submissions per second with the Argon2id pool
-# saturated at the real default parameters, and landing-page latency at the same time; returns with a code
-# per second; resident memory; binary size and dependency count with and without the onion service; cold
-# start to the first served page; bytes and requests per page for every page and language; and the internal
-# side's figures when benches/internal-side.sh exists. Prints a table and writes it to --out.
+# Builds the release binary (also without and with the onion service, for size and dependency count), then
+# measures on loopback: the landing page over HTTPS and over plain HTTP against nginx serving the
+# byte-identical page with the same certificate and headers (wrk, keep-alive); first-contact submissions per
+# second with the Argon2id pool saturated at the real default parameters, and landing-page latency meanwhile;
+# returns with a code per second; resident memory; cold start to the first served page; bytes and requests
+# per page for every page and language; and the internal side's figures when benches/internal-side.sh
+# exists. Prints the results (Markdown) and writes them to a file. How to read them: benches/README.md.
 #
-#   bash benches/run.sh                          # writes target/bench/RESULTS.md
-#   bash benches/run.sh --out benches/RESULTS.md # the committed results
-#   bash benches/run.sh --quick                  # short runs, to try the script
+#   bash benches/run.sh                             # writes target/bench/RESULTS.md
+#   bash benches/run.sh --priority --out benches/RESULTS.md   # the committed results
+#   bash benches/run.sh --quick --no-build          # short runs, to try the script
 #
-# Options: --out FILE, --quick, --no-build (measure the existing target/release/porten), --no-onion (do not
-# build the onion variant), --no-pin (no CPU pinning), --profile (also record a perf profile of page load;
-# see benches/lib/profile.sh). Environment: BENCH_DURATION (seconds per wrk run, default 10),
-# BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 1), BENCH_BUDGET (seconds for the measurements, 540),
-# BENCH_ONION_BUILD_TIMEOUT (seconds, 1800), BENCH_CHROMIUM (landing|all|off, default landing).
+# Options:
+#   --out FILE    where to write the results (default target/bench/RESULTS.md)
+#   --quick       short runs (3 s instead of 10 s per wrk run, fewer cold starts)
+#   --no-build    measure the existing target/release/porten; sizes of the variants are then n/a
+#   --no-onion    do not build the variants without and with the onion service
+#   --no-pin      no CPU pinning
+#   --priority    servers and load generators at nice -10, ahead of other work on a shared machine (root)
+#   --profile     also record a perf profile of page load (benches/lib/profile.sh) into the work directory
+# Environment: BENCH_DURATION (seconds per wrk run, 10), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk
+# threads, 1), BENCH_BUDGET (seconds for the measurements, 540), BENCH_ONION_BUILD_TIMEOUT (seconds, 1800),
+# BENCH_CHROMIUM (landing: every landing page and every page in sv; all; off).
 #
-# Servers listen on 127.0.0.1 only, on free ports; every process started here is stopped on exit. With
-# pinning (the default, on a machine with at least two CPUs) the server under test runs on CPU 0 and the load
-# generators on CPU 1, so both servers get exactly one core and the client never takes the server's.
+# Servers listen on 127.0.0.1 only, on free ports; every process started here is stopped on exit (trap).
+# With pinning (the default, on a machine with two CPUs or more) the server under test runs on CPU 0 and
+# the load generators on CPU 1: each server gets exactly one core, and the client never takes the server's.
+# Builds are not counted in the time budget; after the first run they are relinks at most.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,8 +60,9 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0; shift ;;
         --no-onion) ONION=0; shift ;;
         --no-pin) BENCH_PIN=0; shift ;;
+        --priority) export BENCH_NICE=-10; shift ;;
         --profile) PROFILE=1; shift ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option $1 (try --help)" ;;
     esac
 done
@@ -98,28 +106,28 @@ tree_count() { # cargo tree arguments…
     cargo tree -e normal --prefix none -p porten "$@" 2>/dev/null | sed 's/ (\*)$//; s/ (proc-macro)$//' \
         | sort -u | grep -c . || true
 }
-build_variant() { # name seconds cargo-arguments…
-    local name=$1 limit=$2
-    shift 2
-    bench_log "building the release binary: $name ($*)"
-    if timeout "$limit" cargo build --release --bin porten "$@" 2>"$WORK/build-$name.log"; then
+build_variant() { # name seconds "feature arguments" ["more cargo arguments"]
+    local name=$1 limit=$2 features=$3 more=${4:-} why
+    bench_log "building the release binary: $name (${features:-default features})"
+    # shellcheck disable=SC2086
+    if timeout "$limit" cargo build --release --bin porten $features $more 2>"$WORK/build-$name.log"; then
         cp "$ROOT/target/release/porten" "$WORK/porten-$name"
         bench_result "size_$name" "$(stat -c %s "$WORK/porten-$name")"
-        bench_result "crates_$name" "$(tree_count "$@")"
-        return 0
+    else
+        why=$(grep -m1 -E '^error' "$WORK/build-$name.log" | cut -c1-100 || true)
+        bench_result "size_$name" "n/a (${why:-the build did not finish within ${limit}s})"
     fi
-    local why
-    why=$(grep -m1 -E '^error' "$WORK/build-$name.log" | cut -c1-100 || true)
-    bench_result "size_$name" "n/a (${why:-the build did not finish within ${limit}s})"
-    bench_result "crates_$name" "$(tree_count "$@")"
-    return 1
+    # shellcheck disable=SC2086
+    bench_result "crates_$name" "$(tree_count $features)"
+    [ -x "$WORK/porten-$name" ]
 }
 if [ "$BUILD" = 1 ]; then
     if [ "$ONION" = 1 ]; then
         build_variant plain 1800 --no-default-features || true
-        build_variant onion "$ONION_BUILD_TIMEOUT" --features onion || true
+        build_variant onion "$ONION_BUILD_TIMEOUT" "--features onion" || true
     fi
-    build_variant default 1800 || { tail -n 30 "$WORK/build-default.log"; bench_die "release build failed"; }
+    # porten-inbox too, so that benches/internal-side.sh finds its release build ready.
+    build_variant default 1800 "" "--bin porten-inbox" || { tail -n 30 "$WORK/build-default.log"; bench_die "release build failed"; }
 else
     [ -x "$ROOT/target/release/porten" ] || bench_die "no target/release/porten (build it, or run without --no-build)"
     cp "$ROOT/target/release/porten" "$WORK/porten-default"
@@ -188,7 +196,7 @@ bench_log "starting porten on 127.0.0.1:$P_HTTPS (HTTPS) and :$P_HTTP (HTTP)"
 $(bench_pin 0) "$BIN" serve --config "$WORK/porten.toml" 2>"$WORK/porten.log" &
 PORTEN=$!
 bench_track "$PORTEN"
-for _ in $(seq 1 200); do grep -q "porten is ready" "$WORK/porten.log" && break; sleep 0.05; done
+for _ in $(seq 1 200); do grep -qs "porten is ready" "$WORK/porten.log" && break; sleep 0.05; done
 grep -q "porten is ready" "$WORK/porten.log" || { cat "$WORK/porten.log"; bench_die "porten did not start"; }
 sleep 2
 bench_result rss_idle_kb "$(bench_status_kb "$PORTEN" VmRSS)"
@@ -272,7 +280,7 @@ for _ in $(seq 1 50); do NGINX_WORKER=$(pgrep -P "$NGINX" | head -n1 || true); [
 [ -n "$NGINX_WORKER" ] || bench_die "no nginx worker"
 cmp -s "$WORK/site/landing.html" <(curl -sk "https://127.0.0.1:$N_HTTPS/sv/") || bench_die "nginx does not serve the same bytes"
 curl -sk -D "$WORK/nginx.head" -o /dev/null "https://127.0.0.1:$N_HTTPS/sv/"
-bench_result nginx_version "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+bench_result nginx_version "$(nginx -v 2>&1 | sed "s/^nginx version: //")"
 bench_result nginx_rss_idle_kb "$(( $(bench_status_kb "$NGINX" VmRSS) + $(bench_status_kb "$NGINX_WORKER" VmRSS) ))"
 bench_result porten_head_bytes "$(wc -c <"$WORK/landing.head")"
 bench_result nginx_head_bytes "$(wc -c <"$WORK/nginx.head")"
@@ -399,6 +407,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------
 bench_result seconds "$(( $(date +%s) - START ))"
 bench_result pinned "$BENCH_PIN"
+bench_result nice "${BENCH_NICE:-0}"
 bench_result wrk_args "-t$THREADS -c$CONNECTIONS -d${DURATION}s"
 bench_result command "$COMMAND_LINE"
 bench_result nproc "$(nproc)"

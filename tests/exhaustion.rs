@@ -259,6 +259,7 @@ async fn a_code_guessing_flood_is_held_to_the_global_rate_and_the_typed_code_kep
     let gateway =
         Gateway::start("[limits]\ncode_attempts_per_minute = 6\ncode_attempt_burst = 3\n");
     let visitor = Visitor::of(&gateway);
+    let started = Instant::now();
     let mut not_found = 0;
     let mut limited = 0;
     for attempt in 0..12u64 {
@@ -282,9 +283,10 @@ async fn a_code_guessing_flood_is_held_to_the_global_rate_and_the_typed_code_kep
         }
     }
     eprintln!("code flood: {not_found} derived and not found, {limited} asked to wait");
+    let allowed = 3 + (started.elapsed().as_secs_f64() / 10.0).ceil() as usize;
     assert!(
-        (3..=4).contains(&not_found),
-        "the burst of three passes, then one per ten seconds"
+        (3..=allowed).contains(&not_found),
+        "the burst of three passes, then one per ten seconds ({not_found} of at most {allowed})"
     );
     assert_eq!(not_found + limited, 12);
     // A typo costs nothing: with the budget spent, a mistyped code still gets its own answer at once.

@@ -347,8 +347,14 @@ async fn a_form_resubmitted_from_history_never_shows_the_message_or_code_again()
     let code = code_from_page(&first.body);
     let resent = gateway.post("/sv/contact", &fields).await;
     assert_eq!(resent.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!resent.body.contains(secret_text), "the message is not echoed");
-    assert!(resent.body.contains("id=\"message\""), "an empty form is shown");
+    assert!(
+        !resent.body.contains(secret_text),
+        "the message is not echoed"
+    );
+    assert!(
+        resent.body.contains("id=\"message\""),
+        "an empty form is shown"
+    );
 
     // The thread came from the return form; resending it must not fill in the code.
     let landing = gateway.get("/sv/").await;
@@ -362,6 +368,12 @@ async fn a_form_resubmitted_from_history_never_shows_the_message_or_code_again()
         .await;
     assert_eq!(resent.status, StatusCode::UNPROCESSABLE_ENTITY);
     let digits: String = code.chars().filter(char::is_ascii_digit).collect();
-    assert!(!resent.body.contains(&code) && !resent.body.contains(&digits), "the code is not echoed");
-    assert!(!resent.body.contains(secret_text), "the thread is not shown");
+    assert!(
+        !resent.body.contains(&code) && !resent.body.contains(&digits),
+        "the code is not echoed"
+    );
+    assert!(
+        !resent.body.contains(secret_text),
+        "the thread is not shown"
+    );
 }

@@ -70,9 +70,14 @@ bench_wait_port() {
     return 1
 }
 
-# `taskset -c CPU` when pinning is on and the CPU exists, else nothing.
+# The command prefix that places a benchmark process: `taskset -c CPU` when pinning is on and the CPU exists,
+# and `nice -n N` when BENCH_NICE is set (a negative value puts the benchmark ahead of other work on a shared
+# machine; needs root). Prints nothing when neither applies.
 bench_pin() {
     local cpu=$1
+    if [ -n "${BENCH_NICE:-}" ] && [ "${BENCH_NICE}" != 0 ]; then
+        printf 'nice -n %s ' "$BENCH_NICE"
+    fi
     if [ "${BENCH_PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc --all)" -gt "$cpu" ]; then
         printf 'taskset -c %s' "$cpu"
     fi

@@ -6,7 +6,9 @@
 #
 # Builds the release binary with its symbols kept (same profile otherwise: fat LTO, one codegen unit) in a
 # separate target directory, target/bench-symbols, so the shared release build is not disturbed; the first
-# build takes as long as a release build. Records with `perf` when `perf stat -e instructions true` works,
+# build takes as long as a release build. It is built without the onion service (--no-default-features):
+# arti is not on the path of a page served over HTTPS or plain HTTP, and leaving it out saves most of the
+# build. Records with `perf` when `perf stat -e instructions true` works,
 # else with `valgrind --tool=callgrind` on a short run. Server on CPU 0, wrk on CPU 1, as in run.sh.
 set -euo pipefail
 
@@ -32,7 +34,8 @@ export BENCH_PIN=${BENCH_PIN:-1}
 cd "$ROOT"
 bench_log "building porten with symbols (target/bench-symbols)"
 CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
-    cargo build --release --bin porten --target-dir "$ROOT/target/bench-symbols" 2>"$WORK/build.log" \
+    cargo build --release --bin porten --no-default-features --target-dir "$ROOT/target/bench-symbols" \
+        2>"$WORK/build.log" \
     || { tail -n 20 "$WORK/build.log"; bench_die "build failed"; }
 BIN=$ROOT/target/bench-symbols/release/porten
 

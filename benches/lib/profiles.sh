@@ -11,6 +11,10 @@
 # and strip = "symbols". Then, in one run, each binary serves the landing page over HTTPS and plain HTTP to wrk
 # (server on CPU 0, wrk on CPU 1, as in run.sh) and the server's CPU time per request is taken: that figure
 # holds up on a busy machine better than requests per second. Prints a Markdown table.
+#
+# BENCH_FEATURES (default --no-default-features: the gateway without the onion service, which is not on the
+# path of a page and would make every variant's build several times longer; set it to "" to compare the
+# shipped binary with arti in it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,6 +23,7 @@ LIB=$ROOT/benches/lib
 source "$LIB/common.sh"
 export BENCH_PIN=${BENCH_PIN:-1}
 DURATION=${BENCH_DURATION:-10}
+FEATURES=${BENCH_FEATURES---no-default-features}
 VARIANTS=("$@")
 [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(fat thin off)
 
@@ -44,8 +49,8 @@ for variant in "${VARIANTS[@]}"; do
     [ "$variant" = fat ] || target=$ROOT/target/bench-profiles/$variant
     bench_log "building $variant ($(settings "$variant"))"
     started=$(date +%s)
-    # shellcheck disable=SC2046
-    env $(settings "$variant") cargo build --release --bin porten --target-dir "$target" \
+    # shellcheck disable=SC2046,SC2086
+    env $(settings "$variant") cargo build --release --bin porten $FEATURES --target-dir "$target" \
         2>"$WORK/build-$variant.log" || { tail -n 20 "$WORK/build-$variant.log"; bench_die "build $variant failed"; }
     echo $(( $(date +%s) - started )) >"$WORK/build-$variant.seconds"
     cp "$target/release/porten" "$WORK/porten-$variant"
@@ -70,7 +75,7 @@ measure() { # variant transport url-port → "rps cpu_us_per_request"
         'BEGIN { if (r > 0) printf "%.0f %.1f", r / (d / 1e6), t / h / r * 1e6; else printf "n/a n/a" }'
 }
 
-echo "| variant | size (bytes) | build time (s, busy machine) | HTTPS req/s | HTTPS CPU µs/req | HTTP req/s | HTTP CPU µs/req |"
+echo "| variant | size (bytes) | build: crates compiled, seconds (busy machine) | HTTPS req/s | HTTPS CPU µs/req | HTTP req/s | HTTP CPU µs/req |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for variant in "${VARIANTS[@]}"; do
     https_port=$(bench_free_port)
@@ -93,5 +98,5 @@ EOF
     read -r https_rps https_cpu <<<"$(measure "$pid" "https://127.0.0.1:$https_port/sv/")"
     read -r http_rps http_cpu <<<"$(measure "$pid" "http://127.0.0.1:$http_port/sv/")"
     bench_stop "$pid"
-    echo "| $variant $(settings "$variant" | sed 's/CARGO_PROFILE_RELEASE_//g') | $(stat -c %s "$WORK/porten-$variant") | $(cat "$WORK/build-$variant.seconds") | $https_rps | $https_cpu | $http_rps | $http_cpu |"
+    echo "| $variant $(settings "$variant" | sed 's/CARGO_PROFILE_RELEASE_//g') | $(stat -c %s "$WORK/porten-$variant") | $(grep -c '^ *Compiling' "$WORK/build-$variant.log" || true), $(cat "$WORK/build-$variant.seconds") | $https_rps | $https_cpu | $http_rps | $http_cpu |"
 done

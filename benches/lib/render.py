@@ -159,13 +159,16 @@ def main():
     add("")
     add(f"- CPU: {ENV.get('cpu', NA)}, `nproc` = {ENV.get('nproc', NA)}; memory {ENV.get('memory', NA)}")
     add(f"- {ENV.get('os', NA)}, kernel {ENV.get('kernel', NA)}; {ENV.get('rustc', NA)}")
-    add(f"- references: nginx {ENV.get('nginx_version', NA)} (one worker); load from {ENV.get('wrk_version', NA)}")
+    add(f"- reference: {ENV.get('nginx_version', NA)}, one worker; load from wrk ({ENV.get('wrk_version', NA)}) "
+        "and, for forms, benches/lib/formload.py")
     add(f"- load average when the run ended: {ENV.get('loadavg', NA)} (other work on the machine makes figures "
         "noisy; the ratios between servers measured back to back in one run are what count)")
     pinned = ENV.get("pinned") == "1"
     add("- pinning: " + ("server under test (porten or nginx) on CPU 0, load generators (wrk, the Python form "
-                         "load, Chromium) on CPU 1: each server gets exactly one core"
-                         if pinned else "none"))
+                         "load, Chromium) on CPU 1: a server never has more than one core, nor shares it with its client"
+                         if pinned else "none")
+        + (f"; servers and load generators at nice {ENV['nice']}, ahead of other work on the machine"
+           if ENV.get("nice", "0") not in ("", "0") else ""))
     add(f"- the binary measured: `cargo build --release` (default features: {ENV.get('default_features') or 'none'}; "
         f"{size(ENV.get('size_default'))}); the onion service is off in the benchmark configuration")
     add(f"- wrk {ENV.get('wrk_args', NA)}, keep-alive, after a 2 s warm-up; TLS 1.3, cipher porten "

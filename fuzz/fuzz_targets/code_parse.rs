@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(code.len(), effective_length(length));
         assert!(code.digits().bytes().all(|b| b.is_ascii_digit()));
         let values: Vec<u8> = code.digits().bytes().map(|b| b - b'0').collect();
-        assert!(damm::is_valid(&values), "an accepted code has a valid check digit");
+        assert!(
+            damm::is_valid(&values),
+            "an accepted code has a valid check digit"
+        );
         let again = TicketCode::parse(&code.grouped(), length);
         assert!(
             again.is_ok_and(|again| again.digits() == code.digits()),

@@ -25,8 +25,12 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let (identity, recipient_line) = envelope::generate_identity();
         let recipients = Recipients::parse(&[recipient_line]).expect("recipient");
-        let payload = Payload::closed(&[3; 32], ClosedReason::Visitor, time::OffsetDateTime::now_utc())
-            .expect("payload");
+        let payload = Payload::closed(
+            &[3; 32],
+            ClosedReason::Visitor,
+            time::OffsetDateTime::now_utc(),
+        )
+        .expect("payload");
         let genuine = envelope::seal(&payload, &recipients).expect("seal");
         let recipient = identity.to_public();
         Fixture {
@@ -41,7 +45,8 @@ fn fixture() -> &'static Fixture {
 /// Seals `plaintext` as it is, with age, to the fixture's recipient.
 fn seal_raw(fixture: &Fixture, plaintext: &[u8]) -> Option<Vec<u8>> {
     let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&fixture.recipient as &dyn age::Recipient)).ok()?;
+        age::Encryptor::with_recipients(std::iter::once(&fixture.recipient as &dyn age::Recipient))
+            .ok()?;
     let mut sealed = Vec::new();
     let mut writer = encryptor.wrap_output(&mut sealed).ok()?;
     writer.write_all(plaintext).ok()?;
@@ -66,7 +71,10 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             if altered != fixture.genuine {
-                assert!(envelope::open(&altered, &fixture.identity).is_err(), "an altered envelope opened");
+                assert!(
+                    envelope::open(&altered, &fixture.identity).is_err(),
+                    "an altered envelope opened"
+                );
             }
         }
         _ => {
@@ -75,7 +83,10 @@ fuzz_target!(|data: &[u8]| {
             };
             if let Ok(payload) = envelope::open(&sealed, &fixture.identity) {
                 assert!(payload.validate().is_ok(), "what opens is valid");
-                assert!(envelope::seal(&payload, &fixture.recipients).is_ok(), "what opens seals again");
+                assert!(
+                    envelope::seal(&payload, &fixture.recipients).is_ok(),
+                    "what opens seals again"
+                );
             }
         }
     }

@@ -28,8 +28,13 @@ fn fixture() -> &'static Fixture {
         let key = ReplyKey::from_bytes([5; 32]);
         let ticket = TicketRef::from_bytes([6; 32]);
         let id = EntryId::from_bytes([7; 16]);
-        let plain = EntryPlain::new(Some("Samira".into()), SystemTime::now(), "Hej, vi finns här.".into());
-        let genuine = thread::seal_entry(&key, &ticket, &id, AuthorKind::Staff, &plain).expect("seal");
+        let plain = EntryPlain::new(
+            Some("Samira".into()),
+            SystemTime::now(),
+            "Hej, vi finns här.".into(),
+        );
+        let genuine =
+            thread::seal_entry(&key, &ticket, &id, AuthorKind::Staff, &plain).expect("seal");
         Fixture {
             key,
             ticket,
@@ -59,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
     if altered != fixture.genuine {
         for author in AUTHORS {
             assert!(
-                thread::open_entry(&fixture.key, &fixture.ticket, &fixture.id, author, &altered).is_err(),
+                thread::open_entry(&fixture.key, &fixture.ticket, &fixture.id, author, &altered)
+                    .is_err(),
                 "an altered entry opened"
             );
         }

@@ -53,8 +53,14 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let text = String::from_utf8_lossy(rest);
             for purpose in PURPOSES {
-                assert!(fixture.tokens.peek(&text, purpose, now).is_err(), "an arbitrary string was accepted");
-                assert!(fixture.tokens.redeem(&text, purpose, now).is_err(), "an arbitrary string was redeemed");
+                assert!(
+                    fixture.tokens.peek(&text, purpose, now).is_err(),
+                    "an arbitrary string was accepted"
+                );
+                assert!(
+                    fixture.tokens.redeem(&text, purpose, now).is_err(),
+                    "an arbitrary string was redeemed"
+                );
             }
         }
         which => {
@@ -73,8 +79,14 @@ fuzz_target!(|data: &[u8]| {
             }
             let altered = URL_SAFE_NO_PAD.encode(&bytes);
             for purpose in PURPOSES {
-                assert!(fixture.tokens.peek(&altered, purpose, now).is_err(), "an altered token was accepted");
-                assert!(fixture.tokens.redeem(&altered, purpose, now).is_err(), "an altered token was redeemed");
+                assert!(
+                    fixture.tokens.peek(&altered, purpose, now).is_err(),
+                    "an altered token was accepted"
+                );
+                assert!(
+                    fixture.tokens.redeem(&altered, purpose, now).is_err(),
+                    "an altered token was redeemed"
+                );
             }
         }
     }

@@ -203,7 +203,14 @@ async fn read_form(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        drain(body, limit, body_timeout).await;
+        // A client that waits for `100 Continue` has sent nothing yet: refuse at once rather than invite
+        // an upload that would be thrown away.
+        let waits_for_continue = headers
+            .get(header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if !waits_for_continue {
+            drain(body, limit, body_timeout).await;
+        }
         return Err(too_large);
     }
     let mut body = body;

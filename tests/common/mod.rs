@@ -1,7 +1,13 @@
 //! Test harness: runs the real `porten` binary on loopback with a temporary data directory and talks to it
 //! over real TLS (and plain HTTP), as a browser would.
 
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

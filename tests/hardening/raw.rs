@@ -199,6 +199,16 @@ pub async fn tls(
 /// TLS 1.1): that version in the record and the hello, no `supported_versions` extension, and the CBC and GCM
 /// suites such a client offers.
 pub fn legacy_client_hello(version: u16) -> Vec<u8> {
+    client_hello(
+        version,
+        &[
+            0xC02B, 0xC02F, 0xC009, 0xC013, 0xC00A, 0xC014, 0x002F, 0x0035,
+        ],
+    )
+}
+
+/// A ClientHello for `version` (without `supported_versions`, so at most TLS 1.2) offering only `suites`.
+pub fn client_hello(version: u16, suites: &[u16]) -> Vec<u8> {
     fn u16_be(out: &mut Vec<u8>, value: usize) {
         out.extend_from_slice(&u16::try_from(value).expect("fits").to_be_bytes());
     }
@@ -211,9 +221,6 @@ pub fn legacy_client_hello(version: u16) -> Vec<u8> {
     body.extend_from_slice(&version.to_be_bytes());
     body.extend_from_slice(&[0x5a; 32]);
     body.push(0);
-    let suites: [u16; 8] = [
-        0xC02B, 0xC02F, 0xC009, 0xC013, 0xC00A, 0xC014, 0x002F, 0x0035,
-    ];
     u16_be(&mut body, suites.len() * 2);
     for suite in suites {
         body.extend_from_slice(&suite.to_be_bytes());

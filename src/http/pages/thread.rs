@@ -62,7 +62,10 @@ pub(super) async fn return_with_code(
     }
     let now = std::time::SystemTime::now();
     // A failed token never shows the code again: a resubmission from history must not reveal it.
-    if let Err(error) = app.tokens.peek(form.value("token"), TokenPurpose::Return, now) {
+    if let Err(error) = app
+        .tokens
+        .peek(form.value("token"), TokenPurpose::Return, now)
+    {
         return landing(app, lang, "", &[forgotten(error)], unprocessable);
     }
     let code = match TicketCode::parse(typed, app.config().ticket.code_length) {
@@ -85,7 +88,10 @@ pub(super) async fn return_with_code(
             wait.as_secs(),
         );
     }
-    if let Err(error) = app.tokens.redeem(form.value("token"), TokenPurpose::Return, now) {
+    if let Err(error) = app
+        .tokens
+        .redeem(form.value("token"), TokenPurpose::Return, now)
+    {
         return landing(app, lang, "", &[forgotten(error)], unprocessable);
     }
     let keys = match app.conversations.keys_for(code).await {

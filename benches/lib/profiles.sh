@@ -10,7 +10,8 @@
 # directory under target/bench-profiles/ (a full release build each, the first time). All keep opt-level 3
 # and strip = "symbols". Then, in one run, each binary serves the landing page over HTTPS and plain HTTP to wrk
 # (server on CPU 0, wrk on CPU 1, as in run.sh) and the server's CPU time per request is taken: that figure
-# holds up on a busy machine better than requests per second. Prints a Markdown table.
+# holds up on a busy machine better than requests per second. BENCH_ROUNDS rounds (3), medians reported;
+# BENCH_NICE=-10 puts servers and wrk ahead of other work on the machine (root). Prints a Markdown table.
 #
 # BENCH_FEATURES (default --no-default-features: the gateway without the onion service, which is not on the
 # path of a page and would make every variant's build several times longer; set it to "" to compare the
@@ -60,7 +61,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=l
     -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 CLK_TCK=$(getconf CLK_TCK)
 
-measure() { # variant transport url-port → "rps cpu_us_per_request"
+measure() { # server-pid url → "requests/s CPU-µs-per-request"
     local pid=$1 url=$2 before after out requests
     # shellcheck disable=SC2046
     $(bench_pin 1) wrk -t1 -c32 -d2s "$url" >/dev/null 2>&1 || true
@@ -75,28 +76,48 @@ measure() { # variant transport url-port → "rps cpu_us_per_request"
         'BEGIN { if (r > 0) printf "%.0f %.1f", r / (d / 1e6), t / h / r * 1e6; else printf "n/a n/a" }'
 }
 
-echo "| variant | size (bytes) | build: crates compiled, seconds (busy machine) | HTTPS req/s | HTTPS CPU µs/req | HTTP req/s | HTTP CPU µs/req |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+# Every variant serves at once (idle ones cost nothing); ROUNDS rounds, each measuring every variant in turn,
+# starting one later each round, so that a burst of other work on the machine does not land on one variant.
+declare -A HTTPS_PORT HTTP_PORT PID
 for variant in "${VARIANTS[@]}"; do
-    https_port=$(bench_free_port)
-    http_port=$(bench_free_port)
+    HTTPS_PORT[$variant]=$(bench_free_port)
+    HTTP_PORT[$variant]=$(bench_free_port)
     cat >"$WORK/$variant.toml" <<EOF
 data_dir = "$WORK/data-$variant"
 [https]
-listen = "127.0.0.1:$https_port"
+listen = "127.0.0.1:${HTTPS_PORT[$variant]}"
 cert = "$WORK/cert.pem"
 key = "$WORK/key.pem"
 [http]
-listen = "127.0.0.1:$http_port"
+listen = "127.0.0.1:${HTTP_PORT[$variant]}"
 EOF
     # shellcheck disable=SC2046
     $(bench_pin 0) "$WORK/porten-$variant" serve --config "$WORK/$variant.toml" 2>"$WORK/$variant.log" &
-    pid=$!
-    bench_track "$pid"
-    bench_wait_port "$https_port" 60 || bench_die "$variant did not start"
-    sleep 1
-    read -r https_rps https_cpu <<<"$(measure "$pid" "https://127.0.0.1:$https_port/sv/")"
-    read -r http_rps http_cpu <<<"$(measure "$pid" "http://127.0.0.1:$http_port/sv/")"
-    bench_stop "$pid"
-    echo "| $variant $(settings "$variant" | sed 's/CARGO_PROFILE_RELEASE_//g') | $(stat -c %s "$WORK/porten-$variant") | $(grep -c '^ *Compiling' "$WORK/build-$variant.log" || true), $(cat "$WORK/build-$variant.seconds") | $https_rps | $https_cpu | $http_rps | $http_cpu |"
+    PID[$variant]=$!
+    bench_track "${PID[$variant]}"
+    bench_wait_port "${HTTPS_PORT[$variant]}" 60 || bench_die "$variant did not start"
+done
+ROUNDS=${BENCH_ROUNDS:-3}
+count=${#VARIANTS[@]}
+for round in $(seq 0 $((ROUNDS - 1))); do
+    for i in $(seq 0 $((count - 1))); do
+        variant=${VARIANTS[$(((i + round) % count))]}
+        bench_log "round $((round + 1))/$ROUNDS: $variant"
+        measure "${PID[$variant]}" "https://127.0.0.1:${HTTPS_PORT[$variant]}/sv/" >>"$WORK/$variant.https"
+        echo >>"$WORK/$variant.https"
+        measure "${PID[$variant]}" "http://127.0.0.1:${HTTP_PORT[$variant]}/sv/" >>"$WORK/$variant.http"
+        echo >>"$WORK/$variant.http"
+    done
+done
+
+median() { # file column
+    awk -v c="$2" '$c != "n/a" && NF { print $c }' "$1" | sort -n \
+        | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'
+}
+echo "Medians of $ROUNDS rounds; wrk -t1 -c32 -d${DURATION}s per measurement; features: ${FEATURES:-default}."
+echo
+echo "| variant | size (bytes) | build: crates compiled, seconds (busy machine) | HTTPS req/s | HTTPS CPU µs/req | HTTP req/s | HTTP CPU µs/req |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for variant in "${VARIANTS[@]}"; do
+    echo "| $variant $(settings "$variant" | sed 's/CARGO_PROFILE_RELEASE_//g') | $(stat -c %s "$WORK/porten-$variant") | $(grep -c '^ *Compiling' "$WORK/build-$variant.log" || true), $(cat "$WORK/build-$variant.seconds") | $(median "$WORK/$variant.https" 1) | $(median "$WORK/$variant.https" 2) | $(median "$WORK/$variant.http" 1) | $(median "$WORK/$variant.http" 2) |"
 done

@@ -58,6 +58,16 @@ bench_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# N distinct TCP ports on 127.0.0.1 that nothing listens on right now, one a line (all held open while
+# chosen, so none repeats).
+bench_free_ports() {
+    python3 -c 'import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in held))' "$1"
+}
+
 # Waits until something accepts TCP connections on 127.0.0.1:$1, at most $2 seconds.
 bench_wait_port() {
     local port=$1 limit=${2:-30} i

@@ -22,12 +22,14 @@ AREAS = [
     ("page rendering (templates, Fluent, formatting, escaping)",
      re.compile(r"porten_templates|maud|fluent|intl_|unic_|icu|core::fmt|alloc::fmt|Display|escape|"
                 r"String::push|push_str|Formatter|write_str|write_fmt|to_string|format", re.I)),
+    ("porten (router, pages, tokens, headers)", re.compile(r"porten", re.I)),
+    ("hash-map lookups and key comparisons (mostly Fluent messages by id)",
+     re.compile(r"hashbrown|HashMap|memcmp|bcmp", re.I)),
     ("HTTP (hyper, header maps)", re.compile(r"hyper|httparse|http::|HeaderMap|HeaderValue|header", re.I)),
     ("async runtime (tokio, mio, wakers)", re.compile(r"tokio|mio|futures|waker|Waker|park|epoll", re.I)),
-    ("porten (router, pages, tokens, headers)", re.compile(r"porten", re.I)),
     ("libc: other", re.compile(r"libc|__GI_|pthread|__lll|syscall", re.I)),
 ]
-LINE = re.compile(r"^\s*([0-9.]+)%\s+(\[[.k]\])\s+(.*)$")
+LINE = re.compile(r"^\s*([0-9.]+)%\s+(\[[.k]\])\s+(.*?)(?:\s+-\s+-)?\s*$")
 
 
 def main():
@@ -38,7 +40,7 @@ def main():
             match = LINE.match(raw)
             if not match:
                 continue
-            percent, kind, symbol = float(match.group(1)), match.group(2), match.group(3).strip()
+            percent, kind, symbol = float(match.group(1)), match.group(2), match.group(3)
             key = f"{kind} {symbol}"
             area = "other"
             for name, pattern in AREAS:

@@ -114,13 +114,13 @@ for run in "https https://127.0.0.1:$HTTPS_PORT/sv/" "http http://127.0.0.1:$HTT
         echo "Top symbols (self time, ≥ 0.4 %):"
         echo
         echo '```'
-        head -n 30 "$WORK/top-$1.txt"
+        head -n 30 "$WORK/top-$1.txt" | sed 's/[[:space:]]*-[[:space:]]*-[[:space:]]*$//' 
         echo '```'
         echo
         echo "By object:"
         echo
         echo '```'
-        head -n 8 "$WORK/dso-$1.txt"
+        head -n 8 "$WORK/dso-$1.txt" | sed 's/[[:space:]]*$//' 
         echo '```'
     else
         record_callgrind "$1" "$2"

@@ -159,7 +159,7 @@ def main():
     add("")
     add(f"- CPU: {ENV.get('cpu', NA)}, `nproc` = {ENV.get('nproc', NA)}; memory {ENV.get('memory', NA)}")
     add(f"- {ENV.get('os', NA)}, kernel {ENV.get('kernel', NA)}; {ENV.get('rustc', NA)}")
-    add(f"- reference: {ENV.get('nginx_version', NA)}, one worker; load from wrk ({ENV.get('wrk_version', NA)}) "
+    add(f"- reference: {ENV.get('nginx_version', NA)}, one worker; load from {ENV.get('wrk_version', NA)} "
         "and, for forms, benches/lib/formload.py")
     add(f"- load average when the run ended: {ENV.get('loadavg', NA)} (other work on the machine makes figures "
         "noisy; the ratios between servers measured back to back in one run are what count)")
@@ -205,7 +205,8 @@ def main():
         nginx_load = int(ENV.get("nginx_worker_rss_page_kb", "")) + int(ENV.get("nginx_master_rss_kb", ""))
     except ValueError:
         pass
-    add(f"| Resident memory (VmRSS), idle | {kb_to_mib(ENV.get('rss_idle_kb'))} | {kb_to_mib(nginx_idle)} "
+    threads = f" ({ENV['threads_idle']} threads)" if ENV.get("threads_idle") else ""
+    add(f"| Resident memory (VmRSS), idle | {kb_to_mib(ENV.get('rss_idle_kb'))}{threads} | {kb_to_mib(nginx_idle)} "
         f"(master + worker) | {ratio(float(ENV['rss_idle_kb']) if ENV.get('rss_idle_kb') else None, float(nginx_idle) if nginx_idle else None, 1)} |")
     add(f"| … under page load (largest sample, HTTPS run) | {kb_to_mib(ENV.get('rss_page_kb'))} | "
         f"{kb_to_mib(nginx_load)} | {ratio(float(ENV['rss_page_kb']) if ENV.get('rss_page_kb') else None, nginx_load, 1)} |")
@@ -221,6 +222,11 @@ def main():
         f"{number(first, 1)} / {number(again, 1)} | – | |")
     add(f"| Landing page (sv): body / response head (bytes) | {number(float(ENV['landing_bytes'])) if ENV.get('landing_bytes') else NA} / "
         f"{ENV.get('porten_head_bytes', NA)} | same body / {ENV.get('nginx_head_bytes', NA)} | |")
+    if ENV.get("internal_drain_per_second") or ENV.get("internal_latency_median_ms"):
+        add(f"| Internal side: submit → spool file latency, median / p90 (ms) | "
+            f"{ENV.get('internal_latency_median_ms', NA)} / {ENV.get('internal_latency_p90_ms', NA)} | – | |")
+        add(f"| Internal side: drain rate of a backlog (envelopes/s) | "
+            f"**{ENV.get('internal_drain_per_second', NA)}** | – | |")
     rows = pages.get("pages") or []
     if rows:
         worst = max(row["requests"] for row in rows)
@@ -274,13 +280,18 @@ def main():
         add("")
 
     if measured:
-        add("Headless Chromium, one fresh profile per page, pages served without a Content-Security-Policy so that "
-            "nothing is hidden by it; requests to the page's own origin:")
+        add("Headless Chromium (network log, a fresh profile per page, the pages served without their "
+            "Content-Security-Policy so that the policy hides nothing), requests to the page's own origin:")
         add("")
-        add("| page | requests |")
-        add("|---|---:|")
+        counts = {}
         for url, value in measured.items():
-            add(f"| `{url.rsplit('/', 1)[-1]}` | {value['requests']} |")
+            counts.setdefault(value["requests"], []).append(url.rsplit("/", 1)[-1].removesuffix(".html"))
+        for requests, names in sorted(counts.items()):
+            add(f"- {requests} request{'s' if requests != 1 else ''}: {', '.join(sorted(names))}")
+        failed = [url.rsplit("/", 1)[-1] for url, value in chromium.items()
+                  if isinstance(value, dict) and "error" in value]
+        if failed:
+            add(f"- not measured (Chromium failed): {', '.join(failed)}")
         add("")
 
     add("## Internal side")

@@ -83,6 +83,8 @@ pub struct App {
     pub code_attempts: RateLimit,
     /// The security headers.
     pub headers: SecurityHeaders,
+    /// Pages that differ only by their form token, rendered once per language.
+    pub pages: crate::http::page_cache::PageCache,
     onion_address: RwLock<Option<String>>,
 }
 
@@ -144,6 +146,7 @@ impl App {
             conversations,
             tokens,
             headers,
+            pages: Default::default(),
         }))
     }
 

@@ -68,14 +68,23 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(porten::serve::serve(config)) {
-                Ok(()) => ExitCode::SUCCESS,
+            let status = match runtime.block_on(porten::serve::serve(config)) {
+                Ok(()) => 0,
                 Err(error) => {
                     tracing::error!(%error, "porten stopped");
                     eprintln!("porten: {error}");
-                    ExitCode::FAILURE
+                    1
                 }
-            }
+            };
+            // Everything of the gateway's is durable by now; the onion service was dropped on the way out and
+            // gets a moment to save its state and close its circuits. The runtime itself is not dropped:
+            // arti 0.47 leaves a blocking-pool thread of the proof-of-work queue in an endless sleep, which
+            // panics when the runtime shuts down under it (tests/tor-network/README.md). Ending the process
+            // ends that thread quietly.
+            runtime.block_on(async {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await
+            });
+            std::process::exit(status)
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod form;
 pub mod headers;
+pub mod page_cache;
 pub mod pages;
 pub mod rate;
 pub mod router;

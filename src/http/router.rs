@@ -39,7 +39,7 @@ enum Route {
 }
 
 /// The pages under a language prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     /// `/{lang}/`.
     Landing,

@@ -140,10 +140,10 @@ has_onion() {
 # Other builds in the shared target directory (e.g. without `onion`) may replace the binary at any
 # time, even between the build and the copy: the probe tells, and the build is repeated.
 build_copy() {
-    local want=$1 profile=$2 attempt copy
+    local want=$1 profile=$2 copy
     shift 2
     copy="$DIR/porten-$profile-$want"
-    for attempt in 1 2 3; do
+    for _ in 1 2 3; do
         build -p porten --bin porten "$@"
         cp "$TARGET/$profile/porten" "$copy" || fail "no binary at $TARGET/$profile/porten"
         if has_onion "$copy"; then
@@ -209,7 +209,8 @@ EOF
 # ---- the network ----
 net_start_ms=$(now_ms)
 log "starting the local Tor network (ports from $TOR_NET_BASE_PORT)"
-"$HERE/net.sh" start "$DIR/net" || fail "the local Tor network did not start; see $DIR/net/nodes/*/notice.log"
+"$HERE/net.sh" start "$DIR/net" | tee "$DIR/net.log" ||
+    fail "the local Tor network did not start; see $DIR/net/nodes/*/notice.log"
 # shellcheck source=/dev/null
 . "$DIR/net/env"
 write_config >"$CONFIG"
@@ -271,8 +272,10 @@ fetch_until_served() {
     STATUS="none (out of time)"
     until=$((SECONDS + limit))
     [ $until -le $END ] || until=$END
+    ATTEMPTS=0
     while [ $SECONDS -lt $until ]; do
         alive "$GATEWAY_PID" || fail "the gateway exited; see $DIR/gateway.log"
+        ATTEMPTS=$((ATTEMPTS + 1))
         onion_request "$name" "http://$ADDRESS$path"
         if [ "$STATUS" = 200 ] && [ -n "$(token_in "$DIR/$name.html")" ]; then
             return 0
@@ -285,8 +288,8 @@ fetch_until_served() {
 
 # A GET once the service is reachable: a few tries, since a single Tor circuit may fail.
 onion_get() {
-    local name=$1 path=$2 try
-    for try in 1 2 3; do
+    local name=$1 path=$2
+    for _ in 1 2 3; do
         onion_request "$name" "http://$ADDRESS$path"
         [ "$STATUS" = 000 ] || return 0
         sleep 1
@@ -297,9 +300,9 @@ onion_get() {
 # overrides). Retried only while the SOCKS connection fails, i.e. while the request cannot have
 # reached the gateway.
 onion_post() {
-    local name=$1 path=$2 try code origin=${ORIGIN:-null}
+    local name=$1 path=$2 code origin=${ORIGIN:-null}
     shift 2
-    for try in 1 2 3; do
+    for _ in 1 2 3; do
         code=0
         STATUS=$(curl -s --max-time 30 --socks5-hostname "$SOCKS" -H "Origin: $origin" -H "Expect:" \
             -D "$DIR/$name.headers" -o "$DIR/$name.html" -w '%{http_code}' "$@" \
@@ -339,6 +342,7 @@ log "waiting for the landing page through the onion service"
 fetch_until_served landing /sv/ "$(remaining)"
 first_fetch_s=$(seconds_since "$net_start_ms")
 after_gateway_s=$(seconds_since "$gateway_start_ms")
+first_attempts=$ATTEMPTS
 log "landing page through the onion: ${first_fetch_s} s after the network started (${after_gateway_s} s after the gateway started)"
 check_onion_headers landing
 
@@ -425,29 +429,11 @@ stop_gateway || check_failed "the restarted gateway did not stop within 10 s of 
 grep -qF "${CODE// /}" "$DIR/gateway.log" && check_failed "the gateway's log contains the code"
 grep -qF "$CODE" "$DIR/gateway.log" && check_failed "the gateway's log contains the code (grouped)"
 grep -qF "Provmeddelande" "$DIR/gateway.log" && check_failed "the gateway's log contains the message"
-# Arti 0.47's proof-of-work request queue (tor_hsservice::pow::v1, expire_old_requests_loop; run
-# even with proof_of_work = false) sleeps in a blocking thread that never ends; when the runtime
-# shuts down, that sleep panics with tokio's "A Tokio 1.x context was found, but it is being
-# shutdown". Known, harmless to the exit status (checked above): reported as a warning. It is
-# recognised by that frame in the backtrace or, where the binary has no symbols (release), by
-# that message after the gateway's own "stopped". Any other panic is a failure.
-read -r panics known < <(awk '
-    function end_block() {
-        if (open) { n++; if (pow || (stopped && shutdown_message && !frames)) k++ }
-        open = 0; pow = 0; shutdown_message = 0; frames = 0
-    }
-    /panicked at/ { end_block(); open = 1; next }
-    /^20[0-9][0-9]-/ { end_block() }
-    /porten::serve: stopped/ { stopped = 1 }
-    /porten is ready/ { stopped = 0 }
-    open && /Tokio 1.x context was found, but it is being shutdown/ { shutdown_message = 1 }
-    open && /^ *[0-9]+: / { frames = 1 }
-    open && /expire_old_requests_loop/ { pow = 1 }
-    END { end_block(); print n + 0, k + 0 }' "$DIR/gateway.log")
-if [ "$panics" -gt "$known" ]; then
+# No panic at all, at start, while serving or at shutdown. (arti 0.47 leaves a proof-of-work thread asleep
+# in the runtime's blocking pool; `porten serve` ends the process without dropping the runtime so that
+# thread cannot panic — see src/bin/porten.rs. This check keeps it that way.)
+if grep -q "panicked at" "$DIR/gateway.log"; then
     check_failed "the gateway panicked; see $DIR/gateway.log"
-elif [ "$panics" -gt 0 ]; then
-    log "warning: arti's proof-of-work thread panicked at shutdown $panics time(s) (known; see the comment above)"
 fi
 
 # ---- the figures ----
@@ -459,8 +445,21 @@ else
     pow="NOT seen"
     check_failed "proof of work is on by default but the client saw no PoW parameters in the descriptor"
 fi
+# When a log line was written, in seconds after the network started ("?" if it was not).
+logged_at() {
+    local when
+    when=$(date -d "$1" +%s%3N 2>/dev/null) || { echo "?"; return; }
+    awk -v a="$net_start_ms" -v b="$when" 'BEGIN { printf "%.0f", (b - a) / 1000 }'
+}
+consensus_at=$(sed -n 's/^net.sh: consensus with .* after \([0-9]*\)s$/\1/p' "$DIR/net.log")
+client_at=$(logged_at "$(grep -m1 "Bootstrapped 100%" "$DIR/net/nodes/client/notice.log" | cut -c1-19)")
+published_at=$(logged_at "$(grep -m1 "onion service descriptor published" "$DIR/gateway.log" | cut -d' ' -f1)")
+gateway_at=$(awk -v a="$net_start_ms" -v b="$gateway_start_ms" 'BEGIN { printf "%.0f", (b - a) / 1000 }')
 log "figures ($PROFILE build):"
-log "  network start -> first page through the onion: ${first_fetch_s} s (gateway start -> first page: ${after_gateway_s} s)"
+log "  network start -> first page through the onion: ${first_fetch_s} s (gateway start -> first page: ${after_gateway_s} s," \
+    "$first_attempts attempt(s))"
+log "    after network start: consensus ${consensus_at:-?} s, gateway started $gateway_at s, descriptor published" \
+    "$published_at s, C tor client bootstrapped $client_at s"
 log "  restart -> first page through the same address: ${after_restart_s} s"
 log "  gateway memory with the onion service running, after a visit: VmRSS $((rss / 1024)) MiB ($rss kB)," \
     "VmHWM $((hwm / 1024)) MiB ($hwm kB), $threads threads"

@@ -32,16 +32,30 @@ pub(super) fn show_form(
     let token = app.tokens.issue(TokenPurpose::FirstContact, None);
     let onion = app.onion_address();
     let site = site(app, lang, Page::Contact, onion.as_deref());
-    let form = templates::ContactForm {
-        token: &token,
-        group: input.group,
-        urgent: input.urgent,
-        message: &input.message,
-        reply_language: input.reply_language.unwrap_or(lang),
-        max_message_chars: app.limits().max_message_chars,
-        errors,
+    let render = |token: &str| {
+        let form = templates::ContactForm {
+            token,
+            group: input.group,
+            urgent: input.urgent,
+            message: &input.message,
+            reply_language: input.reply_language.unwrap_or(lang),
+            max_message_chars: app.limits().max_message_chars,
+            errors,
+        };
+        templates::contact(&site, &form)
     };
-    html(status, templates::contact(&site, &form))
+    let untouched = input.group.is_none()
+        && !input.urgent
+        && input.message.is_empty()
+        && input.reply_language.is_none()
+        && errors.is_empty();
+    if untouched {
+        let body = app
+            .pages
+            .page(Page::Contact, lang, onion.as_deref(), &token, render);
+        return html(status, body);
+    }
+    html(status, render(&token))
 }
 
 fn envelope_group(group: templates::Group) -> Group {

@@ -126,12 +126,21 @@ pub(super) fn landing(
     let token = app.tokens.issue(TokenPurpose::Return, None);
     let onion = app.onion_address();
     let site = site(app, lang, Page::Landing, onion.as_deref());
-    let form = templates::ReturnForm {
-        token: &token,
-        code,
-        errors,
+    let render = |token: &str| {
+        let form = templates::ReturnForm {
+            token,
+            code,
+            errors,
+        };
+        templates::landing(&site, &form)
     };
-    html(status, templates::landing(&site, &form))
+    if code.is_empty() && errors.is_empty() {
+        let body = app
+            .pages
+            .page(Page::Landing, lang, onion.as_deref(), &token, render);
+        return html(status, body);
+    }
+    html(status, render(&token))
 }
 
 /// The field error for a form whose token is expired, forged or from before a restart.

@@ -96,6 +96,33 @@ pub struct Conversations {
     idle_expiry: Duration,
 }
 
+/// A visitor's message as a new thread entry, sealed under the ticket's reply key.
+fn visitor_entry(
+    keys: &TicketKeys,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<(EntryId, NewEntry), ConversationError> {
+    let id = EntryId::random();
+    let plain = EntryPlain {
+        author_name: None,
+        written: minute(now),
+        text: text.to_owned(),
+    };
+    let ciphertext = thread::seal_entry(
+        &keys.reply_key,
+        &keys.ticket_ref,
+        &id,
+        AuthorKind::Visitor,
+        &plain,
+    )?;
+    let entry = NewEntry {
+        id: *id.as_bytes(),
+        author: AuthorKind::Visitor.as_byte(),
+        ciphertext,
+    };
+    Ok((id, entry))
+}
+
 /// Unix seconds rounded down to the minute: the only precision stored or sealed.
 pub fn minute(now: OffsetDateTime) -> i64 {
     let seconds = now.unix_timestamp();
@@ -158,19 +185,7 @@ impl Conversations {
         for _ in 0..3 {
             let code = TicketCode::generate(self.code_length);
             let keys = self.kdf.derive(code.clone()).await?;
-            let entry_id = EntryId::random();
-            let plain = EntryPlain {
-                author_name: None,
-                written: minute(now),
-                text: contact.message.to_string(),
-            };
-            let ciphertext = thread::seal_entry(
-                &keys.reply_key,
-                &keys.ticket_ref,
-                &entry_id,
-                AuthorKind::Visitor,
-                &plain,
-            )?;
+            let (entry_id, entry) = visitor_entry(&keys, &contact.message, now)?;
             let reply_key = keys.reply_key.to_base64();
             let payload = Payload::first_contact(
                 keys.ticket_ref.as_bytes(),
@@ -186,11 +201,6 @@ impl Conversations {
             )?;
             let sealed = envelope::seal(&payload, &self.recipients)?;
             let ticket = *keys.ticket_ref.as_bytes();
-            let entry = NewEntry {
-                id: *entry_id.as_bytes(),
-                author: AuthorKind::Visitor.as_byte(),
-                ciphertext,
-            };
             let at = minute(now);
             match self
                 .blocking(move |store| store.first_contact(&ticket, at, entry, &sealed))
@@ -284,19 +294,7 @@ impl Conversations {
         message: Zeroizing<String>,
         now: OffsetDateTime,
     ) -> Result<bool, ConversationError> {
-        let entry_id = EntryId::random();
-        let plain = EntryPlain {
-            author_name: None,
-            written: minute(now),
-            text: message.to_string(),
-        };
-        let ciphertext = thread::seal_entry(
-            &keys.reply_key,
-            &keys.ticket_ref,
-            &entry_id,
-            AuthorKind::Visitor,
-            &plain,
-        )?;
+        let (entry_id, entry) = visitor_entry(keys, &message, now)?;
         let payload = Payload::follow_up(
             keys.ticket_ref.as_bytes(),
             entry_id.as_bytes(),
@@ -309,11 +307,6 @@ impl Conversations {
         )?;
         let sealed = envelope::seal(&payload, &self.recipients)?;
         let ticket = *keys.ticket_ref.as_bytes();
-        let entry = NewEntry {
-            id: *entry_id.as_bytes(),
-            author: AuthorKind::Visitor.as_byte(),
-            ciphertext,
-        };
         let at = minute(now);
         match self
             .blocking(move |store| store.follow_up(&ticket, at, entry, &sealed))

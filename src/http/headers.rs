@@ -85,7 +85,7 @@ impl SecurityHeaders {
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.remove(header::SERVER);
-        headers.remove(header::SET_COOKIE);
+        headers.remove(header::SET_COOKIE); // never a cookie, whatever a handler added
         if transport == Transport::Https {
             headers.insert(header::STRICT_TRANSPORT_SECURITY, self.hsts.clone());
             if let Some(location) = onion_location {

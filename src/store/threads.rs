@@ -26,19 +26,8 @@ impl Store {
                 return Err(StoreError::TicketExists);
             }
             let mut row = TicketRow::new(now);
-            let entry_seq = row.take_entry_seq()?;
-            let outbox_seq = append_outbox(&txn, ticket, Some(entry_seq), envelope)?;
+            let outbox_seq = append_visitor_entry(&txn, ticket, &mut row, &entry, envelope)?;
             tickets.insert(ticket, row.tuple())?;
-            txn.open_table(ENTRIES)?.insert(
-                (ticket, entry_seq),
-                (
-                    &entry.id,
-                    entry.author,
-                    false,
-                    Some(outbox_seq),
-                    entry.ciphertext.as_slice(),
-                ),
-            )?;
             outbox_seq
         };
         txn.commit()?;
@@ -60,20 +49,9 @@ impl Store {
         let outbox_seq = {
             let mut tickets = txn.open_table(TICKETS)?;
             let mut row = get_ticket(&tickets, ticket)?.ok_or(StoreError::NoSuchTicket)?;
-            let entry_seq = row.take_entry_seq()?;
             row.last_activity = now;
-            let outbox_seq = append_outbox(&txn, ticket, Some(entry_seq), envelope)?;
+            let outbox_seq = append_visitor_entry(&txn, ticket, &mut row, &entry, envelope)?;
             tickets.insert(ticket, row.tuple())?;
-            txn.open_table(ENTRIES)?.insert(
-                (ticket, entry_seq),
-                (
-                    &entry.id,
-                    entry.author,
-                    false,
-                    Some(outbox_seq),
-                    entry.ciphertext.as_slice(),
-                ),
-            )?;
             outbox_seq
         };
         txn.commit()?;
@@ -185,4 +163,28 @@ where
         });
     }
     Ok(entries)
+}
+
+/// Appends a visitor's entry at the end of the thread, not yet delivered, with its envelope in the outbox.
+/// Returns the outbox seq. The ticket row (its entry counter) is the caller's to write back.
+fn append_visitor_entry(
+    txn: &redb::WriteTransaction,
+    ticket: &[u8; 32],
+    row: &mut TicketRow,
+    entry: &NewEntry,
+    envelope: &[u8],
+) -> Result<u64, StoreError> {
+    let entry_seq = row.take_entry_seq()?;
+    let outbox_seq = append_outbox(txn, ticket, Some(entry_seq), envelope)?;
+    txn.open_table(ENTRIES)?.insert(
+        (ticket, entry_seq),
+        (
+            &entry.id,
+            entry.author,
+            false,
+            Some(outbox_seq),
+            entry.ciphertext.as_slice(),
+        ),
+    )?;
+    Ok(outbox_seq)
 }

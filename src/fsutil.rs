@@ -7,7 +7,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Creates a directory (and its parents) readable only by the owner. An existing directory is left as it is.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -20,20 +20,17 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         .create(dir)
 }
 
-/// Writes `bytes` to `path` atomically with mode 0600, and makes the result durable.
-pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes `bytes` to a temporary file beside `path` (`.name.tmp`, mode 0600), not yet synced or renamed.
+/// Returns the temporary path and the open file; on error nothing is left behind.
+pub fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, File)> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file name is needed"))?;
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
     temp_name.push(".tmp");
-    let temp = dir.join(temp_name);
-    let result = (|| {
+    let temp = parent_dir(path).join(temp_name);
+    let written = (|| {
         let mut file = OpenOptions::new()
             .write(true)
             .create(true)
@@ -42,9 +39,31 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .open(&temp)?;
         file.set_permissions(fs::Permissions::from_mode(0o600))?;
         file.write_all(bytes)?;
+        Ok::<File, io::Error>(file)
+    })();
+    match written {
+        Ok(file) => Ok((temp, file)),
+        Err(error) => {
+            let _ = fs::remove_file(&temp);
+            Err(error)
+        }
+    }
+}
+
+/// The directory a path lives in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600, and makes the result durable.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (temp, file) = write_temp(path, bytes)?;
+    let result = (|| {
         file.sync_all()?;
         fs::rename(&temp, path)?;
-        sync_dir(dir)
+        sync_dir(parent_dir(path))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);

@@ -9,9 +9,8 @@
 //! Files staged and not committed are removed when the batch is dropped.
 
 use std::collections::BTreeSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// One staged file.
@@ -38,39 +37,13 @@ impl PendingWrites {
     /// [`commit`](Self::commit); staging the same path again replaces the earlier staging.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         self.unstage(path);
-        let dir = parent(path);
-        let name = path
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file name is needed"))?;
-        let mut temp_name = std::ffi::OsString::from(".");
-        temp_name.push(name);
-        temp_name.push(".tmp");
-        let temp = dir.join(temp_name);
-        let written = (|| {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&temp)?;
-            file.set_permissions(fs::Permissions::from_mode(0o600))?;
-            file.write_all(bytes)?;
-            Ok::<File, io::Error>(file)
-        })();
-        match written {
-            Ok(file) => {
-                self.staged.push(Staged {
-                    file,
-                    temp,
-                    path: path.to_owned(),
-                });
-                Ok(())
-            }
-            Err(error) => {
-                let _ = fs::remove_file(&temp);
-                Err(error)
-            }
-        }
+        let (temp, file) = crate::fsutil::write_temp(path, bytes)?;
+        self.staged.push(Staged {
+            file,
+            temp,
+            path: path.to_owned(),
+        });
+        Ok(())
     }
 
     /// Drops a staged write for `path`; `true` if there was one.

@@ -4,16 +4,24 @@
 //! return page it carries the visitor's session (ticket ref and reply key) from one request to the next without
 //! anything being stored in the browser or on the server. Tokens are sealed with ChaCha20-Poly1305 under a
 //! random key that exists only in this process's memory and is replaced every `lifetime`; a restart therefore
-//! ends every session. Each token can be redeemed once.
+//! ends every session.
+//!
+//! A browser keeps every form it sent in its history, and whoever picks up the device can send one again. So a
+//! token is used up by the first POST that carries it with a valid seal — whatever that POST then leads to, a
+//! refusal included — and "used" is checked before "expired": a form sent again answers
+//! [`TokenError::Replayed`] for as long as its key exists, and [`TokenError::Invalid`] after. Only a token that
+//! was never sent can come back [`TokenError::Expired`], which is how a handler knows the visitor is still on
+//! the page that holds it, and may keep what they wrote.
 //!
 //! Token format (URL-safe base64 without padding): key id (4 bytes) ‖ nonce (12) ‖ ciphertext ‖ tag (16). The
-//! plaintext is: purpose (1) ‖ issue time in Unix seconds (8, big-endian) ‖ token id (16) ‖ optionally the
-//! ticket ref (32) and reply key (32). The associated data is `"porten token v1"` ‖ key id.
+//! plaintext is: purpose (1) ‖ issue time in seconds since this process's start (8, big-endian) ‖ token id (16)
+//! ‖ what the purpose carries: nothing, the ticket ref (32) and reply key (32), or a code (length (1) ‖ ASCII
+//! digits). The associated data is `"porten token v2"` ‖ key id.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -26,11 +34,18 @@ use crate::ticket::{fill_random, ReplyKey, TicketKeys, TicketRef};
 /// Longer input is refused as [`TokenError::Malformed`] before it is decoded.
 pub const MAX_TOKEN_CHARS: usize = 512;
 
-/// How many redeemed token ids are remembered at most; beyond that, redeeming answers [`TokenError::Busy`].
+/// How many used token ids are remembered at most for each purpose; beyond that, redeeming a token of that
+/// purpose answers [`TokenError::Busy`]. Each purpose has its own set, so a flood of one form cannot stop
+/// the others.
 pub const DEFAULT_MAX_USED_IDS: usize = 200_000;
 
+/// The longest code a token can carry, in digits.
+const MAX_CARRIED_CODE: usize = 64;
+/// In a carried code's length byte: the visitor said they are in danger.
+const URGENT_BIT: u8 = 0x80;
+
 /// Associated data prefix: names the construction and its version.
-const AAD_LABEL: &[u8] = b"porten token v1";
+const AAD_LABEL: &[u8] = b"porten token v2";
 const KEY_ID_LEN: usize = 4;
 const TAG_LEN: usize = 16;
 const TOKEN_ID_LEN: usize = 16;
@@ -41,33 +56,57 @@ const SESSION_PLAIN_LEN: usize = PLAIN_LEN + 32 + 32;
 const HEADER_LEN: usize = KEY_ID_LEN + NONCE_LEN;
 
 /// What a token is for; a token is only accepted for the purpose it was issued for.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum TokenPurpose {
     /// The first-contact form.
     FirstContact,
     /// The form where a visitor enters their code.
     Return,
-    /// The follow-up form on the return page; carries the ticket's keys.
+    /// The write-again and delete forms on the conversation page; carries the ticket's keys.
     Session,
+    /// The "check the code you wrote down" form on the code page; carries the code, so that a mistake can be
+    /// shown beside the real code, and the page can change language without losing it.
+    CodeCheck,
 }
 
 impl TokenPurpose {
+    /// Every purpose, each with its own set of used ids.
+    const ALL: [TokenPurpose; 4] = [
+        TokenPurpose::FirstContact,
+        TokenPurpose::Return,
+        TokenPurpose::Session,
+        TokenPurpose::CodeCheck,
+    ];
+
     fn as_byte(self) -> u8 {
         match self {
             TokenPurpose::FirstContact => 1,
             TokenPurpose::Return => 2,
             TokenPurpose::Session => 3,
+            TokenPurpose::CodeCheck => 4,
         }
     }
 
     fn from_byte(byte: u8) -> Option<TokenPurpose> {
-        match byte {
-            1 => Some(TokenPurpose::FirstContact),
-            2 => Some(TokenPurpose::Return),
-            3 => Some(TokenPurpose::Session),
-            _ => None,
-        }
+        TokenPurpose::ALL
+            .into_iter()
+            .find(|purpose| purpose.as_byte() == byte)
     }
+
+    fn index(self) -> usize {
+        usize::from(self.as_byte() - 1)
+    }
+}
+
+/// What a token carries besides its purpose.
+pub enum Carried<'a> {
+    /// Nothing: an anti-CSRF token only.
+    Nothing,
+    /// A return session: the ticket's keys ([`TokenPurpose::Session`]).
+    Session(&'a TicketKeys),
+    /// A code's digits and whether the visitor said they are in danger ([`TokenPurpose::CodeCheck`]); more
+    /// than 64 digits are not carried.
+    Code(&'a str, bool),
 }
 
 /// Why a token was not accepted. The texts never repeat the token.
@@ -82,33 +121,54 @@ pub enum TokenError {
     /// Issued for another form.
     #[error("the form token belongs to another form")]
     WrongPurpose,
-    /// Older than the token lifetime.
+    /// Never sent before, but older than the token lifetime: the visitor is on a page they opened long ago.
+    /// The token is used up now all the same.
     #[error("the form token has expired")]
     Expired,
-    /// Already redeemed once.
+    /// Sent before: a second press of Send, or a form sent again from the browser's history.
     #[error("the form token was already used")]
     Replayed,
-    /// Too many tokens were redeemed within one lifetime to remember them all; try again later.
+    /// Too many tokens of this purpose were used within two lifetimes to remember them all; try again later.
     #[error("too many forms are being sent; try again shortly")]
     Busy,
 }
 
 /// What a valid token carried.
-#[derive(Debug)]
 pub struct Redeemed {
     /// The purpose it was issued for (the one asked for).
     pub purpose: TokenPurpose,
     /// The ticket's keys, when the token was issued with them (session tokens).
     pub session: Option<TicketKeys>,
+    /// The code, when the token was issued with one (code-check tokens).
+    pub code: Option<CarriedCode>,
 }
 
-/// One in-memory sealing key and the ids of the tokens it sealed that were already redeemed.
+/// A code carried by a code-check token.
+pub struct CarriedCode {
+    /// The digits.
+    pub digits: Zeroizing<String>,
+    /// Whether the visitor said they are in danger now.
+    pub urgent: bool,
+}
+
+impl fmt::Debug for Redeemed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redeemed")
+            .field("purpose", &self.purpose)
+            .field("session", &self.session.as_ref().map(|_| "[keys]"))
+            .field("code", &self.code.as_ref().map(|_| "[code]"))
+            .finish()
+    }
+}
+
+/// One in-memory sealing key and, per purpose, the ids of the tokens it sealed that were already used.
 struct SealingKey {
     id: u32,
     bytes: Zeroizing<[u8; 32]>,
     created: Instant,
-    /// Redeemed token id → the Unix second after which the token is expired anyway.
-    used: HashMap<[u8; TOKEN_ID_LEN], u64>,
+    /// Used token ids, one set per purpose ([`TokenPurpose::index`]). Kept as long as the key: forgetting an id
+    /// earlier would turn a used token into an expired-but-unused one, whose text a handler may show again.
+    used: [HashSet<[u8; TOKEN_ID_LEN]>; TokenPurpose::ALL.len()],
 }
 
 impl SealingKey {
@@ -119,7 +179,7 @@ impl SealingKey {
             id,
             bytes,
             created,
-            used: HashMap::new(),
+            used: Default::default(),
         }
     }
 
@@ -157,16 +217,9 @@ impl State {
         self.previous.as_mut().filter(|k| k.id == id)
     }
 
-    fn used_count(&self) -> usize {
-        self.current.used.len() + self.previous.as_ref().map_or(0, |k| k.used.len())
-    }
-
-    /// Forgets redeemed ids whose tokens are expired at `now` and so are refused anyway.
-    fn prune(&mut self, now: u64) {
-        self.current.used.retain(|_, expires| *expires >= now);
-        if let Some(previous) = self.previous.as_mut() {
-            previous.used.retain(|_, expires| *expires >= now);
-        }
+    fn used_count(&self, purpose: TokenPurpose) -> usize {
+        let index = purpose.index();
+        self.current.used[index].len() + self.previous.as_ref().map_or(0, |k| k.used[index].len())
     }
 }
 
@@ -175,6 +228,9 @@ impl State {
 pub struct Tokens {
     lifetime: Duration,
     max_used: usize,
+    /// Issue times count from here: a monotonic clock, so that a change of the wall clock neither revives nor
+    /// kills tokens, and tokens from another process are refused anyway.
+    epoch: Instant,
     state: Mutex<State>,
 }
 
@@ -188,7 +244,8 @@ impl Tokens {
         Tokens::with_max_used(lifetime, DEFAULT_MAX_USED_IDS)
     }
 
-    /// Like [`Tokens::new`], remembering at most `max_used` redeemed token ids (see [`TokenError::Busy`]).
+    /// Like [`Tokens::new`], remembering at most `max_used` used token ids per purpose (see
+    /// [`TokenError::Busy`]).
     ///
     /// # Panics
     ///
@@ -197,11 +254,13 @@ impl Tokens {
         // A random first key id, so that a token from an earlier run names an unknown key.
         let mut id = [0u8; 4];
         fill_random(&mut id);
+        let epoch = Instant::now();
         Tokens {
             lifetime: lifetime.max(Duration::from_secs(1)),
             max_used,
+            epoch,
             state: Mutex::new(State {
-                current: SealingKey::new(u32::from_be_bytes(id), Instant::now()),
+                current: SealingKey::new(u32::from_be_bytes(id), epoch),
                 previous: None,
             }),
         }
@@ -217,33 +276,53 @@ impl Tokens {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// A new token for `purpose`, carrying `session`'s ticket ref and reply key when given (for
-    /// [`TokenPurpose::Session`]). URL-safe base64 without padding, at most 162 characters.
+    fn seconds(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.epoch).as_secs()
+    }
+
+    /// A new token for `purpose`, carrying what `carried` gives (session keys for [`TokenPurpose::Session`],
+    /// a code for [`TokenPurpose::CodeCheck`]). URL-safe base64 without padding, at most 162 characters.
     ///
     /// # Panics
     ///
     /// If the operating system's random number generator fails.
-    pub fn issue(&self, purpose: TokenPurpose, session: Option<&TicketKeys>) -> String {
-        let issued = unix_seconds(SystemTime::now());
+    pub fn issue(&self, purpose: TokenPurpose, carried: Carried<'_>) -> String {
+        self.issue_at(purpose, carried, Instant::now())
+    }
+
+    fn issue_at(&self, purpose: TokenPurpose, carried: Carried<'_>, now: Instant) -> String {
+        let issued = self.seconds(now);
         let mut nonce = [0u8; NONCE_LEN];
         fill_random(&mut nonce);
         let mut token_id = [0u8; TOKEN_ID_LEN];
         fill_random(&mut token_id);
 
         // The plaintext is written straight into the output and encrypted in place; the buffer never grows
-        // past its capacity, so no copy of the reply key is left behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + SESSION_PLAIN_LEN + TAG_LEN));
+        // past its capacity, so no copy of the reply key or the code is left behind.
+        let mut out = Zeroizing::new(Vec::with_capacity(
+            HEADER_LEN + PLAIN_LEN + 1 + MAX_CARRIED_CODE + 64 + TAG_LEN,
+        ));
         let mut state = self.lock();
-        state.rotate_if_due(self.lifetime, Instant::now());
+        state.rotate_if_due(self.lifetime, now);
         let key_id = state.current.id.to_be_bytes();
         out.extend_from_slice(&key_id);
         out.extend_from_slice(&nonce);
         out.push(purpose.as_byte());
         out.extend_from_slice(&issued.to_be_bytes());
         out.extend_from_slice(&token_id);
-        if let Some(keys) = session {
-            out.extend_from_slice(keys.ticket_ref.as_bytes());
-            out.extend_from_slice(keys.reply_key.as_bytes());
+        match carried {
+            Carried::Nothing => {}
+            Carried::Session(keys) => {
+                out.extend_from_slice(keys.ticket_ref.as_bytes());
+                out.extend_from_slice(keys.reply_key.as_bytes());
+            }
+            Carried::Code(digits, urgent) => {
+                let digits = digits.as_bytes();
+                let digits = &digits[..digits.len().min(MAX_CARRIED_CODE)];
+                // The length fits in seven bits; the eighth says "in danger".
+                out.push(digits.len() as u8 | if urgent { URGENT_BIT } else { 0 });
+                out.extend_from_slice(digits);
+            }
         }
         let sealed = state.current.aead().and_then(|key| {
             key.seal_in_place_separate_tag(
@@ -265,44 +344,25 @@ impl Tokens {
         }
     }
 
-    /// Accepts `token` for `purpose` once: checks its seal, purpose and age at `now`, and marks it used.
+    /// Accepts `token` for `purpose` once, and uses it up: checks its seal and purpose, then whether it was
+    /// used before, then its age.
     ///
     /// # Errors
     ///
-    /// [`TokenError::Malformed`], [`TokenError::Invalid`], [`TokenError::WrongPurpose`],
-    /// [`TokenError::Expired`], [`TokenError::Replayed`] on a second redeem, and [`TokenError::Busy`] when the
-    /// set of redeemed ids is full of unexpired ids (it is never emptied to make room, which would allow
-    /// replays).
-    pub fn redeem(
-        &self,
-        token: &str,
-        purpose: TokenPurpose,
-        now: SystemTime,
-    ) -> Result<Redeemed, TokenError> {
-        self.check(token, purpose, now, true)
+    /// [`TokenError::Malformed`] and [`TokenError::Invalid`] for what this process did not seal,
+    /// [`TokenError::WrongPurpose`] (the token stays usable for its own form), [`TokenError::Replayed`] for a
+    /// token sent before, [`TokenError::Expired`] for one never sent but too old (now used up too), and
+    /// [`TokenError::Busy`] when this purpose's set of used ids is full (it is never emptied to make room, which
+    /// would allow replays; the token stays unused).
+    pub fn redeem(&self, token: &str, purpose: TokenPurpose) -> Result<Redeemed, TokenError> {
+        self.redeem_at(token, purpose, Instant::now())
     }
 
-    /// Like [`Tokens::redeem`] but leaves the token unused, to render a form again with the same token after a
-    /// validation error.
-    ///
-    /// # Errors
-    ///
-    /// As [`Tokens::redeem`], except [`TokenError::Busy`].
-    pub fn peek(
+    fn redeem_at(
         &self,
         token: &str,
         purpose: TokenPurpose,
-        now: SystemTime,
-    ) -> Result<Redeemed, TokenError> {
-        self.check(token, purpose, now, false)
-    }
-
-    fn check(
-        &self,
-        token: &str,
-        purpose: TokenPurpose,
-        now: SystemTime,
-        consume: bool,
+        now: Instant,
     ) -> Result<Redeemed, TokenError> {
         if token.len() > MAX_TOKEN_CHARS {
             return Err(TokenError::Malformed);
@@ -318,10 +378,11 @@ impl Tokens {
         let (key_id, nonce) = header.split_at(KEY_ID_LEN);
         let key_id: [u8; KEY_ID_LEN] = key_id.try_into().map_err(|_| TokenError::Malformed)?;
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| TokenError::Malformed)?;
-        let now = unix_seconds(now);
+        let now_seconds = self.seconds(now);
 
         let mut state = self.lock();
-        state.rotate_if_due(self.lifetime, Instant::now());
+        state.rotate_if_due(self.lifetime, now);
+        let full = state.used_count(purpose) >= self.max_used;
         let key = state
             .key_mut(u32::from_be_bytes(key_id))
             .ok_or(TokenError::Invalid)?;
@@ -334,30 +395,22 @@ impl Tokens {
         if payload.purpose != purpose {
             return Err(TokenError::WrongPurpose);
         }
-        let expires = payload.issued.saturating_add(self.lifetime.as_secs());
-        if now > expires {
-            return Err(TokenError::Expired);
-        }
-        if key.used.contains_key(&payload.token_id) {
+        let used = &mut key.used[purpose.index()];
+        if used.contains(&payload.token_id) {
             return Err(TokenError::Replayed);
         }
-        if consume {
-            if state.used_count() >= self.max_used {
-                state.prune(now);
-                if state.used_count() >= self.max_used {
-                    return Err(TokenError::Busy);
-                }
-            }
-            state
-                .key_mut(u32::from_be_bytes(key_id))
-                .ok_or(TokenError::Invalid)?
-                .used
-                .insert(payload.token_id, expires);
+        if full {
+            return Err(TokenError::Busy);
         }
+        used.insert(payload.token_id);
         drop(state);
+        if now_seconds > payload.issued.saturating_add(self.lifetime.as_secs()) {
+            return Err(TokenError::Expired);
+        }
         Ok(Redeemed {
             purpose: payload.purpose,
             session: payload.session,
+            code: payload.code,
         })
     }
 }
@@ -368,29 +421,56 @@ struct Payload {
     issued: u64,
     token_id: [u8; TOKEN_ID_LEN],
     session: Option<TicketKeys>,
+    code: Option<CarriedCode>,
 }
 
 impl Payload {
     /// Reads a plaintext this code wrote; `None` for any other shape.
     fn read(plain: &[u8]) -> Option<Payload> {
-        if plain.len() != PLAIN_LEN && plain.len() != SESSION_PLAIN_LEN {
-            return None;
-        }
         let purpose = TokenPurpose::from_byte(*plain.first()?)?;
         let issued = u64::from_be_bytes(plain.get(1..9)?.try_into().ok()?);
         let token_id = plain.get(9..PLAIN_LEN)?.try_into().ok()?;
-        let session = match plain.get(PLAIN_LEN..) {
-            Some(rest) if !rest.is_empty() => Some(TicketKeys {
-                ticket_ref: TicketRef::from_slice(rest.get(..32)?)?,
-                reply_key: ReplyKey::from_slice(rest.get(32..)?)?,
-            }),
-            _ => None,
+        let rest = plain.get(PLAIN_LEN..)?;
+        let (session, code) = match purpose {
+            TokenPurpose::FirstContact | TokenPurpose::Return => {
+                if !rest.is_empty() {
+                    return None;
+                }
+                (None, None)
+            }
+            TokenPurpose::Session => {
+                if plain.len() != SESSION_PLAIN_LEN {
+                    return None;
+                }
+                let keys = TicketKeys {
+                    ticket_ref: TicketRef::from_slice(rest.get(..32)?)?,
+                    reply_key: ReplyKey::from_slice(rest.get(32..)?)?,
+                };
+                (Some(keys), None)
+            }
+            TokenPurpose::CodeCheck => {
+                let (&first, digits) = rest.split_first()?;
+                let len = usize::from(first & !URGENT_BIT);
+                if digits.len() != len || !digits.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                let mut code = Zeroizing::new(String::with_capacity(digits.len()));
+                code.extend(digits.iter().map(|&d| char::from(d)));
+                (
+                    None,
+                    Some(CarriedCode {
+                        digits: code,
+                        urgent: first & URGENT_BIT != 0,
+                    }),
+                )
+            }
         };
         Some(Payload {
             purpose,
             issued,
             token_id,
             session,
+            code,
         })
     }
 }
@@ -401,12 +481,6 @@ fn associated_data(key_id: [u8; KEY_ID_LEN]) -> [u8; AAD_LABEL.len() + KEY_ID_LE
     label.copy_from_slice(AAD_LABEL);
     id.copy_from_slice(&key_id);
     aad
-}
-
-fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 impl fmt::Debug for Tokens {
@@ -433,18 +507,21 @@ mod tests {
         }
     }
 
-    fn now() -> SystemTime {
-        SystemTime::now()
+    fn plain(tokens: &Tokens, purpose: TokenPurpose) -> String {
+        tokens.issue(purpose, Carried::Nothing)
+    }
+
+    fn error(result: Result<Redeemed, TokenError>) -> Option<TokenError> {
+        result.err()
     }
 
     #[test]
     fn issued_token_redeems_for_its_purpose() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
         for purpose in [TokenPurpose::FirstContact, TokenPurpose::Return] {
-            let token = tokens.issue(purpose, None);
-            let redeemed = tokens.redeem(&token, purpose, now())?;
+            let redeemed = tokens.redeem(&plain(&tokens, purpose), purpose)?;
             assert_eq!(redeemed.purpose, purpose);
-            assert!(redeemed.session.is_none());
+            assert!(redeemed.session.is_none() && redeemed.code.is_none());
         }
         Ok(())
     }
@@ -452,9 +529,13 @@ mod tests {
     #[test]
     fn token_is_url_safe_and_short() {
         let tokens = Tokens::new(LIFETIME);
-        let plain = tokens.issue(TokenPurpose::FirstContact, None);
-        let session = tokens.issue(TokenPurpose::Session, Some(&keys()));
-        for token in [&plain, &session] {
+        let anti_csrf = plain(&tokens, TokenPurpose::FirstContact);
+        let session = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
+        let code = tokens.issue(
+            TokenPurpose::CodeCheck,
+            Carried::Code("1234567890123452", false),
+        );
+        for token in [&anti_csrf, &session, &code] {
             assert!(
                 token
                     .bytes()
@@ -462,98 +543,141 @@ mod tests {
                 "{token}"
             );
         }
-        assert_eq!(plain.len(), 76);
+        assert_eq!(anti_csrf.len(), 76);
         assert_eq!(session.len(), 162);
+        assert_eq!(code.len(), 99);
         assert!(session.len() <= MAX_TOKEN_CHARS);
     }
 
     #[test]
     fn session_keys_survive_the_round_trip() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Session, Some(&keys()));
-        let redeemed = tokens.redeem(&token, TokenPurpose::Session, now())?;
+        let token = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
+        let redeemed = tokens.redeem(&token, TokenPurpose::Session)?;
         assert_eq!(redeemed.session, Some(keys()));
         Ok(())
     }
 
     #[test]
-    fn session_token_does_not_show_the_keys() -> TestResult {
+    fn a_code_survives_the_round_trip() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Session, Some(&keys()));
-        let bytes = URL_SAFE_NO_PAD.decode(&token)?;
+        for urgent in [false, true] {
+            let token = tokens.issue(
+                TokenPurpose::CodeCheck,
+                Carried::Code("8123456789012347", urgent),
+            );
+            let code = tokens
+                .redeem(&token, TokenPurpose::CodeCheck)?
+                .code
+                .ok_or("no code")?;
+            assert_eq!(code.digits.as_str(), "8123456789012347");
+            assert_eq!(code.urgent, urgent);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_token_does_not_show_what_it_carries() -> TestResult {
+        let tokens = Tokens::new(LIFETIME);
+        let session = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
+        let bytes = URL_SAFE_NO_PAD.decode(&session)?;
         assert!(!bytes.windows(8).any(|w| w == [0x11; 8] || w == [0x22; 8]));
+        let code = tokens.issue(
+            TokenPurpose::CodeCheck,
+            Carried::Code("8123456789012347", true),
+        );
+        let bytes = URL_SAFE_NO_PAD.decode(&code)?;
+        assert!(!bytes.windows(6).any(|w| w == b"123456"));
+        assert!(!code.contains("8123"));
         Ok(())
     }
 
     #[test]
     fn every_altered_byte_makes_the_token_invalid() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Session, Some(&keys()));
+        let token = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
         let bytes = URL_SAFE_NO_PAD.decode(&token)?;
         for i in 0..bytes.len() {
             let mut altered = bytes.clone();
             altered[i] ^= 0x40;
             let altered = URL_SAFE_NO_PAD.encode(&altered);
-            let result = tokens.redeem(&altered, TokenPurpose::Session, now());
-            assert_eq!(result.map(|_| ()), Err(TokenError::Invalid), "byte {i}");
+            let result = tokens.redeem(&altered, TokenPurpose::Session);
+            assert_eq!(error(result), Some(TokenError::Invalid), "byte {i}");
         }
         assert!(
-            tokens.redeem(&token, TokenPurpose::Session, now()).is_ok(),
+            tokens.redeem(&token, TokenPurpose::Session).is_ok(),
             "the original is untouched"
         );
         Ok(())
     }
 
     #[test]
-    fn token_past_its_lifetime_is_expired() -> TestResult {
+    fn a_token_never_sent_but_too_old_is_expired_and_used_up() {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Return, None);
-        let later = now() + LIFETIME + Duration::from_secs(2);
+        let token = plain(&tokens, TokenPurpose::Return);
+        let later = Instant::now() + LIFETIME + Duration::from_secs(2);
         assert_eq!(
-            tokens
-                .redeem(&token, TokenPurpose::Return, later)
-                .map(|_| ()),
-            Err(TokenError::Expired)
+            error(tokens.redeem_at(&token, TokenPurpose::Return, later)),
+            Some(TokenError::Expired)
         );
         assert_eq!(
-            tokens.peek(&token, TokenPurpose::Return, later).map(|_| ()),
-            Err(TokenError::Expired)
+            error(tokens.redeem_at(&token, TokenPurpose::Return, later)),
+            Some(TokenError::Replayed),
+            "an expired token sent again is a replay: only the first sending may keep the visitor's text"
         );
-        let just_in_time = now() + LIFETIME - Duration::from_secs(2);
+    }
+
+    #[test]
+    fn a_token_just_within_its_lifetime_is_accepted() {
+        let tokens = Tokens::new(LIFETIME);
+        let token = plain(&tokens, TokenPurpose::Return);
+        let just_in_time = Instant::now() + LIFETIME - Duration::from_secs(2);
         assert!(tokens
-            .redeem(&token, TokenPurpose::Return, just_in_time)
+            .redeem_at(&token, TokenPurpose::Return, just_in_time)
             .is_ok());
+    }
+
+    #[test]
+    fn used_is_checked_before_expired() -> TestResult {
+        let tokens = Tokens::new(LIFETIME);
+        let token = plain(&tokens, TokenPurpose::FirstContact);
+        tokens.redeem(&token, TokenPurpose::FirstContact)?;
+        let later = Instant::now() + LIFETIME + Duration::from_secs(60);
+        assert_eq!(
+            error(tokens.redeem_at(&token, TokenPurpose::FirstContact, later)),
+            Some(TokenError::Replayed),
+            "a used token sent after its lifetime must not look like a page the visitor is still on"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_used_token_stays_used_until_its_key_is_gone() -> TestResult {
+        let tokens = Tokens::new(LIFETIME);
+        let token = plain(&tokens, TokenPurpose::FirstContact);
+        tokens.redeem(&token, TokenPurpose::FirstContact)?;
+        let start = Instant::now();
+        let one_later = start + LIFETIME + Duration::from_secs(1);
+        assert_eq!(
+            error(tokens.redeem_at(&token, TokenPurpose::FirstContact, one_later)),
+            Some(TokenError::Replayed)
+        );
+        let two_later = start + LIFETIME * 2 + Duration::from_secs(2);
+        assert_eq!(
+            error(tokens.redeem_at(&token, TokenPurpose::FirstContact, two_later)),
+            Some(TokenError::Invalid),
+            "its key is dropped, and with it everything the token could open"
+        );
         Ok(())
     }
 
     #[test]
     fn second_redeem_is_a_replay() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::FirstContact, None);
-        tokens.redeem(&token, TokenPurpose::FirstContact, now())?;
-        let again = tokens.redeem(&token, TokenPurpose::FirstContact, now());
-        assert_eq!(again.map(|_| ()), Err(TokenError::Replayed));
-        let peeked = tokens.peek(&token, TokenPurpose::FirstContact, now());
-        assert_eq!(peeked.map(|_| ()), Err(TokenError::Replayed));
-        Ok(())
-    }
-
-    #[test]
-    fn peek_leaves_the_token_usable() -> TestResult {
-        let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Session, Some(&keys()));
-        assert_eq!(
-            tokens.peek(&token, TokenPurpose::Session, now())?.session,
-            Some(keys())
-        );
-        assert_eq!(
-            tokens.peek(&token, TokenPurpose::Session, now())?.session,
-            Some(keys())
-        );
-        assert_eq!(
-            tokens.redeem(&token, TokenPurpose::Session, now())?.session,
-            Some(keys())
-        );
+        let token = plain(&tokens, TokenPurpose::FirstContact);
+        tokens.redeem(&token, TokenPurpose::FirstContact)?;
+        let again = tokens.redeem(&token, TokenPurpose::FirstContact);
+        assert_eq!(error(again), Some(TokenError::Replayed));
         Ok(())
     }
 
@@ -562,26 +686,28 @@ mod tests {
         // As after a restart: the in-memory key is gone.
         let before = Tokens::new(LIFETIME);
         let after = Tokens::new(LIFETIME);
-        let token = before.issue(TokenPurpose::Session, Some(&keys()));
+        let token = before.issue(TokenPurpose::Session, Carried::Session(&keys()));
         assert_eq!(
-            after
-                .redeem(&token, TokenPurpose::Session, now())
-                .map(|_| ()),
-            Err(TokenError::Invalid)
+            error(after.redeem(&token, TokenPurpose::Session)),
+            Some(TokenError::Invalid)
         );
     }
 
     #[test]
     fn token_for_another_form_is_refused_and_not_used_up() -> TestResult {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Return, None);
-        for wrong in [TokenPurpose::FirstContact, TokenPurpose::Session] {
+        let token = plain(&tokens, TokenPurpose::Return);
+        for wrong in [
+            TokenPurpose::FirstContact,
+            TokenPurpose::Session,
+            TokenPurpose::CodeCheck,
+        ] {
             assert_eq!(
-                tokens.redeem(&token, wrong, now()).map(|_| ()),
-                Err(TokenError::WrongPurpose)
+                error(tokens.redeem(&token, wrong)),
+                Some(TokenError::WrongPurpose)
             );
         }
-        assert!(tokens.redeem(&token, TokenPurpose::Return, now()).is_ok());
+        assert!(tokens.redeem(&token, TokenPurpose::Return).is_ok());
         Ok(())
     }
 
@@ -597,20 +723,16 @@ mod tests {
             "ü",
         ] {
             assert_eq!(
-                tokens
-                    .redeem(input, TokenPurpose::FirstContact, now())
-                    .map(|_| ()),
-                Err(TokenError::Malformed),
+                error(tokens.redeem(input, TokenPurpose::FirstContact)),
+                Some(TokenError::Malformed),
                 "{input:?}"
             );
         }
         // Long enough and well-formed, but not sealed by us.
         let forged = URL_SAFE_NO_PAD.encode([0u8; 80]);
         assert_eq!(
-            tokens
-                .redeem(&forged, TokenPurpose::FirstContact, now())
-                .map(|_| ()),
-            Err(TokenError::Invalid)
+            error(tokens.redeem(&forged, TokenPurpose::FirstContact)),
+            Some(TokenError::Invalid)
         );
     }
 
@@ -618,85 +740,106 @@ mod tests {
     fn full_set_of_used_ids_answers_busy_instead_of_forgetting() -> TestResult {
         let tokens = Tokens::with_max_used(LIFETIME, 3);
         let issued: Vec<String> = (0..4)
-            .map(|_| tokens.issue(TokenPurpose::FirstContact, None))
+            .map(|_| plain(&tokens, TokenPurpose::FirstContact))
             .collect();
         for token in &issued[..3] {
-            tokens.redeem(token, TokenPurpose::FirstContact, now())?;
+            tokens.redeem(token, TokenPurpose::FirstContact)?;
         }
-        let fourth = tokens.redeem(&issued[3], TokenPurpose::FirstContact, now());
-        assert_eq!(fourth.map(|_| ()), Err(TokenError::Busy));
+        let fourth = tokens.redeem(&issued[3], TokenPurpose::FirstContact);
+        assert_eq!(error(fourth), Some(TokenError::Busy));
         for token in &issued[..3] {
-            let again = tokens.redeem(token, TokenPurpose::FirstContact, now());
-            assert_eq!(
-                again.map(|_| ()),
-                Err(TokenError::Replayed),
-                "still remembered"
-            );
+            let again = tokens.redeem(token, TokenPurpose::FirstContact);
+            assert_eq!(error(again), Some(TokenError::Replayed), "still remembered");
         }
         Ok(())
     }
 
     #[test]
-    fn expired_ids_are_pruned_to_make_room() -> TestResult {
+    fn a_flood_of_one_form_does_not_stop_the_others() -> TestResult {
         let tokens = Tokens::with_max_used(LIFETIME, 2);
-        let old: Vec<String> = (0..2)
-            .map(|_| tokens.issue(TokenPurpose::FirstContact, None))
-            .collect();
-        for token in &old {
-            tokens.redeem(token, TokenPurpose::FirstContact, now())?;
+        for _ in 0..2 {
+            let token = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
+            tokens.redeem(&token, TokenPurpose::Session)?;
         }
-        let fresh = tokens.issue(TokenPurpose::FirstContact, None);
-        let busy = tokens.redeem(&fresh, TokenPurpose::FirstContact, now());
-        assert_eq!(busy.map(|_| ()), Err(TokenError::Busy));
-        // Let the remembered tokens expire, as they would one lifetime later.
-        let mut state = tokens.lock();
-        for expires in state.current.used.values_mut() {
-            *expires = 0;
+        let session = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
+        assert_eq!(
+            error(tokens.redeem(&session, TokenPurpose::Session)),
+            Some(TokenError::Busy)
+        );
+        for purpose in [
+            TokenPurpose::FirstContact,
+            TokenPurpose::Return,
+            TokenPurpose::CodeCheck,
+        ] {
+            let carried = match purpose {
+                TokenPurpose::CodeCheck => Carried::Code("1234", false),
+                _ => Carried::Nothing,
+            };
+            let token = tokens.issue(purpose, carried);
+            assert!(tokens.redeem(&token, purpose).is_ok(), "{purpose:?}");
         }
-        drop(state);
-        assert!(tokens
-            .redeem(&fresh, TokenPurpose::FirstContact, now())
-            .is_ok());
-        assert_eq!(tokens.lock().used_count(), 1);
         Ok(())
     }
 
     #[test]
-    fn tokens_survive_one_key_rotation_and_no_more() -> TestResult {
+    fn used_ids_are_forgotten_with_their_key() -> TestResult {
+        let tokens = Tokens::with_max_used(LIFETIME, 2);
+        for _ in 0..2 {
+            tokens.redeem(
+                &plain(&tokens, TokenPurpose::FirstContact),
+                TokenPurpose::FirstContact,
+            )?;
+        }
+        let start = Instant::now();
+        let fresh = plain(&tokens, TokenPurpose::FirstContact);
+        assert_eq!(
+            error(tokens.redeem_at(&fresh, TokenPurpose::FirstContact, start)),
+            Some(TokenError::Busy)
+        );
+        // Two lifetimes on, the key that sealed them is gone, and so is the need to remember them.
+        let later = start + LIFETIME * 2 + Duration::from_secs(1);
+        let newer = tokens.issue_at(TokenPurpose::FirstContact, Carried::Nothing, later);
+        assert!(tokens
+            .redeem_at(&newer, TokenPurpose::FirstContact, later)
+            .is_ok());
+        assert_eq!(tokens.lock().used_count(TokenPurpose::FirstContact), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_survive_one_key_rotation_and_no_more() {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Return, None);
+        let token = plain(&tokens, TokenPurpose::Return);
         // One lifetime later the key is replaced and kept as the previous key.
         let start = Instant::now();
         tokens.lock().rotate_if_due(LIFETIME, start + LIFETIME);
-        let other = tokens.issue(TokenPurpose::Return, None);
-        assert!(
-            tokens.peek(&token, TokenPurpose::Return, now()).is_ok(),
-            "sealed under the previous key"
-        );
-        assert!(
-            tokens.peek(&other, TokenPurpose::Return, now()).is_ok(),
-            "sealed under the new key"
+        let other = plain(&tokens, TokenPurpose::Return);
+        assert_eq!(
+            error(tokens.redeem_at(&token, TokenPurpose::CodeCheck, start)),
+            Some(TokenError::WrongPurpose),
+            "sealed under the previous key, still opened"
         );
         // One more lifetime: the first key is dropped; its tokens are expired anyway.
         tokens.lock().rotate_if_due(LIFETIME, start + LIFETIME * 2);
         assert_eq!(
-            tokens.peek(&token, TokenPurpose::Return, now()).map(|_| ()),
-            Err(TokenError::Invalid)
+            error(tokens.redeem_at(&token, TokenPurpose::Return, start)),
+            Some(TokenError::Invalid)
         );
-        assert!(tokens.peek(&other, TokenPurpose::Return, now()).is_ok());
-        Ok(())
+        assert!(tokens
+            .redeem_at(&other, TokenPurpose::Return, start)
+            .is_ok());
     }
 
     #[test]
     fn a_key_idle_for_two_lifetimes_is_dropped_outright() {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Return, None);
+        let token = plain(&tokens, TokenPurpose::Return);
         tokens
             .lock()
             .rotate_if_due(LIFETIME, Instant::now() + LIFETIME * 2);
         assert_eq!(
-            tokens.peek(&token, TokenPurpose::Return, now()).map(|_| ()),
-            Err(TokenError::Invalid)
+            error(tokens.redeem(&token, TokenPurpose::Return)),
+            Some(TokenError::Invalid)
         );
         assert!(tokens.lock().previous.is_none());
     }
@@ -704,15 +847,13 @@ mod tests {
     #[test]
     fn tokens_are_shared_safely_between_threads() -> TestResult {
         let tokens = std::sync::Arc::new(Tokens::new(LIFETIME));
-        let token = tokens.issue(TokenPurpose::FirstContact, None);
+        let token = plain(&tokens, TokenPurpose::FirstContact);
         let handles: Vec<_> = (0..8)
             .map(|_| {
                 let tokens = std::sync::Arc::clone(&tokens);
                 let token = token.clone();
                 std::thread::spawn(move || {
-                    tokens
-                        .redeem(&token, TokenPurpose::FirstContact, SystemTime::now())
-                        .is_ok()
+                    tokens.redeem(&token, TokenPurpose::FirstContact).is_ok()
                 })
             })
             .collect();
@@ -729,12 +870,22 @@ mod tests {
     #[test]
     fn error_texts_never_repeat_the_token() {
         let tokens = Tokens::new(LIFETIME);
-        let token = tokens.issue(TokenPurpose::Return, None);
-        let err = tokens
-            .redeem(&token, TokenPurpose::Session, now())
-            .map(|_| ())
-            .err();
-        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        let token = plain(&tokens, TokenPurpose::Return);
+        let text = error(tokens.redeem(&token, TokenPurpose::Session))
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(!text.is_empty() && !text.contains(&token[..10]), "{text}");
+    }
+
+    #[test]
+    fn a_redeemed_token_debug_shows_no_secret() -> TestResult {
+        let tokens = Tokens::new(LIFETIME);
+        let token = tokens.issue(
+            TokenPurpose::CodeCheck,
+            Carried::Code("8123456789012347", true),
+        );
+        let shown = format!("{:?}", tokens.redeem(&token, TokenPurpose::CodeCheck)?);
+        assert!(!shown.contains("8123"), "{shown}");
+        Ok(())
     }
 }

@@ -8,22 +8,12 @@
 use libfuzzer_sys::fuzz_target;
 use porten::http::form::Form;
 
-/// Every field name any of the gateway's forms has (the router's list).
-const FIELDS: &[&str] = &[
-    "token",
-    "group",
-    "urgent",
-    "message",
-    "reply_language",
-    "website",
-    "code",
-    "confirm",
-];
+use porten_templates::Field;
 
 fuzz_target!(|body: &[u8]| {
-    if let Ok(form) = Form::parse(body, FIELDS) {
-        for name in FIELDS {
-            if let Some(value) = form.get(name) {
+    if let Ok(form) = Form::parse(body) {
+        for field in Field::INPUTS {
+            if let Some(value) = form.get(field) {
                 assert!(!value.contains('\r'), "a carriage return survived decoding");
             }
         }

@@ -4,10 +4,11 @@
 //! the form does not have are all refused, so a hostile body cannot smuggle values past the handlers.
 //! Line breaks are normalised to `\n`, as browsers send `\r\n` for textarea content.
 
+use porten_templates::Field;
 use zeroize::Zeroize;
 
-/// The most fields any of the gateway's forms has, with room to spare.
-const MAX_FIELDS: usize = 16;
+/// The most fields a body may have: every input once.
+const MAX_FIELDS: usize = Field::INPUTS.len();
 
 /// Why a form body was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,7 +33,7 @@ pub enum FormError {
 /// The decoded fields of one form. Values may be secret (messages, codes), so they are zeroized on drop and
 /// never printed.
 pub struct Form {
-    fields: Vec<(String, String)>,
+    fields: Vec<(Field, String)>,
 }
 
 impl std::fmt::Debug for Form {
@@ -45,35 +46,37 @@ impl std::fmt::Debug for Form {
 
 impl Drop for Form {
     fn drop(&mut self) {
-        for (name, value) in &mut self.fields {
-            name.zeroize();
+        for (_, value) in &mut self.fields {
             value.zeroize();
         }
     }
 }
 
 impl Form {
-    /// Parses a body, accepting only the field names in `allowed`.
-    pub fn parse(body: &[u8], allowed: &[&str]) -> Result<Form, FormError> {
-        let mut fields: Vec<(String, String)> = Vec::new();
+    /// Parses a body, accepting only the names of [`Field::INPUTS`], each at most once.
+    pub fn parse(body: &[u8]) -> Result<Form, FormError> {
+        let pairs = || body.split(|&b| b == b'&').filter(|p| !p.is_empty());
+        if pairs().count() > MAX_FIELDS {
+            return Err(FormError::TooManyFields);
+        }
+        let mut fields: Vec<(Field, String)> = Vec::new();
         let result = (|| {
-            for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-                if fields.len() == MAX_FIELDS {
-                    return Err(FormError::TooManyFields);
-                }
+            for pair in pairs() {
                 let (name, value) = match pair.iter().position(|&b| b == b'=') {
                     Some(at) => (&pair[..at], &pair[at + 1..]),
                     None => (pair, &[][..]),
                 };
-                let name = decode(name)?;
-                if !allowed.contains(&name.as_str()) {
+                let mut name = decode(name)?;
+                let field = Field::INPUTS.into_iter().find(|f| f.name() == name);
+                name.zeroize();
+                let Some(field) = field else {
                     return Err(FormError::UnknownField);
-                }
-                if fields.iter().any(|(n, _)| *n == name) {
+                };
+                if fields.iter().any(|(f, _)| *f == field) {
                     return Err(FormError::Repeated);
                 }
                 let value = decode(value)?;
-                fields.push((name, value));
+                fields.push((field, value));
             }
             Ok(())
         })();
@@ -82,16 +85,21 @@ impl Form {
     }
 
     /// The value of a field, if it was sent.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub fn get(&self, field: Field) -> Option<&str> {
         self.fields
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(f, _)| *f == field)
             .map(|(_, v)| v.as_str())
     }
 
     /// The value of a field, or the empty string.
-    pub fn value(&self, name: &str) -> &str {
-        self.get(name).unwrap_or("")
+    pub fn value(&self, field: Field) -> &str {
+        self.get(field).unwrap_or("")
+    }
+
+    /// Whether the body had no field at all: the post of a button that only opens a form.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
     }
 }
 
@@ -152,57 +160,62 @@ mod tests {
 
     #[test]
     fn decodes_plus_percent_and_line_breaks() {
-        let form = Form::parse(
-            b"message=Hej+d%C3%A4r%0D%0Arad+2&group=exposed",
-            &["message", "group"],
-        )
-        .expect("valid");
-        assert_eq!(form.value("message"), "Hej där\nrad 2");
-        assert_eq!(form.value("group"), "exposed");
-        assert_eq!(form.get("urgent"), None);
+        let form = Form::parse(b"message=Hej+d%C3%A4r%0D%0Arad+2&group=exposed").expect("valid");
+        assert_eq!(form.value(Field::Message), "Hej där\nrad 2");
+        assert_eq!(form.value(Field::Group), "exposed");
+        assert_eq!(form.get(Field::Urgent), None);
     }
 
     #[test]
     fn refuses_bad_percent_encoding_and_invalid_utf8() {
         assert_eq!(
-            Form::parse(b"a=%zz", &["a"]).unwrap_err(),
+            Form::parse(b"code=%zz").unwrap_err(),
             FormError::BadPercentEncoding
         );
         assert_eq!(
-            Form::parse(b"a=%4", &["a"]).unwrap_err(),
+            Form::parse(b"code=%4").unwrap_err(),
             FormError::BadPercentEncoding
         );
-        assert_eq!(
-            Form::parse(b"a=%ff%fe", &["a"]).unwrap_err(),
-            FormError::NotUtf8
-        );
+        assert_eq!(Form::parse(b"code=%ff%fe").unwrap_err(), FormError::NotUtf8);
     }
 
     #[test]
     fn refuses_repeated_unknown_and_too_many_fields() {
         assert_eq!(
-            Form::parse(b"a=1&a=2", &["a"]).unwrap_err(),
+            Form::parse(b"code=1&code=2").unwrap_err(),
             FormError::Repeated
         );
+        assert_eq!(Form::parse(b"b=1").unwrap_err(), FormError::UnknownField);
+        assert_eq!(Form::parse(b"form=1").unwrap_err(), FormError::UnknownField);
+        let many = vec!["code=1"; MAX_FIELDS + 1].join("&");
         assert_eq!(
-            Form::parse(b"b=1", &["a"]).unwrap_err(),
-            FormError::UnknownField
-        );
-        let many = (0..20)
-            .map(|i| format!("a{i}=1"))
-            .collect::<Vec<_>>()
-            .join("&");
-        let names: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
-        let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
-        assert_eq!(
-            Form::parse(many.as_bytes(), &allowed).unwrap_err(),
+            Form::parse(many.as_bytes()).unwrap_err(),
             FormError::TooManyFields
         );
     }
 
     #[test]
+    fn every_input_field_is_accepted_once() {
+        let body = Field::INPUTS
+            .iter()
+            .map(|f| format!("{}=x", f.name()))
+            .collect::<Vec<_>>()
+            .join("&");
+        let form = Form::parse(body.as_bytes()).expect("valid");
+        for field in Field::INPUTS {
+            assert_eq!(form.value(field), "x");
+        }
+    }
+
+    #[test]
+    fn an_empty_body_is_an_empty_form() {
+        assert!(Form::parse(b"").expect("valid").is_empty());
+        assert!(!Form::parse(b"code=").expect("valid").is_empty());
+    }
+
+    #[test]
     fn debug_output_shows_no_values() {
-        let form = Form::parse(b"code=1234567890123456", &["code"]).expect("valid");
+        let form = Form::parse(b"code=1234567890123456").expect("valid");
         assert!(!format!("{form:?}").contains("1234"));
     }
 }

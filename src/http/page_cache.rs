@@ -1,9 +1,11 @@
-//! Pages that differ between requests only by their form token, rendered once per language and kept.
+//! Pages that are the same for every visitor, or differ only by their form token, rendered once per language
+//! and kept.
 //!
 //! The landing page and the empty contact form are most of what visitors load, and rendering them (Fluent
 //! look-ups, HTML escaping of every string) was a quarter of the gateway's CPU time per page. Each is rendered
 //! once with a placeholder where the token goes, split there, and later answered by joining the two halves
-//! around a fresh token. A cached page is dropped when the onion address it shows changes.
+//! around a fresh token; a page without a form token is kept whole. A cached page is dropped when the onion
+//! address it shows changes.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -12,14 +14,15 @@ use porten_templates::Lang;
 
 use super::router::Page;
 
-/// Stands where the token goes while a page is rendered for the cache. It cannot occur in a page otherwise,
-/// and a page in which it does not occur exactly once is simply not cached.
+/// Stands where the token goes while a page is rendered for the cache. It cannot occur in a page otherwise.
+/// A page in which it does not occur is kept whole; one in which it occurs more than once is not cached.
 const SLOT: &str = "porten:form-token-slot";
 
 struct Cached {
     onion: Option<String>,
     before: String,
-    after: String,
+    /// `None` for a page without a form token.
+    after: Option<String>,
 }
 
 /// The cache, shared by all connections.
@@ -41,23 +44,29 @@ impl PageCache {
         if let Ok(pages) = self.pages.read() {
             if let Some(cached) = pages.get(&(page, lang)) {
                 if cached.onion.as_deref() == onion {
-                    return [cached.before.as_str(), token, cached.after.as_str()].concat();
+                    return match &cached.after {
+                        Some(after) => [cached.before.as_str(), token, after.as_str()].concat(),
+                        None => cached.before.clone(),
+                    };
                 }
             }
         }
         let template = render(SLOT);
         let mut parts = template.split(SLOT);
-        let (Some(before), Some(after), None) = (parts.next(), parts.next(), parts.next()) else {
-            return render(token);
+        let (before, after, joined) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(before), Some(after), None) => {
+                (before, Some(after), [before, token, after].concat())
+            }
+            (Some(whole), None, None) => (whole, None, whole.to_owned()),
+            _ => return render(token),
         };
-        let joined = [before, token, after].concat();
         if let Ok(mut pages) = self.pages.write() {
             pages.insert(
                 (page, lang),
                 Cached {
                     onion: onion.map(str::to_owned),
                     before: before.to_owned(),
-                    after: after.to_owned(),
+                    after: after.map(str::to_owned),
                 },
             );
         }
@@ -104,10 +113,25 @@ mod tests {
     }
 
     #[test]
-    fn a_page_without_exactly_one_slot_is_rendered_every_time() {
+    fn a_page_with_two_slots_is_rendered_every_time() {
         let cache = PageCache::default();
         let twice = |token: &str| format!("{token}|{token}");
         assert_eq!(cache.page(Page::Contact, Lang::Sv, None, "T", twice), "T|T");
         assert_eq!(cache.page(Page::Contact, Lang::Sv, None, "U", twice), "U|U");
+    }
+
+    #[test]
+    fn a_page_without_a_token_is_rendered_once_and_kept_whole() {
+        let cache = PageCache::default();
+        let renders = Cell::new(0);
+        let render = |_: &str| {
+            renders.set(renders.get() + 1);
+            "<p>the same for everyone</p>".to_owned()
+        };
+        for _ in 0..3 {
+            let page = cache.page(Page::Landing, Lang::Sv, None, "", render);
+            assert_eq!(page, "<p>the same for everyone</p>");
+        }
+        assert_eq!(renders.get(), 1);
     }
 }

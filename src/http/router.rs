@@ -47,6 +47,8 @@ pub enum Page {
     Contact,
     /// `/{lang}/return`.
     Return,
+    /// `/{lang}/code`: checking the code on the code page, or showing that page in another language.
+    CodeCheck,
     /// `/{lang}/thread/write`.
     ThreadWrite,
     /// `/{lang}/thread/delete`.
@@ -57,26 +59,27 @@ impl Page {
     /// The path after the language prefix, for the language picker.
     pub fn path_after_lang(self) -> &'static str {
         match self {
-            Page::Landing | Page::Return | Page::ThreadWrite | Page::ThreadDelete => "",
+            Page::Landing | Page::CodeCheck | Page::ThreadWrite | Page::ThreadDelete => "",
             Page::Contact => "contact",
+            Page::Return => "return",
         }
     }
 
     fn accepts(self, method: &Method) -> bool {
         match self {
             Page::Landing => method == Method::GET || method == Method::HEAD,
-            Page::Contact => {
+            Page::Contact | Page::Return => {
                 method == Method::GET || method == Method::HEAD || method == Method::POST
             }
-            Page::Return | Page::ThreadWrite | Page::ThreadDelete => method == Method::POST,
+            Page::CodeCheck | Page::ThreadWrite | Page::ThreadDelete => method == Method::POST,
         }
     }
 
     fn allow_header(self) -> &'static str {
         match self {
             Page::Landing => "GET, HEAD",
-            Page::Contact => "GET, HEAD, POST",
-            Page::Return | Page::ThreadWrite | Page::ThreadDelete => "POST",
+            Page::Contact | Page::Return => "GET, HEAD, POST",
+            Page::CodeCheck | Page::ThreadWrite | Page::ThreadDelete => "POST",
         }
     }
 }
@@ -103,6 +106,7 @@ fn route(path: &str) -> Route {
         Some("") => Route::Page(lang, Page::Landing),
         Some("contact") => Route::Page(lang, Page::Contact),
         Some("return") => Route::Page(lang, Page::Return),
+        Some("code") => Route::Page(lang, Page::CodeCheck),
         Some("thread/write") => Route::Page(lang, Page::ThreadWrite),
         Some("thread/delete") => Route::Page(lang, Page::ThreadDelete),
         Some(_) => Route::NotFound(Some(lang)),
@@ -157,19 +161,6 @@ pub async fn handle(
 fn default_lang(app: &App) -> Lang {
     Lang::from_code(&app.config().site.default_language).unwrap_or(Lang::Sv)
 }
-
-/// The names of every field any form has; each handler then takes only what its form has.
-const FORM_FIELDS: &[&str] = &[
-    "token",
-    "group",
-    "urgent",
-    "message",
-    "reply_language",
-    "website",
-    "code",
-    "confirm",
-    "opened",
-];
 
 /// Checks a POST and reads its form, or says which refusal page to answer with.
 async fn read_form(
@@ -243,7 +234,7 @@ async fn read_form(
             return Err((ErrorKind::BadRequest, StatusCode::REQUEST_TIMEOUT));
         }
     }
-    Form::parse(&bytes, FORM_FIELDS).map_err(|_| (ErrorKind::BadRequest, StatusCode::BAD_REQUEST))
+    Form::parse(&bytes).map_err(|_| (ErrorKind::BadRequest, StatusCode::BAD_REQUEST))
 }
 
 /// Reads and discards what is left of a refused body, up to a bound, so the client is still reading when the
@@ -266,11 +257,14 @@ async fn drain(mut body: Incoming, limit: usize, timeout: std::time::Duration) {
 /// Whether a POST comes from the gateway's own pages, as far as the browser says.
 ///
 /// `Sec-Fetch-Site`, where sent, must be `same-origin` (or `none`, typed by the visitor). An `Origin`, where sent,
-/// must be this host. Browsers send `Origin: null` for form posts from a page with `Referrer-Policy:
-/// no-referrer`, which every page here has, so `null` is accepted and the sealed form token carries the check.
+/// must be this host. Under `Referrer-Policy: no-referrer`, which every page here has, browsers send `Origin:
+/// null` for form posts; `null` is also what a sandboxed frame or a `data:` page on another site sends, so it
+/// counts only together with `Sec-Fetch-Site: same-origin`. A browser that sends neither header (older ones)
+/// is left to the sealed, single-use form token, which no other site can obtain.
 fn same_origin(headers: &HeaderMap, transport: Transport) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
+    let fetch_site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+    if let Some(site) = fetch_site {
+        if !matches!(site, b"same-origin" | b"none") {
             return false;
         }
     }
@@ -279,7 +273,7 @@ fn same_origin(headers: &HeaderMap, transport: Transport) -> bool {
     };
     let origin = origin.as_bytes();
     if origin == b"null" {
-        return true;
+        return fetch_site == Some(b"same-origin".as_slice());
     }
     let Some(host) = headers.get(header::HOST).map(HeaderValue::as_bytes) else {
         return false;
@@ -349,6 +343,7 @@ mod tests {
         assert_eq!(route("/"), Route::Root);
         assert_eq!(route("/sv/"), Route::Page(Lang::Sv, Page::Landing));
         assert_eq!(route("/en/contact"), Route::Page(Lang::En, Page::Contact));
+        assert_eq!(route("/en/code"), Route::Page(Lang::En, Page::CodeCheck));
         assert_eq!(route("/sv"), Route::LanguageRoot(Lang::Sv));
         assert_eq!(route("/xx/"), Route::NotFound(None));
         assert_eq!(route("/sv/../etc/passwd"), Route::NotFound(Some(Lang::Sv)));
@@ -379,5 +374,22 @@ mod tests {
             ("sec-fetch-site", "same-origin"),
         ]);
         assert!(same_origin(&null, Transport::Https));
+    }
+
+    #[test]
+    fn origin_null_counts_only_with_sec_fetch_site_same_origin() {
+        let bare_null = headers(&[("host", "example.org"), ("origin", "null")]);
+        assert!(!same_origin(&bare_null, Transport::Https));
+        let typed_null = headers(&[
+            ("host", "example.org"),
+            ("origin", "null"),
+            ("sec-fetch-site", "none"),
+        ]);
+        assert!(!same_origin(&typed_null, Transport::Https));
+        let neither = headers(&[("host", "example.org")]);
+        assert!(
+            same_origin(&neither, Transport::Https),
+            "no header at all: the sealed form token decides"
+        );
     }
 }

@@ -93,6 +93,42 @@ fn digit_value(c: char) -> Option<u8> {
     u8::try_from(u32::from(c) - u32::from(base)).ok()
 }
 
+/// The digits of a typed code as ASCII, separators dropped, without checking length or check digit: for
+/// comparing what a visitor wrote down with the code they were shown.
+///
+/// # Errors
+///
+/// [`CodeError::TooLong`], [`CodeError::NotADigit`] and [`CodeError::Empty`] as in [`TicketCode::parse`].
+pub fn typed_digits(input: &str) -> Result<Zeroizing<String>, CodeError> {
+    if input.chars().nth(MAX_CODE_INPUT_CHARS).is_some() {
+        return Err(CodeError::TooLong);
+    }
+    let mut digits = Zeroizing::new(String::with_capacity(MAX_CODE_INPUT_CHARS));
+    for c in input.chars() {
+        match digit_value(c) {
+            Some(value) => digits.push(char::from(b'0' + value)),
+            None if is_separator(c) => {}
+            None => return Err(CodeError::NotADigit),
+        }
+    }
+    if digits.is_empty() {
+        return Err(CodeError::Empty);
+    }
+    Ok(digits)
+}
+
+/// `digits` in groups of four separated by spaces, as codes are shown ("1234 5678 9012 3456").
+pub fn grouped(digits: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(digits.len() + digits.len() / 4));
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Whether `c` may appear between digits: the ways people group a code when they write it down or paste it.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
@@ -205,15 +241,7 @@ impl TicketCode {
     /// The code as shown to the visitor: groups of four digits separated by spaces ("1234 5678 9012 3456");
     /// the last group may be shorter.
     pub fn grouped(&self) -> Zeroizing<String> {
-        let digits = self.digits();
-        let mut out = Zeroizing::new(String::with_capacity(digits.len() + digits.len() / 4));
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        out
+        grouped(self.digits())
     }
 
     /// The number of digits in the code.

@@ -108,7 +108,6 @@ code-return-heading = When should I come back?
 code-return-when = We usually answer within a few working days.
 code-return-how = Go to the start page and enter the code under “Do you already have a code?”.
 code-check-heading = Check the code
-code-check-text = Type the code from your note. Then you see that you copied it correctly, and the conversation opens.
 
 ## The conversation
 
@@ -141,7 +140,6 @@ burn-confirm-code = Your code stops working.
 burn-confirm-centre = We at the centre are told that you deleted the conversation. What we have already received may remain with us, because we must follow the rules on record keeping.
 burn-confirm-undo = This cannot be undone.
 burn-confirm-button = Yes, delete the conversation
-burn-confirm-keep = Do you want to keep the conversation? Just leave this page and the conversation stays.
 burned-heading = Your conversation is deleted
 burned-text = The code no longer works. We at the centre have been told that you deleted the conversation.
 burned-again = You are always welcome to write to us again. You will then get a new code.
@@ -168,3 +166,25 @@ error-internal-heading = Something went wrong on our side
 error-internal-text = Try again in a while. If you did not see a code or the notice that your message was sent, it has not been sent.
 error-code-not-found-heading = The conversation could not be opened
 error-code-not-found = We cannot find a conversation with that code. Check that you typed it correctly. A conversation is deleted if it has not been used for a while, or if the person who wrote deleted it. You can always write to us again and get a new code.
+
+## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
+
+landing-return-button = Open my conversation
+return-timed-out = To protect you, the conversation page stops working after { $minutes } minutes. Enter your code again. What you wrote is still below and will be sent when the conversation opens.
+return-message-label = What you wrote (sent when the conversation opens)
+contact-code-ahead = When you send, you will get a code of { $digits } digits. Have paper and pen ready.
+code-check-how = Type the code from your note to make sure you copied it correctly.
+code-check-submit = Check the code
+code-check-differs-at = What you typed differs from the code at position { $positions }. The digits that differ are marked.
+code-check-you-wrote = You typed:
+code-checked-heading = You copied the code correctly
+code-checked-text = The code on your note is right. Keep it where no one else will look.
+code-gone-heading = The code cannot be shown again
+code-gone-text = For your safety, the code is shown only on the page right after you write to us. If you wrote it down, you can use it. If not, you can write to us again and get a new code.
+code-leave-heading = Before you leave this page
+code-leave-text = The code will not be shown again. Have you written it down?
+code-leave-link = Yes, I have written the code down – go to the start page
+thread-session-time = This page works for { $minutes } minutes after you open it or send something. After that, enter your code again – nothing you have written is lost.
+burn-confirm-no = No, keep it
+error-code-form-expired = The page was open too long and stopped working. For your safety, the code is not shown again. Please enter it once more.
+error-code-check-differs = The code you typed does not match your code. Compare the marked digits.

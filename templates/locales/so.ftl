@@ -108,7 +108,6 @@ code-return-heading = Goorma ayaan soo noqdaa?
 code-return-when = Badanaa waxaan ku jawaabnaa dhowr maalmood oo shaqo gudahood.
 code-return-how = Tag bogga hore oo koodka ku qor meesha “Ma haysataa kood horey?”.
 code-check-heading = Hubi koodka
-code-check-text = Ku qor koodka warqaddaada. Sidaas ayaad ku ogaanaysaa inaad si sax ah u qortay, wada-hadalkuna wuu furmayaa.
 
 ## Wada-hadalka
 
@@ -141,7 +140,6 @@ burn-confirm-code = Koodkaagu mar dambe ma shaqeyn doono.
 burn-confirm-centre = Annaga oo xarunta jooga waxaan ogaan doonnaa inaad tirtirtay wada-hadalka. Waxa aan horey u helnay waxaa laga yaabaa inuu nala joogo, maxaa yeelay waa inaan raacno xeerarka diiwaangelinta.
 burn-confirm-undo = Tan dib looma celin karo.
 burn-confirm-button = Haa, tirtir wada-hadalka
-burn-confirm-keep = Ma rabtaa inaad haysato wada-hadalka? Kaliya ka bax boggan, wada-hadalkuna wuu sii jiri doonaa.
 burned-heading = Wada-hadalkaaga waa la tirtiray
 burned-text = Koodku mar dambe ma shaqeeyo. Annaga oo xarunta jooga waxaan ogaanay inaad tirtirtay wada-hadalka.
 burned-again = Goor kasta waad noo soo qori kartaa mar kale. Markaas waxaad heleysaa kood cusub.
@@ -168,3 +166,25 @@ error-internal-heading = Khalad ayaa dhinaceenna ka dhacay
 error-internal-text = Mar kale isku day wax yar kadib. Haddii aadan arkin kood ama fariin sheegaysa in fariintaada la diray, lama dirin.
 error-code-not-found-heading = Wada-hadalka lama furi karin
 error-code-not-found = Ma helin wada-hadal leh koodkan. Hubi inaad si sax ah u qortay. Wada-hadal waa la tirtiraa haddii aan muddo la isticmaalin, ama haddii qofkii qoray uu tirtiro. Had iyo jeer waad noo soo qori kartaa mar kale oo kood cusub heli kartaa.
+
+## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
+
+landing-return-button = Fur wadahadalkayga
+return-timed-out = Si lagu ilaaliyo, bogga wadahadalku wuu joogsadaa { $minutes } daqiiqo kadib. Mar kale geli koodhkaaga. Waxaad qortay weli hoos ayuu ku jiraa, waana la diri doonaa marka wadahadalku furmo.
+return-message-label = Waxaad qortay (waa la dirayaa marka wadahadalku furmo)
+contact-code-ahead = Markaad dirto waxaad heli doontaa koodh ka kooban { $digits } tiro. Diyaarso warqad iyo qalin.
+code-check-how = Ku qor koodhka warqaddaada si aad u hubiso inaad si sax ah u qortay.
+code-check-submit = Hubi koodhka
+code-check-differs-at = Waxaad qortay way ka duwan tahay koodhka meesha { $positions }. Tirooyinka kala duwan waa la calaamadeeyay.
+code-check-you-wrote = Waxaad qortay:
+code-checked-heading = Koodhka si sax ah ayaad u qortay
+code-checked-text = Koodhka warqaddaada ku qoran waa sax. Ku hay meel aan qof kale eegin.
+code-gone-heading = Koodhka mar kale lama muujin karo
+code-gone-text = Amnigaaga darteed, koodhka waxaa lagu muujiyaa oo keliya bogga yimaada isla markaad noo qorto. Haddii aad qortay, waad isticmaali kartaa. Haddii kale, mar kale noo qor oo hel koodh cusub.
+code-leave-heading = Ka hor intaadan bogga ka bixin
+code-leave-text = Koodhka mar kale lama muujin doono. Ma qortay?
+code-leave-link = Haa, koodhka waan qortay – u gudub bogga hore
+thread-session-time = Boggani wuxuu shaqeeyaa { $minutes } daqiiqo kadib markaad furto ama wax dirto. Kadib mar kale geli koodhkaaga – waxaad qortay waxba kama lumayaan.
+burn-confirm-no = Maya, hay wadahadalka
+error-code-form-expired = Boggu muddo dheer ayuu furnaa wuuna joogsaday. Amnigaaga darteed koodhka mar kale lama muujinayo. Fadlan mar kale geli.
+error-code-check-differs = Koodhka aad qortay kuma eka koodhkaaga. Is barbar dhig tirooyinka la calaamadeeyay.

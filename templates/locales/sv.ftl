@@ -108,7 +108,6 @@ code-return-heading = När ska jag komma tillbaka?
 code-return-when = Vi svarar oftast inom några arbetsdagar.
 code-return-how = Gå till startsidan och skriv in koden under ”Har du redan en kod?”.
 code-check-heading = Kontrollera koden
-code-check-text = Skriv in koden från din lapp. Då ser du att du har skrivit av den rätt, och samtalet öppnas.
 
 ## Samtalet
 
@@ -141,7 +140,6 @@ burn-confirm-code = Din kod slutar att fungera.
 burn-confirm-centre = Vi på resurscentrumet får veta att du har raderat samtalet. Det vi redan har tagit emot kan finnas kvar hos oss, eftersom vi måste följa reglerna för dokumentation.
 burn-confirm-undo = Det går inte att ångra.
 burn-confirm-button = Ja, radera samtalet
-burn-confirm-keep = Vill du behålla samtalet? Lämna bara den här sidan, så finns samtalet kvar.
 burned-heading = Ditt samtal är raderat
 burned-text = Koden fungerar inte längre. Vi på resurscentrumet har fått veta att du har raderat samtalet.
 burned-again = Du är alltid välkommen att skriva till oss igen. Då får du en ny kod.
@@ -168,3 +166,25 @@ error-internal-heading = Något gick fel hos oss
 error-internal-text = Försök igen om en stund. Om du inte fick se en kod eller beskedet att meddelandet är skickat, så har det inte skickats.
 error-code-not-found-heading = Samtalet kunde inte öppnas
 error-code-not-found = Vi hittar inget samtal med den koden. Kontrollera att du har skrivit rätt. Ett samtal raderas om det inte har använts på ett tag, eller om den som skrev har raderat det. Du kan alltid skriva till oss på nytt och få en ny kod.
+
+## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
+
+landing-return-button = Öppna mitt samtal
+return-timed-out = Samtalssidan slutar fungera efter { $minutes } minuter, för att skydda dig. Skriv in din kod igen. Det du skrev finns kvar här nedanför och skickas när samtalet öppnas.
+return-message-label = Det du skrev (skickas när samtalet öppnas)
+contact-code-ahead = När du skickar får du en kod med { $digits } siffror. Ha papper och penna redo.
+code-check-how = Skriv in koden från din lapp. Då ser du att du har skrivit av den rätt.
+code-check-submit = Kontrollera koden
+code-check-differs-at = Det du skrev skiljer sig från koden på plats { $positions }. Siffrorna som skiljer sig är markerade.
+code-check-you-wrote = Du skrev:
+code-checked-heading = Du har skrivit av koden rätt
+code-checked-text = Koden på din lapp stämmer. Förvara den där ingen annan tittar.
+code-gone-heading = Koden kan inte visas igen
+code-gone-text = För din säkerhet visas koden bara på sidan direkt efter att du har skrivit till oss. Har du skrivit av den kan du använda den. Annars kan du skriva till oss igen och få en ny kod.
+code-leave-heading = Innan du lämnar sidan
+code-leave-text = Koden visas inte igen. Har du skrivit av den?
+code-leave-link = Ja, jag har skrivit av koden – gå till startsidan
+thread-session-time = Sidan fungerar i { $minutes } minuter efter att du öppnade den eller skickade något. Sedan skriver du in koden igen – det du har skrivit går inte förlorat.
+burn-confirm-no = Nej, behåll samtalet
+error-code-form-expired = Sidan var öppen för länge och slutade fungera. För din säkerhet visas koden inte igen. Skriv in den en gång till.
+error-code-check-differs = Koden du skrev stämmer inte med din kod. Jämför de markerade siffrorna.

@@ -108,7 +108,6 @@ code-return-heading = መዓስ ክምለስ?
 code-return-when = መብዛሕትኡ ግዜ ኣብ ውሽጢ ገለ መዓልታት ስራሕ ንምልስ።
 code-return-how = ናብ መእተዊ ገጽ ከይድኩም፣ ኣብ ትሕቲ «ድሮ ኮድ ኣለኩም ድዩ?» ነቲ ኮድ ጽሓፉ።
 code-check-heading = ኮድኩም ኣረጋግጹ
-code-check-text = ነቲ ኣብ ወረቐትኩም ዘሎ ኮድ ጽሓፉ። ከምኡ ብምግባር ብትኽክል ከም ዝቐዳሕኩምዎ ትርእዩ፣ እቲ ዝርርብ ድማ ይኽፈት።
 
 ## ዝርርብ
 
@@ -141,7 +140,6 @@ burn-confirm-code = ኮድኩም ኣይክሰርሕን እዩ።
 burn-confirm-centre = ኣብቲ ማእከል ዘለና ነቲ ዝርርብ ከም ዝደምሰስኩምዎ ክንፈልጥ ኢና። ሕግታት ሰነዳት ክንክተል ስለ ዘሎና፣ ድሮ ዝተቐበልናዮ ምሳና ክተርፍ ይኽእል።
 burn-confirm-undo = እዚ ክምለስ ኣይክእልን እዩ።
 burn-confirm-button = እወ፣ ዝርርብ ደምስሱ
-burn-confirm-keep = ነቲ ዝርርብ ክትዕቅብዎ ትደልዩ ዲኹም? ካብዚ ገጽ ጥራይ ውጹ፣ እቲ ዝርርብ ይተርፍ።
 burned-heading = ዝርርብኩም ተደምሲሱ
 burned-text = እቲ ኮድ ድሕሪ ሕጂ ኣይሰርሕን። ኣብቲ ማእከል ዘለና ነቲ ዝርርብ ከም ዝደምሰስኩምዎ ፈሊጥና ኣለና።
 burned-again = ኩሉ ግዜ እንደገና ክትጽሕፉልና ትኽእሉ ኢኹም። ሽዑ ሓድሽ ኮድ ክትረኽቡ ኢኹም።
@@ -168,3 +166,25 @@ error-internal-heading = ኣብ ወገንና ጸገም ኣጋጢሙ
 error-internal-text = ድሕሪ ቁሩብ እንደገና ፈትኑ። ኮድ ወይ መልእኽትኹም ከም ዝተላእከ ዝገልጽ ሓበሬታ እንተ ዘይረኣኹም፣ ኣይተላእከን ማለት እዩ።
 error-code-not-found-heading = እቲ ዝርርብ ክኽፈት ኣይተኻእለን
 error-code-not-found = በዚ ኮድ ዝርርብ ኣይረኸብናን። ብትኽክል ከም ዝጸሓፍኩምዎ ኣረጋግጹ። ዝርርብ ንገለ ግዜ እንተ ዘይተሰርሓሉ፣ ወይ እቲ ዝጸሓፎ ሰብ እንተ ደምሲስዎ ይድምሰስ። ኩሉ ግዜ እንደገና ጽሒፍኩምልና ሓድሽ ኮድ ክትረኽቡ ትኽእሉ ኢኹም።
+
+## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
+
+landing-return-button = ዝርርበይ ክፈት
+return-timed-out = ንምሕላውኻ፡ ገጽ ዝርርብ ድሕሪ { $minutes } ደቒቕ ምስራሕ የቋርጽ። ኮድካ እንደገና ኣእቱ። ዝጸሓፍካዮ ኣብ ታሕቲ ኣሎ፡ ዝርርብ ምስ ተኸፍተ ድማ ክለኣኽ እዩ።
+return-message-label = ዝጸሓፍካዮ (ዝርርብ ምስ ተኸፍተ ይለኣኽ)
+contact-code-ahead = ምስ ለኣኽካ ካብ { $digits } ኣሃዛት ዝቖመ ኮድ ክትረክብ ኢኻ። ወረቐትን ብርዕን ኣዳሉ።
+code-check-how = ብቕኑዕ ከም ዝቐዳሕካዮ ንምርግጋጽ ነቲ ኮድ ካብ ወረቐትካ ጽሓፎ።
+code-check-submit = ኮድ ኣረጋግጽ
+code-check-differs-at = ዝጸሓፍካዮ ኣብ ቦታ { $positions } ካብቲ ኮድ ይፈላለ። እቶም ዝፈላለዩ ኣሃዛት ተመልኪቶም ኣለው።
+code-check-you-wrote = ዝጸሓፍካዮ፦
+code-checked-heading = ነቲ ኮድ ብቕኑዕ ቀዲሕካዮ
+code-checked-text = ኣብ ወረቐትካ ዘሎ ኮድ ቅኑዕ እዩ። ካልእ ሰብ ኣብ ዘይርእዮ ቦታ ሓልዎ።
+code-gone-heading = እቲ ኮድ ደጊሙ ክርአ ኣይክእልን
+code-gone-text = ንድሕንነትካ፡ እቲ ኮድ ዝርአ ኣብቲ ምስ ጸሓፍካልና ብቐጥታ ዝመጽእ ገጽ ጥራይ እዩ። እንተ ጸሓፍካዮ ክትጥቀመሉ ትኽእል። እንተዘይኮይኑ ደጊምካ ጽሓፈልና ሓድሽ ኮድ ድማ ክትረክብ ኢኻ።
+code-leave-heading = ነዚ ገጽ ቅድሚ ምግዳፍካ
+code-leave-text = እቲ ኮድ ደጊሙ ኣይርአን እዩ። ጸሓፍካዮ ዶ?
+code-leave-link = እወ፡ ነቲ ኮድ ጸሓፍክዎ – ናብ መበገሲ ገጽ ኪድ
+thread-session-time = እዚ ገጽ ምስ ከፈትካዮ ወይ ገለ ምስ ለኣኽካ ን{ $minutes } ደቒቕ ይሰርሕ። ድሕሪኡ ኮድካ እንደገና ኣእቱ – ካብቲ ዝጸሓፍካዮ ዝጠፍእ የለን።
+burn-confirm-no = ኣይፋል፡ ዝርርብ ይጽናሕ
+error-code-form-expired = እቲ ገጽ ነዊሕ ግዜ ተኸፊቱ ስለ ዝጸንሐ ምስራሕ ኣቋሪጹ። ንድሕንነትካ እቲ ኮድ ደጊሙ ኣይርአን። በጃኻ ሓንሳብ ደጊምካ ኣእትዎ።
+error-code-check-differs = ዝጸሓፍካዮ ኮድ ምስ ኮድካ ኣይሰማማዕን። ነቶም ዝተመልከቱ ኣሃዛት ኣወዳድር።

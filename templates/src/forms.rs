@@ -1,5 +1,68 @@
-//! The data forms carry back to the pages: who is writing ([`Group`]), and which field is wrong and why
+//! The data forms carry back to the pages: the names of the fields ([`Field`], one list shared by the pages,
+//! the handlers and the form parser), who is writing ([`Group`]), and which field is wrong and why
 //! ([`FieldError`], with the message ids in [`field_errors`]). The handlers validate; the pages only show.
+
+/// Every field any of the visitor's forms has. The pages name their inputs with [`Field::name`], the handlers
+/// read them by the same names, and the form parser refuses any other name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Not an input: the whole form, for errors that concern no single field.
+    Form,
+    /// The sealed form token (hidden).
+    Token,
+    /// Who the visitor writes as (radio buttons, [`Group`]).
+    Group,
+    /// "I am in danger now" (checkbox, `yes` when ticked).
+    Urgent,
+    /// The message.
+    Message,
+    /// The language of the reply.
+    ReplyLanguage,
+    /// The honeypot: no person sees or fills it.
+    Website,
+    /// The ticket code as typed.
+    Code,
+    /// `yes` on the delete confirmation's button, `no` on its "keep it" button.
+    Confirm,
+    /// When the conversation was last opened before this visit (hidden, unix seconds).
+    Opened,
+    /// `yes` on a language button of a page that keeps what it shows ([`crate::Keep`]).
+    Switch,
+}
+
+impl Field {
+    /// Every input field (all but [`Field::Form`]): what the form parser accepts.
+    pub const INPUTS: [Field; 10] = [
+        Field::Token,
+        Field::Group,
+        Field::Urgent,
+        Field::Message,
+        Field::ReplyLanguage,
+        Field::Website,
+        Field::Code,
+        Field::Confirm,
+        Field::Opened,
+        Field::Switch,
+    ];
+
+    /// The `name` (and `id`) in the HTML: `"token"`, `"group"`, `"urgent"`, `"message"`, `"reply_language"`,
+    /// `"website"`, `"code"`, `"confirm"`, `"opened"`, `"switch"`, or `"form"` for the whole form.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::Form => "form",
+            Field::Token => "token",
+            Field::Group => "group",
+            Field::Urgent => "urgent",
+            Field::Message => "message",
+            Field::ReplyLanguage => "reply_language",
+            Field::Website => "website",
+            Field::Code => "code",
+            Field::Confirm => "confirm",
+            Field::Opened => "opened",
+            Field::Switch => "switch",
+        }
+    }
+}
 
 /// Who the visitor says they are writing as, chosen on the contact form. All genders and ages alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,9 +109,8 @@ impl Group {
 /// A field the visitor has to correct, shown in the error summary at the top of the page and beside the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldError {
-    /// The `id` (and `name`) of the field: `"group"`, `"message"`, `"reply_language"`, `"code"`, or `"form"` for
-    /// the whole contact form. The summary links to `#<field>`.
-    pub field: &'static str,
+    /// The field; the summary links to `#<name>`.
+    pub field: Field,
     /// The Fluent message id of the explanation, one of [`field_errors`]. An id no locale has shows a generic
     /// "check this field" text, never the id.
     pub message_id: &'static str,
@@ -86,9 +148,15 @@ pub mod field_errors {
     pub const BUSY: &str = "error-busy";
     /// `form`: the message could not be stored; it was not sent, the text is kept.
     pub const INTERNAL: &str = "error-internal";
+    /// `form`, on the code form: it was open too long; the code is not shown again, what the visitor was
+    /// writing on a conversation page is.
+    pub const CODE_FORM_EXPIRED: &str = "error-code-form-expired";
+    /// `code`, on the code page's check: the code typed is not the code shown; the digits that differ are
+    /// marked.
+    pub const CODE_CHECK_DIFFERS: &str = "error-code-check-differs";
 
     /// Every id above, for tests and for handlers that want to check theirs.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 16] = [
         GROUP_MISSING,
         MESSAGE_EMPTY,
         MESSAGE_TOO_LONG,
@@ -103,12 +171,30 @@ pub mod field_errors {
         RATE_LIMITED,
         BUSY,
         INTERNAL,
+        CODE_FORM_EXPIRED,
+        CODE_CHECK_DIFFERS,
     ];
+}
+
+impl FieldError {
+    /// An error on `field` explained by the message `message_id`.
+    pub const fn new(field: Field, message_id: &'static str) -> FieldError {
+        FieldError { field, message_id }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_are_distinct_and_the_inputs_leave_out_the_whole_form() {
+        let mut names: Vec<_> = Field::INPUTS.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Field::INPUTS.len());
+        assert!(!names.contains(&Field::Form.name()));
+    }
 
     #[test]
     fn every_group_round_trips_through_its_form_value() {

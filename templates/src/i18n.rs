@@ -159,6 +159,9 @@ pub(crate) mod tests {
         for (name, value) in [
             ("max", FluentValue::from(4000)),
             ("name", FluentValue::from("Sara")),
+            ("minutes", FluentValue::from(30)),
+            ("digits", FluentValue::from(16)),
+            ("positions", FluentValue::from("7, 8")),
         ] {
             args.set(name, value);
         }

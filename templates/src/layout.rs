@@ -7,7 +7,7 @@ use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::i18n::Tr;
-use crate::{FieldError, Lang, Site, STYLE};
+use crate::{Field, FieldError, Lang, Site, STYLE};
 
 /// A whole page: the frame around `content`, which goes inside `<main>`.
 pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
@@ -32,7 +32,12 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                 }
                 header.w {
                     // The name comes from the configuration, often in Swedish: it keeps its own direction.
-                    a.home href=(site.home()) dir="auto" { (site.centre_name) }
+                    @match site.keep {
+                        Some(keep) => a.home href=(format!("#{}", keep.leave_warning_id)) dir="auto" {
+                            (site.centre_name)
+                        },
+                        None => a.home href=(site.home()) dir="auto" { (site.centre_name) },
+                    }
                     nav aria-label=(t.msg("language-nav")) {
                         ul.langs {
                             @for lang in Lang::ALL {
@@ -41,6 +46,12 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                                     // keeps its shape and order among left-to-right ones, and the reverse.
                                     @if lang == page_lang {
                                         span lang=(lang.code()) dir=(lang.dir()) aria-current="true" {
+                                            (lang.native_name())
+                                        }
+                                    } @else if let Some(keep) = site.keep {
+                                        button.lang type="submit" form=(keep.form_id)
+                                            formaction=(format!("/{}/{}", lang.code(), keep.action))
+                                            name="switch" value="yes" lang=(lang.code()) dir=(lang.dir()) {
                                             (lang.native_name())
                                         }
                                     } @else {
@@ -139,7 +150,7 @@ pub(crate) fn error_summary(t: Tr, errors: &[FieldError], max: Option<usize>) ->
                 h2 #error-summary-title { (t.msg("error-summary-heading")) }
                 ul {
                     @for error in errors {
-                        li { a href=(format!("#{}", error.field)) { (error_text(t, error, max)) } }
+                        li { a href=(format!("#{}", error.field.name())) { (error_text(t, error, max)) } }
                     }
                 }
             }
@@ -149,7 +160,7 @@ pub(crate) fn error_summary(t: Tr, errors: &[FieldError], max: Option<usize>) ->
 
 /// The first error for `field`, if any.
 pub(crate) fn error_for<'e>(errors: &'e [FieldError], field: &str) -> Option<&'e FieldError> {
-    errors.iter().find(|error| error.field == field)
+    errors.iter().find(|error| error.field.name() == field)
 }
 
 /// The id of the error text shown beside `field`.
@@ -195,8 +206,8 @@ pub(crate) fn field_class(errors: &[FieldError], field: &str) -> &'static str {
 }
 
 /// The message textarea shared by the contact form and the write-again form: label, limit, error and the
-/// text kept after a failed submit. `maxlength` counts UTF-16 units in browsers, never fewer than the
-/// characters the server counts, so text the browser lets through is not rejected for length by surprise.
+/// text kept after a failed submit. No `required` or `maxlength`: the server checks both and says so in the
+/// page's language, where a browser's own bubble would speak the browser's language.
 pub(crate) fn message_field(
     t: Tr,
     label: &str,
@@ -204,15 +215,16 @@ pub(crate) fn message_field(
     max: usize,
     errors: &[FieldError],
 ) -> Markup {
+    let message = Field::Message.name();
     html! {
-        div class=(field_class(errors, "message")) {
-            label for="message" { (label) }
+        div class=(field_class(errors, message)) {
+            label for=(message) { (label) }
             p.hint #message-hint { (t.msg_args("message-hint", &[("max", max.into())])) }
-            (field_error(t, errors, "message", Some(max)))
-            textarea #message name="message" rows="10" maxlength=(max) required dir="auto"
+            (field_error(t, errors, message, Some(max)))
+            textarea #message name=(message) rows="10" dir="auto"
                 autocomplete="off" spellcheck="false"
-                aria-invalid=[error_for(errors, "message").map(|_| "true")]
-                aria-describedby=[described_by(Some("message-hint"), errors, "message")] {
+                aria-invalid=[error_for(errors, message).map(|_| "true")]
+                aria-describedby=[described_by(Some("message-hint"), errors, message)] {
                 // The parser drops one newline right after <textarea>; this one, so a kept text that starts
                 // with a blank line comes back whole.
                 "\n" (value)

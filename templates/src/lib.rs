@@ -11,13 +11,14 @@ mod style;
 #[cfg(test)]
 mod tests;
 
-pub use forms::{field_errors, FieldError, Group};
+pub use forms::{field_errors, Field, FieldError, Group};
 pub use lang::Lang;
 pub use pages::burn::{burn_confirm, burned, BurnConfirm};
-pub use pages::code::{code_page, CodePage};
+pub use pages::code::{code_checked, code_gone, code_page, CodePage};
 pub use pages::contact::{contact, ContactForm};
 pub use pages::error::{error, ErrorKind};
-pub use pages::landing::{landing, ReturnForm};
+pub use pages::landing::{landing, start_page, Start};
+pub use pages::open::{return_page, ReturnForm};
 pub use pages::thread::{thread, EntryView, ThreadPage};
-pub use site::Site;
+pub use site::{Keep, Site};
 pub use style::{style_csp_source, STYLE};

@@ -20,6 +20,21 @@ pub struct Site<'a> {
     /// same page in another language. Use `""` (the landing page) on pages that answer a POST. Anything other
     /// than lowercase ASCII letters, digits, `-` and inner `/` is ignored and the picker links to the landing page.
     pub path_after_lang: &'a str,
+    /// Set on a page that holds what the visitor would lose by leaving it (the code page): see [`Keep`].
+    pub keep: Option<Keep<'a>>,
+}
+
+/// How a page keeps what it shows when the visitor changes language or heads for the start page. The
+/// language picker becomes buttons that send the page's form (which carries what must be kept, sealed) to
+/// the same page in the other language, and the link to the start page goes first to a warning on the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Keep<'a> {
+    /// The `id` of the page's form that the picker's buttons send.
+    pub form_id: &'a str,
+    /// The path after the language segment that the buttons send it to, e.g. `"code"`.
+    pub action: &'a str,
+    /// The `id` of the warning that the start-page link goes to.
+    pub leave_warning_id: &'a str,
 }
 
 impl Site<'_> {
@@ -60,6 +75,7 @@ mod tests {
             centre_name: "Resurscentrum",
             onion_address: None,
             path_after_lang,
+            keep: None,
         }
     }
 

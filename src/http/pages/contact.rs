@@ -1,17 +1,17 @@
-//! The first-contact form: show it, check it, and open a ticket.
+//! The first-contact form: open it, check it, and open a ticket.
 
 use hyper::StatusCode;
-use porten_templates::{self as templates, FieldError, Lang};
+use porten_templates::{self as templates, field_errors, Field, FieldError, Lang};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::{form_expired, html, message_error, retry_after, site, TokenFailure};
+use super::{code, html, message_error, retry_after, site, TokenFailure, BUSY_RETRY_SECS};
 use crate::app::App;
 use crate::conversation::{ConversationError, NewContact};
 use crate::envelope::Group;
 use crate::http::form::Form;
 use crate::http::router::{HtmlResponse, Page};
-use crate::token::{TokenError, TokenPurpose};
+use crate::token::{Carried, TokenPurpose};
 
 /// What the visitor typed into the contact form, kept to show it again after a refusal.
 #[derive(Default)]
@@ -22,14 +22,35 @@ pub(super) struct ContactInput {
     reply_language: Option<Lang>,
 }
 
-pub(super) fn show_form(
+impl ContactInput {
+    fn read(form: &Form) -> ContactInput {
+        ContactInput {
+            group: templates::Group::from_str_opt(form.value(Field::Group)),
+            urgent: form.value(Field::Urgent) == "yes",
+            message: Zeroizing::new(form.value(Field::Message).to_owned()),
+            reply_language: Lang::from_code(form.value(Field::ReplyLanguage)),
+        }
+    }
+
+    fn is_untouched(&self) -> bool {
+        self.group.is_none()
+            && !self.urgent
+            && self.message.is_empty()
+            && self.reply_language.is_none()
+    }
+}
+
+/// The contact form with a new token: empty, or with `input` and what to correct in it.
+fn show_form(
     app: &App,
     lang: Lang,
     input: &ContactInput,
     errors: &[FieldError],
     status: StatusCode,
 ) -> HtmlResponse {
-    let token = app.tokens.issue(TokenPurpose::FirstContact, None);
+    let token = app
+        .tokens
+        .issue(TokenPurpose::FirstContact, Carried::Nothing);
     let onion = app.onion_address();
     let site = site(app, lang, Page::Contact, onion.as_deref());
     let render = |token: &str| {
@@ -40,16 +61,12 @@ pub(super) fn show_form(
             message: &input.message,
             reply_language: input.reply_language.unwrap_or(lang),
             max_message_chars: app.limits().max_message_chars,
+            code_digits: crate::ticket::code::effective_length(app.config().ticket.code_length),
             errors,
         };
         templates::contact(&site, &form)
     };
-    let untouched = input.group.is_none()
-        && !input.urgent
-        && input.message.is_empty()
-        && input.reply_language.is_none()
-        && errors.is_empty();
-    if untouched {
+    if input.is_untouched() && errors.is_empty() {
         let body = app
             .pages
             .page(Page::Contact, lang, onion.as_deref(), &token, render);
@@ -68,91 +85,73 @@ fn envelope_group(group: templates::Group) -> Group {
     }
 }
 
-/// The contact form after its token failed: with the text only when the token merely expired.
-fn token_failure(app: &App, lang: Lang, input: &ContactInput, error: TokenError) -> HtmlResponse {
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    match TokenFailure::from(error) {
-        TokenFailure::KeepText => show_form(app, lang, input, &[form_expired()], unprocessable),
-        TokenFailure::Forget(field_error) => show_form(
-            app,
-            lang,
-            &ContactInput::default(),
-            &[field_error],
-            unprocessable,
-        ),
-    }
-}
-
+/// `POST /{lang}/contact`: with no field, the button that opens the form; otherwise the form itself.
 pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
-    let input = ContactInput {
-        group: templates::Group::from_str_opt(form.value("group")),
-        urgent: form.value("urgent") == "yes",
-        message: Zeroizing::new(form.value("message").to_owned()),
-        reply_language: Lang::from_code(form.value("reply_language")),
-    };
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    // The honeypot: a field no person sees. Whatever filled it gets the form back, text kept, nothing sent.
-    if !form.value("website").is_empty() {
-        tracing::info!("a submission filled the hidden field and was not sent");
-        return show_form(app, lang, &input, &[form_expired()], unprocessable);
+    if form.is_empty() {
+        return show_form(app, lang, &ContactInput::default(), &[], StatusCode::OK);
     }
-    let now = std::time::SystemTime::now();
-    if let Err(error) = app
+    let input = ContactInput::read(form);
+    let redeemed = app
         .tokens
-        .peek(form.value("token"), TokenPurpose::FirstContact, now)
-    {
-        tracing::info!(reason = ?error, "a contact form came back with an unusable token");
-        return token_failure(app, lang, &input, error);
+        .redeem(form.value(Field::Token), TokenPurpose::FirstContact);
+    if let Err(error) = redeemed {
+        tracing::debug!(reason = ?error, "a contact form came back with an unusable token");
+        let forgotten = ContactInput::default();
+        return match TokenFailure::from(error) {
+            TokenFailure::KeepText => {
+                let expired = FieldError::new(Field::Form, field_errors::FORM_EXPIRED);
+                show_form(app, lang, &input, &[expired], unprocessable)
+            }
+            TokenFailure::Forget(error) => {
+                show_form(app, lang, &forgotten, &[error], unprocessable)
+            }
+            TokenFailure::Busy => retry_after(
+                show_form(
+                    app,
+                    lang,
+                    &forgotten,
+                    &[FieldError::new(Field::Form, field_errors::BUSY)],
+                    StatusCode::SERVICE_UNAVAILABLE,
+                ),
+                BUSY_RETRY_SECS,
+            ),
+        };
+    }
+    // The honeypot: a field no person sees. Whatever filled it gets the form back, text kept, nothing sent.
+    if !form.value(Field::Website).is_empty() {
+        tracing::debug!("a submission filled the hidden field and was not sent");
+        let expired = FieldError::new(Field::Form, field_errors::FORM_EXPIRED);
+        return show_form(app, lang, &input, &[expired], unprocessable);
     }
     let mut errors = Vec::new();
     if input.group.is_none() {
-        errors.push(FieldError {
-            field: "group",
-            message_id: "error-group-missing",
-        });
+        errors.push(FieldError::new(Field::Group, field_errors::GROUP_MISSING));
     }
     if let Some(error) = message_error(&input.message, app.limits().max_message_chars) {
         errors.push(error);
     }
-    if !form.value("reply_language").is_empty() && input.reply_language.is_none() {
-        errors.push(FieldError {
-            field: "reply_language",
-            message_id: "error-language-unknown",
-        });
+    if !form.value(Field::ReplyLanguage).is_empty() && input.reply_language.is_none() {
+        errors.push(FieldError::new(
+            Field::ReplyLanguage,
+            field_errors::LANGUAGE_UNKNOWN,
+        ));
     }
-    if !errors.is_empty() {
+    let Some(group) = input.group.filter(|_| errors.is_empty()) else {
         return show_form(app, lang, &input, &errors, unprocessable);
-    }
+    };
     if let Err(wait) = app.submissions.try_take() {
-        tracing::warn!("submission rate limit reached");
+        tracing::debug!("submission rate limit reached");
+        let limited = FieldError::new(Field::Form, field_errors::RATE_LIMITED);
         return retry_after(
-            show_form(
-                app,
-                lang,
-                &input,
-                &[FieldError {
-                    field: "form",
-                    message_id: "error-rate-limited",
-                }],
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
+            show_form(app, lang, &input, &[limited], StatusCode::TOO_MANY_REQUESTS),
             wait.as_secs(),
         );
     }
-    if let Err(error) = app
-        .tokens
-        .redeem(form.value("token"), TokenPurpose::FirstContact, now)
-    {
-        tracing::info!(reason = ?error, "a contact form token could not be redeemed");
-        return token_failure(app, lang, &input, error);
-    }
-    let (Some(group), reply_language) = (input.group, input.reply_language.unwrap_or(lang)) else {
-        return show_form(app, lang, &input, &[form_expired()], unprocessable);
-    };
     let contact = NewContact {
         group: envelope_group(group),
         urgent: input.urgent,
-        language: reply_language.code().to_owned(),
+        language: input.reply_language.unwrap_or(lang).code().to_owned(),
         message: input.message.clone(),
     };
     match app
@@ -160,31 +159,19 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
         .open_ticket(contact, OffsetDateTime::now_utc())
         .await
     {
-        Ok(code) => {
-            tracing::info!(urgent = input.urgent, "first contact queued");
-            let grouped = code.grouped();
-            let return_token = app.tokens.issue(TokenPurpose::Return, None);
-            let onion = app.onion_address();
-            let site = site(app, lang, Page::Contact, onion.as_deref());
-            let page = templates::CodePage {
-                code_grouped: &grouped,
-                urgent: input.urgent,
-                return_token: &return_token,
-            };
-            html(StatusCode::OK, templates::code_page(&site, &page))
+        Ok(ticket_code) => {
+            tracing::debug!("first contact queued");
+            code::show(app, lang, ticket_code.digits(), input.urgent, "", &[])
         }
         Err(ConversationError::Busy) => retry_after(
             show_form(
                 app,
                 lang,
                 &input,
-                &[FieldError {
-                    field: "form",
-                    message_id: "error-busy",
-                }],
+                &[FieldError::new(Field::Form, field_errors::BUSY)],
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
-            5,
+            BUSY_RETRY_SECS,
         ),
         Err(error) => {
             tracing::error!(%error, "a first contact could not be stored");
@@ -192,10 +179,7 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
                 app,
                 lang,
                 &input,
-                &[FieldError {
-                    field: "form",
-                    message_id: "error-internal",
-                }],
+                &[FieldError::new(Field::Form, field_errors::INTERNAL)],
                 StatusCode::INTERNAL_SERVER_ERROR,
             )
         }

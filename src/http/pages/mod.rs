@@ -1,9 +1,17 @@
 //! The visitor's pages: what each GET shows and what each form post does.
 //!
-//! Handlers check the form token, validate the fields, apply the global rate limits and then call the domain
-//! (`conversation`). A refusal re-renders the form with what the visitor typed and a clear error, so nothing
-//! written is lost; only when the work is done and durable is a code or a "sent" shown.
+//! No page reached by a plain link holds a field to type in: the forms open behind a button that posts, since a
+//! browser may show a page it keeps in its back/forward cache again, typed text and all, but never a page
+//! that answers a POST. Every form post first uses up its token ([`crate::token`]), whatever follows: a form
+//! sent again from the browser's history finds its token used and shows nothing of what it carried. Only then
+//! are the fields validated, the budgets taken and the domain (`conversation`) called. A refusal of a form
+//! whose token was fresh shows the form again with what the visitor typed, a new token and a clear error, so
+//! nothing written is lost; only when the work is done and durable is a code or a "sent" shown.
+//!
+//! Nothing here logs a visitor's event at the default level: a log line's time stamp would say when someone
+//! wrote, which the database and the envelopes round to the minute.
 
+mod code;
 mod contact;
 mod thread;
 
@@ -11,14 +19,16 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use porten_templates::{self as templates, ErrorKind, FieldError, Lang, Site};
+use porten_templates::{
+    self as templates, field_errors, ErrorKind, Field, FieldError, Keep, Lang, Site, Start,
+};
 
 use super::form::Form;
 use super::headers::Transport;
 use super::router::{HtmlResponse, Page};
 use crate::app::App;
 use crate::conversation::ConversationError;
-use crate::token::{TokenError, TokenPurpose};
+use crate::token::{Carried, TokenError, TokenPurpose};
 
 pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a str>) -> Site<'a> {
     let config = &app.config().site;
@@ -28,6 +38,20 @@ pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a s
         centre_name: &config.centre_name,
         onion_address: onion,
         path_after_lang: page.path_after_lang(),
+        keep: None,
+    }
+}
+
+/// Like [`site`], for a page that keeps what it shows when the visitor changes language or heads home.
+pub(super) fn site_keeping<'a>(
+    app: &'a App,
+    lang: Lang,
+    onion: Option<&'a str>,
+    keep: Keep<'static>,
+) -> Site<'a> {
+    Site {
+        keep: Some(keep),
+        ..site(app, lang, Page::Landing, onion)
     }
 }
 
@@ -82,21 +106,30 @@ pub(super) fn retry_after(mut response: HtmlResponse, seconds: u64) -> HtmlRespo
     response
 }
 
-/// GET pages.
+/// GET pages: none of them holds a field to type in.
 pub fn get(app: &App, transport: Transport, lang: Lang, page: Page) -> HtmlResponse {
     match page {
-        Page::Landing => landing(app, lang, "", &[], StatusCode::OK),
-        Page::Contact => contact::show_form(
-            app,
-            lang,
-            &contact::ContactInput::default(),
-            &[],
-            StatusCode::OK,
-        ),
-        Page::Return | Page::ThreadWrite | Page::ThreadDelete => {
+        Page::Landing => cached(app, lang, page, templates::landing),
+        Page::Contact => cached(app, lang, page, |site| {
+            templates::start_page(site, Start::Write)
+        }),
+        Page::Return => cached(app, lang, page, |site| {
+            templates::start_page(site, Start::Return)
+        }),
+        Page::CodeCheck | Page::ThreadWrite | Page::ThreadDelete => {
             error(app, transport, lang, ErrorKind::MethodNotAllowed)
         }
     }
+}
+
+/// A page that is the same for every visitor, rendered once per language.
+fn cached(app: &App, lang: Lang, page: Page, render: impl Fn(&Site<'_>) -> String) -> HtmlResponse {
+    let onion = app.onion_address();
+    let site = site(app, lang, page, onion.as_deref());
+    let body = app
+        .pages
+        .page(page, lang, onion.as_deref(), "", |_| render(&site));
+    html(StatusCode::OK, body)
 }
 
 /// POST pages.
@@ -109,6 +142,7 @@ pub async fn post(
 ) -> HtmlResponse {
     match page {
         Page::Contact => contact::submit(app, lang, &form).await,
+        Page::CodeCheck => code::check(app, transport, lang, &form),
         Page::Return => thread::return_with_code(app, transport, lang, &form).await,
         Page::ThreadWrite => thread::write_again(app, transport, lang, &form).await,
         Page::ThreadDelete => thread::delete(app, transport, lang, &form).await,
@@ -116,83 +150,79 @@ pub async fn post(
     }
 }
 
-pub(super) fn landing(
+/// What the code form shows besides its fields' errors.
+#[derive(Default)]
+pub(super) struct ReturnView<'a> {
+    /// The code as typed, shown again only after a typo in a fresh form.
+    code: &'a str,
+    /// What the visitor was writing on a conversation page that timed out.
+    message: &'a str,
+    /// Whether they come from a conversation page that timed out.
+    timed_out: bool,
+}
+
+/// The code form (the answer to `POST /{lang}/return`, and where timed-out conversation pages lead).
+pub(super) fn return_form(
     app: &App,
     lang: Lang,
-    code: &str,
+    view: &ReturnView<'_>,
     errors: &[FieldError],
     status: StatusCode,
 ) -> HtmlResponse {
-    let token = app.tokens.issue(TokenPurpose::Return, None);
+    let token = app.tokens.issue(TokenPurpose::Return, Carried::Nothing);
     let onion = app.onion_address();
-    let site = site(app, lang, Page::Landing, onion.as_deref());
-    let render = |token: &str| {
-        let form = templates::ReturnForm {
-            token,
-            code,
-            errors,
-        };
-        templates::landing(&site, &form)
+    let site = site(app, lang, Page::Return, onion.as_deref());
+    let form = templates::ReturnForm {
+        token: &token,
+        code: view.code,
+        message: view.message,
+        timed_out: view.timed_out,
+        session_minutes: app.tokens.lifetime().as_secs() / 60,
+        max_message_chars: app.limits().max_message_chars,
+        errors,
     };
-    if code.is_empty() && errors.is_empty() {
-        let body = app
-            .pages
-            .page(Page::Landing, lang, onion.as_deref(), &token, render);
-        return html(status, body);
-    }
-    html(status, render(&token))
+    html(status, templates::return_page(&site, &form))
 }
 
-/// The field error for a form whose token is expired, forged or from before a restart.
-pub(super) fn form_expired() -> FieldError {
-    FieldError {
-        field: "form",
-        message_id: templates::field_errors::FORM_EXPIRED,
-    }
-}
-
-/// What may be shown again of a form whose token failed.
-///
-/// A page resubmitted from the browser's history (Back, then "resend") carries a used or stale token, and
-/// whoever holds the device would see what the visitor typed if it were echoed. So the text comes back only
-/// for a token that merely expired — the visitor is most likely still writing — and never for a used one
-/// (`Replayed`) or one from before a restart (`Invalid`).
+/// What a form whose token was refused may show again of what it carried.
 pub(super) enum TokenFailure {
-    /// The token expired: show the form again with the text, so nothing written is lost.
+    /// The token was never sent before but expired: the visitor is still on the page that held it, so what
+    /// they wrote comes back with a new token.
     KeepText,
-    /// Anything else: show the form empty with this error.
+    /// Sent before, from before a restart, forged or for another form: nothing comes back, whatever it
+    /// carried; this error says why.
     Forget(FieldError),
+    /// Too many forms of this kind in too short a time to remember them all: the token could not be used up,
+    /// so nothing comes back either; try again shortly.
+    Busy,
 }
 
 impl From<TokenError> for TokenFailure {
     fn from(error: TokenError) -> Self {
         let message_id = match error {
             TokenError::Expired => return TokenFailure::KeepText,
-            TokenError::Replayed => templates::field_errors::FORM_ALREADY_SENT,
-            TokenError::Busy => templates::field_errors::BUSY,
+            TokenError::Busy => return TokenFailure::Busy,
+            TokenError::Replayed => field_errors::FORM_ALREADY_SENT,
             TokenError::Malformed | TokenError::Invalid | TokenError::WrongPurpose => {
-                templates::field_errors::FORM_INVALID
+                field_errors::FORM_INVALID
             }
         };
-        TokenFailure::Forget(FieldError {
-            field: "form",
-            message_id,
-        })
+        TokenFailure::Forget(FieldError::new(Field::Form, message_id))
     }
 }
+
+/// Seconds a visitor is asked to wait after a "busy".
+pub(super) const BUSY_RETRY_SECS: u64 = 5;
 
 /// Checks a message: present, and not longer than the limit in characters.
 pub(super) fn message_error(message: &str, max_chars: usize) -> Option<FieldError> {
     if message.trim().is_empty() {
-        Some(FieldError {
-            field: "message",
-            message_id: "error-message-empty",
-        })
+        Some(FieldError::new(Field::Message, field_errors::MESSAGE_EMPTY))
     } else if message.chars().count() > max_chars {
-        Some(FieldError {
-            field: "message",
-            message_id: "error-message-too-long",
-        })
+        Some(FieldError::new(
+            Field::Message,
+            field_errors::MESSAGE_TOO_LONG,
+        ))
     } else {
         None
     }
@@ -206,7 +236,10 @@ pub(super) fn conversation_failure(
     failure: ConversationError,
 ) -> HtmlResponse {
     match failure {
-        ConversationError::Busy => retry_after(error(app, transport, lang, ErrorKind::Busy), 5),
+        ConversationError::Busy => retry_after(
+            error(app, transport, lang, ErrorKind::Busy),
+            BUSY_RETRY_SECS,
+        ),
         other => {
             tracing::error!(error = %other, "a visitor's request failed");
             error(app, transport, lang, ErrorKind::Internal)

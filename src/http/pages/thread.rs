@@ -1,115 +1,158 @@
 //! Returning with a code: open the thread, write again, delete it.
+//!
+//! Only a fresh post of the code form opens a thread. The conversation page's forms carry a session token
+//! (the ticket's keys, sealed); when it has expired, the visitor is sent to the code form with what they were
+//! writing kept, and entering the code again sends it. A session token sent again from history opens nothing.
 
 use hyper::StatusCode;
-use porten_templates::{self as templates, FieldError, Lang};
+use porten_templates::{self as templates, field_errors, Field, FieldError, Lang};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::{
-    conversation_failure, error, html, landing, message_error, retry_after, site, TokenFailure,
+    conversation_failure, html, message_error, retry_after, return_form, site, ReturnView,
+    TokenFailure, BUSY_RETRY_SECS,
 };
 use crate::app::App;
-use crate::conversation::OpenedThread;
+use crate::conversation::{ConversationError, OpenedThread};
 use crate::http::form::Form;
 use crate::http::headers::Transport;
 use crate::http::router::{HtmlResponse, Page};
 use crate::thread::AuthorKind;
 use crate::ticket::{CodeError, TicketCode, TicketKeys};
-use crate::token::{TokenError, TokenPurpose};
+use crate::token::{Carried, TokenError, TokenPurpose};
 
 fn code_error(error: CodeError) -> FieldError {
     let message_id = match error {
-        CodeError::Empty => "error-code-empty",
-        CodeError::CheckDigit => "error-code-typo",
+        CodeError::Empty => field_errors::CODE_EMPTY,
+        CodeError::CheckDigit => field_errors::CODE_TYPO,
         CodeError::TooLong | CodeError::NotADigit | CodeError::WrongLength { .. } => {
-            "error-code-format"
+            field_errors::CODE_FORMAT
         }
     };
-    FieldError {
-        field: "code",
-        message_id,
-    }
+    FieldError::new(Field::Code, message_id)
 }
 
-/// The error for a return form whose token failed; the code is never shown again, whatever the reason.
-fn forgotten(error: TokenError) -> FieldError {
+fn not_found() -> FieldError {
+    FieldError::new(Field::Code, field_errors::CODE_NOT_FOUND)
+}
+
+/// The code form after a token failure of the code form or of a conversation page: what may come back of
+/// `message` (what the visitor was writing) depends on the failure; a code never comes back.
+fn after_token_failure(
+    app: &App,
+    lang: Lang,
+    error: TokenError,
+    message: &str,
+    from_conversation: bool,
+) -> HtmlResponse {
     match TokenFailure::from(error) {
-        TokenFailure::KeepText => FieldError {
-            field: "form",
-            message_id: templates::field_errors::FORM_INVALID,
-        },
-        TokenFailure::Forget(field_error) => field_error,
+        TokenFailure::KeepText if from_conversation => {
+            let view = ReturnView {
+                message,
+                timed_out: true,
+                ..ReturnView::default()
+            };
+            return_form(app, lang, &view, &[], StatusCode::OK)
+        }
+        TokenFailure::KeepText => {
+            let view = ReturnView {
+                message,
+                ..ReturnView::default()
+            };
+            let expired = FieldError::new(Field::Form, field_errors::CODE_FORM_EXPIRED);
+            return_form(
+                app,
+                lang,
+                &view,
+                &[expired],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        TokenFailure::Forget(error) => return_form(
+            app,
+            lang,
+            &ReturnView::default(),
+            &[error],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        TokenFailure::Busy => retry_after(
+            return_form(
+                app,
+                lang,
+                &ReturnView::default(),
+                &[FieldError::new(Field::Form, field_errors::BUSY)],
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            BUSY_RETRY_SECS,
+        ),
     }
 }
 
+/// `POST /{lang}/return`: with no field, the button that opens the code form; otherwise the code form, which
+/// opens the thread (and sends what was kept from a conversation page that timed out).
 pub(super) async fn return_with_code(
     app: &App,
     transport: Transport,
     lang: Lang,
     form: &Form,
 ) -> HtmlResponse {
-    let typed = form.value("code");
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    // Refused before any other work, and not shown again: nothing longer than a code is worth echoing.
-    if typed.chars().count() > crate::ticket::code::MAX_CODE_INPUT_CHARS {
-        return landing(
-            app,
-            lang,
-            "",
-            &[code_error(CodeError::TooLong)],
-            unprocessable,
-        );
+    if form.is_empty() {
+        return return_form(app, lang, &ReturnView::default(), &[], StatusCode::OK);
     }
-    let now = std::time::SystemTime::now();
-    // A failed token never shows the code again: a resubmission from history must not reveal it.
+    let message = Zeroizing::new(form.value(Field::Message).to_owned());
     if let Err(error) = app
         .tokens
-        .peek(form.value("token"), TokenPurpose::Return, now)
+        .redeem(form.value(Field::Token), TokenPurpose::Return)
     {
-        return landing(app, lang, "", &[forgotten(error)], unprocessable);
+        return after_token_failure(app, lang, error, &message, false);
+    }
+    let typed = form.value(Field::Code);
+    // What the code form shows again: the message always, the code as typed only when it may be corrected.
+    let keeping = |code| ReturnView {
+        code,
+        message: &message,
+        timed_out: false,
+    };
+    // Nothing longer than a code is worth showing again.
+    if typed.chars().count() > crate::ticket::code::MAX_CODE_INPUT_CHARS {
+        let error = code_error(CodeError::TooLong);
+        return return_form(app, lang, &keeping(""), &[error], unprocessable);
     }
     let code = match TicketCode::parse(typed, app.config().ticket.code_length) {
         Ok(code) => code,
-        Err(error) => return landing(app, lang, typed, &[code_error(error)], unprocessable),
+        Err(error) => {
+            let view = keeping(typed);
+            return return_form(app, lang, &view, &[code_error(error)], unprocessable);
+        }
     };
     if let Err(wait) = app.code_attempts.try_take() {
-        tracing::warn!("code attempt rate limit reached");
-        return retry_after(
-            landing(
-                app,
-                lang,
-                typed,
-                &[FieldError {
-                    field: "code",
-                    message_id: "error-rate-limited",
-                }],
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
-            wait.as_secs(),
-        );
-    }
-    if let Err(error) = app
-        .tokens
-        .redeem(form.value("token"), TokenPurpose::Return, now)
-    {
-        return landing(app, lang, "", &[forgotten(error)], unprocessable);
+        tracing::debug!("code attempt rate limit reached");
+        let view = keeping(typed);
+        let limited = FieldError::new(Field::Code, field_errors::RATE_LIMITED);
+        let response = return_form(app, lang, &view, &[limited], StatusCode::TOO_MANY_REQUESTS);
+        return retry_after(response, wait.as_secs());
     }
     let keys = match app.conversations.keys_for(code).await {
         Ok(keys) => keys,
+        Err(ConversationError::Busy) => {
+            let busy = FieldError::new(Field::Form, field_errors::BUSY);
+            let view = keeping(typed);
+            let response = return_form(app, lang, &view, &[busy], StatusCode::SERVICE_UNAVAILABLE);
+            return retry_after(response, BUSY_RETRY_SECS);
+        }
         Err(error) => return conversation_failure(app, transport, lang, error),
     };
-    show_thread(
-        app,
-        transport,
-        lang,
-        keys,
-        Showing::Opened,
-        "",
-        &[],
-        false,
-        StatusCode::OK,
-    )
-    .await
+    if message.is_empty() {
+        return show_thread(app, transport, lang, keys, ThreadView::opened()).await;
+    }
+    // The visitor wrote this on a conversation page that timed out: send it now that the code is known again.
+    let view = ThreadView {
+        message: &message,
+        ..ThreadView::opened()
+    };
+    send(app, transport, lang, keys, view).await
 }
 
 /// How a thread is shown: opened with the code (recorded as an open), or shown again within the same visit.
@@ -121,19 +164,45 @@ enum Showing {
     Again { previous_open: Option<i64> },
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the conversation page shows besides the thread.
+#[derive(Clone, Copy)]
+struct ThreadView<'a> {
+    showing: Showing,
+    /// The write-again text, kept when it must be corrected.
+    message: &'a str,
+    errors: &'a [FieldError],
+    /// Whether a new message was just sent.
+    sent: bool,
+    status: StatusCode,
+}
+
+impl ThreadView<'_> {
+    fn opened() -> ThreadView<'static> {
+        ThreadView {
+            showing: Showing::Opened,
+            message: "",
+            errors: &[],
+            sent: false,
+            status: StatusCode::OK,
+        }
+    }
+
+    fn again(previous_open: Option<i64>) -> ThreadView<'static> {
+        ThreadView {
+            showing: Showing::Again { previous_open },
+            ..ThreadView::opened()
+        }
+    }
+}
+
 async fn show_thread(
     app: &App,
     transport: Transport,
     lang: Lang,
     keys: TicketKeys,
-    showing: Showing,
-    message: &str,
-    errors: &[FieldError],
-    sent: bool,
-    status: StatusCode,
+    view: ThreadView<'_>,
 ) -> HtmlResponse {
-    let opened = match showing {
+    let opened = match view.showing {
         Showing::Opened => {
             app.conversations
                 .open_thread(&keys, OffsetDateTime::now_utc())
@@ -148,37 +217,29 @@ async fn show_thread(
             })
         }
     };
-    let thread = match opened {
-        Ok(Some(thread)) => thread,
-        Ok(None) => {
-            return landing(
-                app,
-                lang,
-                "",
-                &[FieldError {
-                    field: "code",
-                    message_id: "error-code-not-found",
-                }],
-                StatusCode::NOT_FOUND,
-            )
-        }
-        Err(error) => return conversation_failure(app, transport, lang, error),
-    };
-    render_thread(app, lang, &keys, &thread, message, errors, sent, status)
+    match opened {
+        Ok(Some(thread)) => render_thread(app, lang, &keys, &thread, &view),
+        Ok(None) => return_form(
+            app,
+            lang,
+            &ReturnView::default(),
+            &[not_found()],
+            StatusCode::NOT_FOUND,
+        ),
+        Err(error) => conversation_failure(app, transport, lang, error),
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_thread(
     app: &App,
     lang: Lang,
     keys: &TicketKeys,
     thread: &OpenedThread,
-    message: &str,
-    errors: &[FieldError],
-    sent: bool,
-    status: StatusCode,
+    view: &ThreadView<'_>,
 ) -> HtmlResponse {
-    let token = app.tokens.issue(TokenPurpose::Session, Some(keys));
+    let token = app
+        .tokens
+        .issue(TokenPurpose::Session, Carried::Session(keys));
     let times: Vec<String> = thread
         .entries
         .iter()
@@ -204,126 +265,118 @@ fn render_thread(
         previous_open: previous_open.as_deref(),
         previous_open_unix: thread.previous_open,
         token: &token,
-        message,
+        message: view.message,
         max_message_chars: app.limits().max_message_chars,
-        errors,
-        sent,
+        errors: view.errors,
+        sent: view.sent,
+        session_minutes: app.tokens.lifetime().as_secs() / 60,
     };
-    html(status, templates::thread(&site, &page))
+    html(view.status, templates::thread(&site, &page))
 }
 
-/// The session behind a thread form, without using it up.
-fn session(app: &App, form: &Form) -> Result<TicketKeys, TokenError> {
-    let redeemed = app.tokens.peek(
-        form.value("token"),
-        TokenPurpose::Session,
-        std::time::SystemTime::now(),
-    )?;
-    redeemed.session.ok_or(TokenError::Invalid)
-}
-
-/// Uses up the session token of a thread form.
-fn redeem_session(app: &App, form: &Form) -> Result<TicketKeys, TokenError> {
-    let redeemed = app.tokens.redeem(
-        form.value("token"),
-        TokenPurpose::Session,
-        std::time::SystemTime::now(),
-    )?;
-    redeemed.session.ok_or(TokenError::Invalid)
-}
-
-pub(super) async fn write_again(
+/// Validates `view.message`, takes the submission budget and sends it as a follow-up, then shows the thread:
+/// with "sent", or with the text kept and what went wrong.
+async fn send(
     app: &App,
     transport: Transport,
     lang: Lang,
-    form: &Form,
+    keys: TicketKeys,
+    view: ThreadView<'_>,
 ) -> HtmlResponse {
-    let message = Zeroizing::new(form.value("message").to_owned());
-    // Only the visitor's own page carries this, and it only changes what their own page says.
-    let now_unix = OffsetDateTime::now_utc().unix_timestamp();
-    let showing = Showing::Again {
-        previous_open: form
-            .value("opened")
-            .parse::<i64>()
-            .ok()
-            .filter(|opened| (0..=now_unix).contains(opened)),
-    };
-    let keys = match session(app, form) {
-        Ok(keys) => keys,
-        Err(_) => return error(app, transport, lang, templates::ErrorKind::FormExpired),
-    };
+    let message = Zeroizing::new(view.message.to_owned());
     if let Some(error) = message_error(&message, app.limits().max_message_chars) {
-        return show_thread(
-            app,
-            transport,
-            lang,
-            keys,
-            showing,
-            &message,
-            &[error],
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let errors = [error];
+        let refused = ThreadView {
+            errors: &errors,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..view
+        };
+        return show_thread(app, transport, lang, keys, refused).await;
     }
     if let Err(wait) = app.submissions.try_take() {
-        tracing::warn!("submission rate limit reached");
-        let limited = FieldError {
-            field: "message",
-            message_id: "error-rate-limited",
+        tracing::debug!("submission rate limit reached");
+        let errors = [FieldError::new(Field::Message, field_errors::RATE_LIMITED)];
+        let refused = ThreadView {
+            errors: &errors,
+            status: StatusCode::TOO_MANY_REQUESTS,
+            ..view
         };
-        let response = show_thread(
-            app,
-            transport,
-            lang,
-            keys,
-            showing,
-            &message,
-            &[limited],
-            false,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
+        let response = show_thread(app, transport, lang, keys, refused).await;
         return retry_after(response, wait.as_secs());
     }
-    let keys = match redeem_session(app, form) {
-        Ok(keys) => keys,
-        Err(_) => return error(app, transport, lang, templates::ErrorKind::FormExpired),
-    };
     match app
         .conversations
         .follow_up(&keys, message, OffsetDateTime::now_utc())
         .await
     {
         Ok(true) => {
-            tracing::info!("follow-up queued");
-            show_thread(
-                app,
-                transport,
-                lang,
-                keys,
-                showing,
-                "",
-                &[],
-                true,
-                StatusCode::OK,
-            )
-            .await
+            tracing::debug!("follow-up queued");
+            let sent = ThreadView {
+                message: "",
+                sent: true,
+                ..view
+            };
+            show_thread(app, transport, lang, keys, sent).await
         }
-        Ok(false) => landing(
+        Ok(false) => return_form(
             app,
             lang,
-            "",
-            &[FieldError {
-                field: "code",
-                message_id: "error-code-not-found",
-            }],
+            &ReturnView::default(),
+            &[not_found()],
             StatusCode::NOT_FOUND,
         ),
+        Err(ConversationError::Busy) => {
+            let errors = [FieldError::new(Field::Message, field_errors::BUSY)];
+            let refused = ThreadView {
+                errors: &errors,
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                ..view
+            };
+            let response = show_thread(app, transport, lang, keys, refused).await;
+            retry_after(response, BUSY_RETRY_SECS)
+        }
         Err(error) => conversation_failure(app, transport, lang, error),
     }
 }
 
+/// Uses up the session token of a conversation page's form.
+fn redeem_session(app: &App, form: &Form) -> Result<TicketKeys, TokenError> {
+    let redeemed = app
+        .tokens
+        .redeem(form.value(Field::Token), TokenPurpose::Session)?;
+    redeemed.session.ok_or(TokenError::Invalid)
+}
+
+/// The open before this visit, as the conversation page's forms carry it. It only changes what the visitor's
+/// own page says, so it is taken as it comes, within reason.
+fn previous_open(form: &Form) -> Option<i64> {
+    let now_unix = OffsetDateTime::now_utc().unix_timestamp();
+    form.value(Field::Opened)
+        .parse::<i64>()
+        .ok()
+        .filter(|opened| (0..=now_unix).contains(opened))
+}
+
+/// `POST /{lang}/thread/write`.
+pub(super) async fn write_again(
+    app: &App,
+    transport: Transport,
+    lang: Lang,
+    form: &Form,
+) -> HtmlResponse {
+    let message = Zeroizing::new(form.value(Field::Message).to_owned());
+    let keys = match redeem_session(app, form) {
+        Ok(keys) => keys,
+        Err(error) => return after_token_failure(app, lang, error, &message, true),
+    };
+    let view = ThreadView {
+        message: &message,
+        ..ThreadView::again(previous_open(form))
+    };
+    send(app, transport, lang, keys, view).await
+}
+
+/// `POST /{lang}/thread/delete`: without `confirm`, the confirmation; `confirm=no` shows the thread again.
 pub(super) async fn delete(
     app: &App,
     transport: Transport,
@@ -332,24 +385,41 @@ pub(super) async fn delete(
 ) -> HtmlResponse {
     let keys = match redeem_session(app, form) {
         Ok(keys) => keys,
-        Err(_) => return error(app, transport, lang, templates::ErrorKind::FormExpired),
+        Err(error) => return after_token_failure(app, lang, error, "", true),
     };
     let onion = app.onion_address();
     let site = site(app, lang, Page::Landing, onion.as_deref());
-    if form.value("confirm") != "yes" {
-        let token = app.tokens.issue(TokenPurpose::Session, Some(&keys));
-        let page = templates::BurnConfirm { token: &token };
-        return html(StatusCode::OK, templates::burn_confirm(&site, &page));
-    }
-    match app
-        .conversations
-        .burn(&keys, OffsetDateTime::now_utc())
-        .await
-    {
-        Ok(_) => {
-            tracing::info!("a visitor deleted their conversation");
-            html(StatusCode::OK, templates::burned(&site))
+    match form.value(Field::Confirm) {
+        "yes" => match app
+            .conversations
+            .burn(&keys, OffsetDateTime::now_utc())
+            .await
+        {
+            Ok(_) => {
+                tracing::debug!("a visitor deleted their conversation");
+                html(StatusCode::OK, templates::burned(&site))
+            }
+            Err(error) => conversation_failure(app, transport, lang, error),
+        },
+        "no" => {
+            show_thread(
+                app,
+                transport,
+                lang,
+                keys,
+                ThreadView::again(previous_open(form)),
+            )
+            .await
         }
-        Err(error) => conversation_failure(app, transport, lang, error),
+        _ => {
+            let token = app
+                .tokens
+                .issue(TokenPurpose::Session, Carried::Session(&keys));
+            let page = templates::BurnConfirm {
+                token: &token,
+                previous_open_unix: previous_open(form),
+            };
+            html(StatusCode::OK, templates::burn_confirm(&site, &page))
+        }
     }
 }

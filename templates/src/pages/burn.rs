@@ -1,22 +1,24 @@
-//! Deleting a conversation: the confirmation (`POST /{lang}/thread/delete` without `confirm`) and the page after
-//! it is done. Without JavaScript there is no "cancel" that keeps the session, so the confirmation says plainly
-//! that leaving the page keeps the conversation.
+//! Deleting a conversation: the confirmation (`POST /{lang}/thread/delete` without `confirm`), with a button
+//! that deletes and one that keeps the conversation and goes back to it, and the page after it is done.
 
 use maud::html;
 
 use crate::i18n::Tr;
 use crate::layout;
-use crate::Site;
+use crate::{Field, Site};
 
 /// What the confirmation needs.
 // No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
 #[derive(Clone, Copy)]
 pub struct BurnConfirm<'a> {
-    /// The session token, posted back with `confirm=yes`.
+    /// The session token, posted back with `confirm=yes` or `confirm=no`.
     pub token: &'a str,
+    /// When the conversation was last opened before this visit (field `opened`), carried back to it.
+    pub previous_open_unix: Option<i64>,
 }
 
-/// "Delete the conversation?": posts `token` and `confirm=yes` to `/{lang}/thread/delete`.
+/// "Delete the conversation?": posts `token` and `confirm=yes` (delete) or `confirm=no` (keep it and show it
+/// again) to `/{lang}/thread/delete`.
 pub fn burn_confirm(site: &Site<'_>, page: &BurnConfirm<'_>) -> String {
     let t = Tr::new(site.lang);
     let content = html! {
@@ -28,11 +30,18 @@ pub fn burn_confirm(site: &Site<'_>, page: &BurnConfirm<'_>) -> String {
         }
         p { strong { (t.msg("burn-confirm-undo")) } }
         form method="post" action=(site.route("thread/delete")) autocomplete="off" {
-            input type="hidden" name="token" value=(page.token);
-            input type="hidden" name="confirm" value="yes";
-            button.danger type="submit" { (t.msg("burn-confirm-button")) }
+            input type="hidden" name=(Field::Token.name()) value=(page.token);
+            @if let Some(opened) = page.previous_open_unix {
+                input type="hidden" name=(Field::Opened.name()) value=(opened);
+            }
+            p.buttons {
+                button.danger type="submit" name=(Field::Confirm.name()) value="yes" {
+                    (t.msg("burn-confirm-button"))
+                }
+                " "
+                button type="submit" name=(Field::Confirm.name()) value="no" { (t.msg("burn-confirm-no")) }
+            }
         }
-        p { (t.msg("burn-confirm-keep")) }
     };
     layout::page(site, t, content)
 }

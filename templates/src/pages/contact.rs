@@ -1,4 +1,4 @@
-//! The contact form (`GET` and `POST /{lang}/contact`): who is writing, whether they are in danger now, the
+//! The contact form (`POST /{lang}/contact`): who is writing, whether they are in danger now, the
 //! message, the language of the reply, and a honeypot field for robots. Shown again with the text kept when
 //! something must be corrected or the form has expired.
 
@@ -6,9 +6,9 @@ use maud::html;
 
 use crate::i18n::Tr;
 use crate::layout::{self, described_by, error_for, error_summary, field_class, field_error};
-use crate::{FieldError, Group, Lang, Site};
+use crate::{Field, FieldError, Group, Lang, Site};
 
-/// The contact form's state: empty on `GET`, as submitted (with `errors`) when it must be corrected.
+/// The contact form's state: empty when opened, as submitted (with `errors`) when it must be corrected.
 // No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
 #[derive(Clone, Copy)]
 pub struct ContactForm<'a> {
@@ -22,8 +22,10 @@ pub struct ContactForm<'a> {
     pub message: &'a str,
     /// The language the visitor wants the reply in; preselect the page's language on `GET`.
     pub reply_language: Lang,
-    /// The message limit in characters, shown to the visitor and set as `maxlength`.
+    /// The message limit in characters, shown to the visitor.
     pub max_message_chars: usize,
+    /// How many digits the code has, said before sending so the visitor has paper and pen ready.
+    pub code_digits: usize,
     /// What to correct: fields `group`, `message`, `reply_language`, or `form` for an expired form.
     pub errors: &'a [FieldError],
 }
@@ -59,7 +61,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
         p { (t.msg("contact-intro")) }
         form #form method="post" action=(site.route("contact")) autocomplete="off" {
             (field_error(t, form.errors, "form", max))
-            input type="hidden" name="token" value=(form.token);
+            input type="hidden" name=(Field::Token.name()) value=(form.token);
             div class=(field_class(form.errors, "group")) {
                 fieldset aria-describedby=[described_by(None, form.errors, "group")] {
                     legend { (t.msg("contact-group-legend")) }
@@ -67,7 +69,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
                     @for (index, group) in Group::ALL.into_iter().enumerate() {
                         @let id = group_input_id(index, group);
                         div.choice {
-                            input type="radio" id=(id) name="group" value=(group.as_str()) required
+                            input type="radio" id=(id) name=(Field::Group.name()) value=(group.as_str())
                                 checked[form.group == Some(group)];
                             label for=(id) { (group_label(t, group)) }
                         }
@@ -76,7 +78,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
             }
             div.field {
                 div.choice {
-                    input #urgent type="checkbox" name="urgent" value="yes" checked[form.urgent]
+                    input #urgent type="checkbox" name=(Field::Urgent.name()) value="yes" checked[form.urgent]
                         aria-describedby="urgent-hint";
                     label for="urgent" { strong { (t.msg("contact-urgent-label")) } }
                 }
@@ -87,7 +89,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
             div class=(field_class(form.errors, "reply_language")) {
                 label for="reply_language" { (t.msg("contact-reply-language-label")) }
                 (field_error(t, form.errors, "reply_language", max))
-                select #reply_language name="reply_language"
+                select #reply_language name=(Field::ReplyLanguage.name())
                     aria-invalid=[error_for(form.errors, "reply_language").map(|_| "true")]
                     aria-describedby=[described_by(None, form.errors, "reply_language")] {
                     @for lang in Lang::ALL {
@@ -101,9 +103,10 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
             // People never see or reach this field; robots that fill every field do, and give themselves away.
             div.hp aria-hidden="true" {
                 label for="website" { (t.msg("contact-honeypot-label")) }
-                input #website type="text" name="website" value="" tabindex="-1" autocomplete="off";
+                input #website type="text" name=(Field::Website.name()) value="" tabindex="-1" autocomplete="off";
             }
             p { (t.msg("contact-before-send")) }
+            p { strong { (t.msg_args("contact-code-ahead", &[("digits", form.code_digits.into())])) } }
             button type="submit" { (t.msg("contact-submit")) }
         }
     };

@@ -1,38 +1,73 @@
 //! The landing page (`GET /{lang}/`): what the centre does and for whom, emergency numbers, the way to write,
-//! the "I have a code" form, and how to visit more safely. Also the return form, shared with the code page.
+//! the way back with a code, and how to visit more safely. Also the two small pages a link can lead to
+//! (`GET /{lang}/contact` and `GET /{lang}/return`), which hold only the button that opens the form.
+//!
+//! No page reached by a plain link holds a field to type in. A browser may keep such a page in its
+//! back/forward cache and show it again, typed text and all, to whoever presses Back after the visitor has
+//! left; a page that answers a POST is never kept there. So the forms open behind a button that posts.
 
 use maud::{html, Markup};
 
 use crate::i18n::Tr;
-use crate::layout::{self, described_by, error_for, error_summary, field_class, field_error};
-use crate::{FieldError, Site};
+use crate::layout;
+use crate::Site;
 
-/// The "I have a code" form on the landing page (and, empty, on the code page); posts `token` and `code` to
-/// `/{lang}/return`.
-// No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
-#[derive(Clone, Copy)]
-pub struct ReturnForm<'a> {
-    /// The form token (anti-CSRF), sent back in a hidden field.
-    pub token: &'a str,
-    /// The code as the visitor typed it, kept after an error so they can correct it; `""` otherwise.
-    pub code: &'a str,
-    /// What to correct: `code` with one of the `CODE_*` ids in [`crate::field_errors`].
-    pub errors: &'a [FieldError],
+/// The button that opens the contact form: a form post with no fields (`POST /{lang}/contact`).
+pub(crate) fn write_button(site: &Site<'_>, t: Tr) -> Markup {
+    html! {
+        form.open method="post" action=(site.route("contact")) {
+            button.big type="submit" { (t.msg("landing-write")) }
+        }
+    }
 }
 
-/// The landing page. `ret` carries the return form's token, and on a failed return the code and its error.
-pub fn landing(site: &Site<'_>, ret: &ReturnForm<'_>) -> String {
+/// The button that opens the code form: a form post with no fields (`POST /{lang}/return`).
+pub(crate) fn return_button(site: &Site<'_>, t: Tr) -> Markup {
+    html! {
+        form.open method="post" action=(site.route("return")) {
+            button type="submit" { (t.msg("landing-return-button")) }
+        }
+    }
+}
+
+/// Which form a start page opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The contact form (`GET /{lang}/contact`).
+    Write,
+    /// The code form (`GET /{lang}/return`).
+    Return,
+}
+
+/// The page a link to a form leads to: a heading, one line, and the button that opens the form.
+pub fn start_page(site: &Site<'_>, start: Start) -> String {
+    let t = Tr::new(site.lang);
+    let content = match start {
+        Start::Write => html! {
+            h1 { (t.msg("contact-heading")) }
+            p { (t.msg("contact-intro")) }
+            (write_button(site, t))
+        },
+        Start::Return => html! {
+            h1 { (t.msg("landing-return-heading")) }
+            (return_button(site, t))
+        },
+    };
+    layout::page(site, t, content)
+}
+
+/// The landing page: the same for every visitor, with no field to type in.
+pub fn landing(site: &Site<'_>) -> String {
     let t = Tr::new(site.lang);
     let content = html! {
         h1 { (t.msg("landing-heading")) }
-        (error_summary(t, ret.errors, None))
         p { (t.msg("landing-intro")) }
         p { (t.msg("landing-anonymous")) }
-        p { a.button.big href=(site.route("contact")) { (t.msg("landing-write")) } }
+        (write_button(site, t))
         (layout::emergency_full(t, &t.msg("emergency-heading")))
         section {
             h2 { (t.msg("landing-return-heading")) }
-            (return_form(site, t, ret, &t.msg("return-submit")))
+            (return_button(site, t))
         }
         section {
             h2 { (t.msg("landing-who-heading")) }
@@ -80,23 +115,4 @@ pub fn landing(site: &Site<'_>, ret: &ReturnForm<'_>) -> String {
         }
     };
     layout::page(site, t, content)
-}
-
-/// The code field and its form, posting to `/{lang}/return`.
-pub(crate) fn return_form(site: &Site<'_>, t: Tr, ret: &ReturnForm<'_>, submit: &str) -> Markup {
-    html! {
-        form method="post" action=(site.route("return")) autocomplete="off" {
-            input type="hidden" name="token" value=(ret.token);
-            div class=(field_class(ret.errors, "code")) {
-                label for="code" { (t.msg("return-code-label")) }
-                p.hint #code-hint { (t.msg("return-code-hint")) }
-                (field_error(t, ret.errors, "code", None))
-                input #code .code-input type="text" name="code" value=(ret.code) inputmode="numeric"
-                    autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false" dir="ltr"
-                    aria-invalid=[error_for(ret.errors, "code").map(|_| "true")]
-                    aria-describedby=[described_by(Some("code-hint"), ret.errors, "code")];
-            }
-            button type="submit" { (submit) }
-        }
-    }
 }

@@ -6,4 +6,5 @@ pub(crate) mod code;
 pub(crate) mod contact;
 pub(crate) mod error;
 pub(crate) mod landing;
+pub(crate) mod open;
 pub(crate) mod thread;

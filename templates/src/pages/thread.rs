@@ -6,7 +6,7 @@ use maud::html;
 
 use crate::i18n::Tr;
 use crate::layout::{self, error_summary};
-use crate::{FieldError, Site};
+use crate::{Field, FieldError, Site};
 
 /// One entry of the conversation, as the handler has opened and formatted it.
 // No `Debug`: it holds a token, a code or the visitor's words, which must never reach a log line.
@@ -45,6 +45,8 @@ pub struct ThreadPage<'a> {
     pub errors: &'a [FieldError],
     /// Whether the visitor's new message was just sent.
     pub sent: bool,
+    /// How long the page's forms stay usable, in minutes.
+    pub session_minutes: u64,
 }
 
 /// The conversation page. Its forms post `token` and `message` to `/{lang}/thread/write`, and `token` to
@@ -100,10 +102,11 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
         }
         p { (t.msg("thread-answer-time")) }
         h2 { (t.msg("thread-write-heading")) }
+        p.hint { (t.msg_args("thread-session-time", &[("minutes", page.session_minutes.into())])) }
         form method="post" action=(site.route("thread/write")) autocomplete="off" {
-            input type="hidden" name="token" value=(page.token);
+            input type="hidden" name=(Field::Token.name()) value=(page.token);
             @if let Some(opened) = page.previous_open_unix {
-                input type="hidden" name="opened" value=(opened);
+                input type="hidden" name=(Field::Opened.name()) value=(opened);
             }
             (layout::message_field(t, &t.msg("thread-message-label"), page.message, page.max_message_chars,
                 page.errors))
@@ -112,7 +115,10 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
         h2 { (t.msg("thread-delete-heading")) }
         p { (t.msg("thread-delete-text")) }
         form method="post" action=(site.route("thread/delete")) autocomplete="off" {
-            input type="hidden" name="token" value=(page.token);
+            input type="hidden" name=(Field::Token.name()) value=(page.token);
+            @if let Some(opened) = page.previous_open_unix {
+                input type="hidden" name=(Field::Opened.name()) value=(opened);
+            }
             button.quiet type="submit" { (t.msg("thread-delete-button")) }
         }
         p { (t.msg("thread-leave")) }

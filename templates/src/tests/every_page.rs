@@ -235,17 +235,28 @@ fn every_form_posts_to_this_site_without_autocomplete_and_carries_its_token() {
         let tags = tags(&html);
         for (position, form) in tags.iter().enumerate().filter(|(_, t)| t.name == "form") {
             assert_eq!(form.attr("method"), Some("post"), "{name}");
-            assert_eq!(form.attr("autocomplete"), Some("off"), "{name}");
             let action = form.attr("action").unwrap_or_default();
             assert!(
                 action.starts_with(&format!("/{}/", lang.code())),
                 "{name}: {action}"
             );
-            let token = tags
+            let inside: Vec<&Tag> = tags
                 .iter()
                 .skip(position + 1)
                 .take_while(|t| t.name != "form")
-                .find(|t| t.attr("name") == Some("token"));
+                .collect();
+            if form.attr("class") == Some("open") {
+                // A button that opens a form: it sends nothing, so it needs no token and holds no field.
+                assert!(
+                    inside
+                        .iter()
+                        .all(|t| !matches!(t.name.as_str(), "input" | "textarea" | "select")),
+                    "{name}: an opening form with a field"
+                );
+                continue;
+            }
+            assert_eq!(form.attr("autocomplete"), Some("off"), "{name}");
+            let token = inside.iter().find(|t| t.attr("name") == Some("token"));
             assert_eq!(
                 token.and_then(|t| t.attr("type")),
                 Some("hidden"),
@@ -335,7 +346,7 @@ fn codes_numbers_and_onion_addresses_stay_left_to_right_on_right_to_left_pages()
                 .contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)));
         }
         assert!(page("landing").contains(r#"<span class="onion" dir="ltr" translate="no">"#));
-        let code_inputs: Vec<Tag> = tags(page("landing with code error"))
+        let code_inputs: Vec<Tag> = tags(page("return form with code error"))
             .into_iter()
             .filter(|tag| tag.attr("name") == Some("code"))
             .collect();
@@ -362,7 +373,7 @@ fn visitor_and_staff_text_is_escaped_everywhere() {
         delivered: true,
     }];
     let errors = [FieldError {
-        field: "message",
+        field: Field::Message,
         message_id: field_errors::MESSAGE_EMPTY,
     }];
     let pages = [
@@ -377,27 +388,35 @@ fn visitor_and_staff_text_is_escaped_everywhere() {
                 max_message_chars: MAX,
                 errors: &errors,
                 sent: true,
+                session_minutes: 30,
             },
         ),
-        landing(
-            &Site {
-                title: evil,
-                centre_name: evil,
-                onion_address: Some(evil),
-                ..site(Lang::Sv, evil)
-            },
+        landing(&Site {
+            title: evil,
+            centre_name: evil,
+            onion_address: Some(evil),
+            ..site(Lang::Sv, evil)
+        }),
+        return_page(
+            &site(Lang::Sv, ""),
             &ReturnForm {
                 token: evil,
                 code: evil,
+                message: evil,
+                timed_out: true,
+                session_minutes: 30,
+                max_message_chars: MAX,
                 errors: &[],
             },
         ),
         code_page(
-            &site(Lang::Sv, ""),
+            &code_site(Lang::Sv),
             &CodePage {
                 code_grouped: evil,
                 urgent: true,
-                return_token: evil,
+                check_token: evil,
+                typed: evil,
+                errors: &[],
             },
         ),
     ];

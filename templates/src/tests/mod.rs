@@ -21,6 +21,15 @@ fn site(lang: Lang, path_after_lang: &str) -> Site<'_> {
         centre_name: "Regionalt resurscentrum mot hedersrelaterat våld",
         onion_address: Some("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"),
         path_after_lang,
+        keep: None,
+    }
+}
+
+/// The code page's `Site`: it keeps the code when the language changes.
+fn code_site(lang: Lang) -> Site<'static> {
+    Site {
+        keep: Some(CodePage::KEEP),
+        ..site(lang, "")
     }
 }
 
@@ -50,30 +59,35 @@ const ENTRIES: [EntryView<'static>; 3] = [
 
 const CONTACT_ERRORS: [FieldError; 4] = [
     FieldError {
-        field: "form",
+        field: Field::Form,
         message_id: field_errors::FORM_EXPIRED,
     },
     FieldError {
-        field: "group",
+        field: Field::Group,
         message_id: field_errors::GROUP_MISSING,
     },
     FieldError {
-        field: "message",
+        field: Field::Message,
         message_id: field_errors::MESSAGE_TOO_LONG,
     },
     FieldError {
-        field: "reply_language",
+        field: Field::ReplyLanguage,
         message_id: field_errors::LANGUAGE_UNKNOWN,
     },
 ];
 
 const CODE_ERROR: [FieldError; 1] = [FieldError {
-    field: "code",
+    field: Field::Code,
     message_id: field_errors::CODE_TYPO,
 }];
 
+const CODE_CHECK_ERROR: [FieldError; 1] = [FieldError {
+    field: Field::Code,
+    message_id: field_errors::CODE_CHECK_DIFFERS,
+}];
+
 const THREAD_ERROR: [FieldError; 1] = [FieldError {
-    field: "message",
+    field: Field::Message,
     message_id: field_errors::MESSAGE_EMPTY,
 }];
 
@@ -82,25 +96,57 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
     let get = site(lang, "contact");
     let post = site(lang, "");
     let mut pages = vec![
+        ("landing".to_owned(), landing(&post)),
         (
-            "landing".to_owned(),
-            landing(
-                &post,
+            "start write".to_owned(),
+            start_page(&site(lang, "contact"), Start::Write),
+        ),
+        (
+            "start return".to_owned(),
+            start_page(&site(lang, "return"), Start::Return),
+        ),
+        (
+            "return form".to_owned(),
+            return_page(
+                &site(lang, "return"),
                 &ReturnForm {
                     token: "tok",
                     code: "",
+                    message: "",
+                    timed_out: false,
+                    session_minutes: 30,
+                    max_message_chars: MAX,
                     errors: &[],
                 },
             ),
         ),
         (
-            "landing with code error".to_owned(),
-            landing(
-                &post,
+            "return form with code error".to_owned(),
+            return_page(
+                &site(lang, "return"),
                 &ReturnForm {
                     token: "tok",
                     code: "1234 5678",
+                    message: "",
+                    timed_out: false,
+                    session_minutes: 30,
+                    max_message_chars: MAX,
                     errors: &CODE_ERROR,
+                },
+            ),
+        ),
+        (
+            "return form after a timed-out conversation".to_owned(),
+            return_page(
+                &site(lang, "return"),
+                &ReturnForm {
+                    token: "tok",
+                    code: "",
+                    message: "Jag skrev det här",
+                    timed_out: true,
+                    session_minutes: 30,
+                    max_message_chars: MAX,
+                    errors: &[],
                 },
             ),
         ),
@@ -115,6 +161,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     message: "",
                     reply_language: lang,
                     max_message_chars: MAX,
+                    code_digits: 16,
                     errors: &[],
                 },
             ),
@@ -130,6 +177,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     message: "Min syster",
                     reply_language: Lang::En,
                     max_message_chars: MAX,
+                    code_digits: 16,
                     errors: &CONTACT_ERRORS,
                 },
             ),
@@ -139,15 +187,32 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
         pages.push((
             format!("code page urgent={urgent}"),
             code_page(
-                &post,
+                &code_site(lang),
                 &CodePage {
                     code_grouped: "1234 5678 9012 3456",
                     urgent,
-                    return_token: "tok",
+                    check_token: "tok",
+                    typed: "",
+                    errors: &[],
                 },
             ),
         ));
     }
+    pages.push((
+        "code page after a mistyped check".to_owned(),
+        code_page(
+            &code_site(lang),
+            &CodePage {
+                code_grouped: "1234 5678 9012 3456",
+                urgent: false,
+                check_token: "tok",
+                typed: "1234 5687 9012 3456",
+                errors: &CODE_CHECK_ERROR,
+            },
+        ),
+    ));
+    pages.push(("code checked".to_owned(), code_checked(&post)));
+    pages.push(("code gone".to_owned(), code_gone(&post)));
     for (name, entries, previous_open, sent, errors) in [
         ("thread", &ENTRIES[..], Some("1 maj 10:00"), false, &[][..]),
         ("thread first open, sent", &ENTRIES[..], None, true, &[][..]),
@@ -172,13 +237,20 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     max_message_chars: MAX,
                     errors,
                     sent,
+                    session_minutes: 30,
                 },
             ),
         ));
     }
     pages.push((
         "burn confirm".to_owned(),
-        burn_confirm(&post, &BurnConfirm { token: "tok" }),
+        burn_confirm(
+            &post,
+            &BurnConfirm {
+                token: "tok",
+                previous_open_unix: Some(1_700_000_000),
+            },
+        ),
     ));
     pages.push(("burned".to_owned(), burned(&post)));
     for kind in ErrorKind::ALL {

@@ -3,17 +3,22 @@
 
 use super::*;
 
+fn return_form<'a>(code: &'a str, message: &'a str, errors: &'a [FieldError]) -> ReturnForm<'a> {
+    ReturnForm {
+        token: "tok",
+        code,
+        message,
+        timed_out: !message.is_empty(),
+        session_minutes: 30,
+        max_message_chars: MAX,
+        errors,
+    }
+}
+
 #[test]
 fn landing_page_is_small() {
     for lang in Lang::ALL {
-        let html = landing(
-            &site(lang, ""),
-            &ReturnForm {
-                token: "tok",
-                code: "",
-                errors: &[],
-            },
-        );
+        let html = landing(&site(lang, ""));
         assert!(
             html.len() < 14 * 1024,
             "{}: {} bytes",
@@ -25,17 +30,9 @@ fn landing_page_is_small() {
 
 #[test]
 fn landing_page_offers_writing_returning_and_the_emergency_numbers() {
-    let html = landing(
-        &site(Lang::Sv, ""),
-        &ReturnForm {
-            token: "tok",
-            code: "",
-            errors: &[],
-        },
-    );
-    assert!(html.contains(r#"href="/sv/contact""#));
-    assert!(html.contains(r#"action="/sv/return""#));
-    assert!(html.contains(r#"name="code""#));
+    let html = landing(&site(Lang::Sv, ""));
+    assert!(html.contains(r#"<form class="open" method="post" action="/sv/contact">"#));
+    assert!(html.contains(r#"<form class="open" method="post" action="/sv/return">"#));
     for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
         assert!(
             html.contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)),
@@ -43,30 +40,42 @@ fn landing_page_offers_writing_returning_and_the_emergency_numbers() {
         );
     }
     assert!(html.contains("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"));
-    let without_onion = landing(
-        &Site {
-            onion_address: None,
-            ..site(Lang::Sv, "")
-        },
-        &ReturnForm {
-            token: "tok",
-            code: "",
-            errors: &[],
-        },
-    );
+    let without_onion = landing(&Site {
+        onion_address: None,
+        ..site(Lang::Sv, "")
+    });
     assert!(!without_onion.contains("cyd.onion"));
     assert!(!without_onion.contains("onion-adress"));
 }
 
 #[test]
+fn no_page_reached_by_a_link_has_a_field_to_type_in() {
+    // A browser may keep such a page in its back/forward cache and show what was typed to whoever presses
+    // Back; pages answering a POST are never kept there.
+    let pages = [
+        landing(&site(Lang::Sv, "")),
+        start_page(&site(Lang::Sv, "contact"), Start::Write),
+        start_page(&site(Lang::Sv, "return"), Start::Return),
+    ];
+    for html in pages {
+        for tag in body_tags(&html) {
+            assert!(
+                !matches!(tag.name.as_str(), "input" | "textarea" | "select"),
+                "<{}> on a GET page",
+                tag.name
+            );
+            if tag.name == "form" {
+                assert_eq!(tag.attr("method"), Some("post"));
+            }
+        }
+    }
+}
+
+#[test]
 fn a_failed_return_keeps_the_code_and_explains_the_error_beside_the_field() {
-    let html = landing(
-        &site(Lang::En, ""),
-        &ReturnForm {
-            token: "tok",
-            code: "1234 5678",
-            errors: &CODE_ERROR,
-        },
+    let html = return_page(
+        &site(Lang::En, "return"),
+        &return_form("1234 5678", "", &CODE_ERROR),
     );
     assert!(html.contains(r#"value="1234 5678""#));
     assert!(html.contains(r#"aria-describedby="code-hint code-error""#));
@@ -74,6 +83,21 @@ fn a_failed_return_keeps_the_code_and_explains_the_error_beside_the_field() {
     assert!(html.contains(
         r#"<p class="error" id="code-error"><span class="vh">Error: </span>The code has a typo."#
     ));
+    assert!(
+        !html.contains("<textarea"),
+        "no message kept, no message box"
+    );
+}
+
+#[test]
+fn a_timed_out_conversation_leads_to_the_code_form_with_the_message_kept() {
+    let html = return_page(
+        &site(Lang::En, "return"),
+        &return_form("", "what I was writing", &[]),
+    );
+    assert!(html.contains(r#"name="code" value="""#));
+    assert!(html.contains("\nwhat I was writing</textarea>"));
+    assert!(html.contains("30 minutes"));
 }
 
 #[test]
@@ -87,10 +111,11 @@ fn contact_form_keeps_what_was_entered_and_marks_every_error() {
             message: "\nFörsta raden var tom & <b>inte fet</b>",
             reply_language: Lang::En,
             max_message_chars: 1234,
+            code_digits: 16,
             errors: &CONTACT_ERRORS,
         },
     );
-    assert!(html.contains(r#"value="used-violence" required checked>"#));
+    assert!(html.contains(r#"value="used-violence" checked>"#));
     assert_eq!(
         html.matches(" checked").count(),
         2,
@@ -99,7 +124,10 @@ fn contact_form_keeps_what_was_entered_and_marks_every_error() {
     assert!(html.contains(r#"name="urgent" value="yes" checked"#));
     assert!(html.contains(r#"<option value="en" lang="en" dir="ltr" selected>English</option>"#));
     assert!(html.contains(r#"<option value="ar" lang="ar" dir="rtl">العربية</option>"#));
-    assert!(html.contains(r#"maxlength="1234""#));
+    assert!(
+        !html.contains("maxlength") && !html.contains("required"),
+        "the server checks and explains in the page's language, not the browser"
+    );
     assert!(html.contains("Högst 1234 tecken."));
     assert!(html.contains("Korta det till högst 1234 tecken."));
     assert!(html.contains("\n\nFörsta raden var tom &amp; &lt;b&gt;inte fet&lt;/b&gt;</textarea>"));
@@ -124,9 +152,15 @@ fn contact_form_lists_every_group_and_language_and_hides_the_honeypot() {
             message: "",
             reply_language: Lang::En,
             max_message_chars: MAX,
+            code_digits: 16,
             errors: &[],
         },
     );
+    assert!(
+        html.contains("16 digits"),
+        "the code's length is said before sending"
+    );
+    assert!(html.contains("paper and pen"));
     for group in Group::ALL {
         assert!(html.contains(&format!(r#"name="group" value="{}""#, group.as_str())));
     }
@@ -144,31 +178,74 @@ fn contact_form_lists_every_group_and_language_and_hides_the_honeypot() {
     );
 }
 
+fn code(urgent: bool, typed: &str, errors: &[FieldError]) -> String {
+    code_page(
+        &code_site(Lang::En),
+        &CodePage {
+            code_grouped: "1234 5678 9012 3456",
+            urgent,
+            check_token: "tok",
+            typed,
+            errors,
+        },
+    )
+}
+
 #[test]
-fn code_page_shows_the_code_in_groups_and_the_emergency_first_when_urgent() {
-    let page = |urgent| {
-        code_page(
-            &site(Lang::En, ""),
-            &CodePage {
-                code_grouped: "1234 5678 9012 3456",
-                urgent,
-                return_token: "tok",
-            },
-        )
-    };
-    let calm = page(false);
+fn code_page_shows_the_code_first_and_the_emergency_numbers_after_it_when_urgent() {
+    let calm = code(false, "", &[]);
     assert!(calm.contains(
         r#"<p class="code" dir="ltr" translate="no"><span>1234</span> <span>5678</span> <span>9012</span> <span>3456</span></p>"#
     ));
     assert!(!calm.contains("box urgent"));
-    let urgent = page(true);
-    let emergency = urgent.find("box urgent").unwrap_or(usize::MAX);
-    let code = urgent.find(r#"class="code""#).unwrap_or(0);
-    assert!(emergency < code, "emergency numbers come before the code");
+    let urgent = code(true, "", &[]);
+    let main = urgent.find("<main").unwrap_or(usize::MAX);
+    let the_code = urgent.find(r#"class="code""#).unwrap_or(usize::MAX);
+    let emergency = urgent.find("box urgent").unwrap_or(0);
+    let reminder = urgent.find("urgent-line").unwrap_or(usize::MAX);
+    assert!(
+        main < the_code && the_code < emergency,
+        "the code comes first"
+    );
+    assert!(reminder < emergency && urgent[the_code..reminder].contains("112") == false);
+    assert!(
+        urgent[reminder..].contains("112"),
+        "a one-line 112 reminder beside it"
+    );
     assert!(
         urgent.contains(r#"name="code" value="""#),
         "the check form is never filled in"
     );
+}
+
+#[test]
+fn a_mistyped_check_shows_the_code_again_with_the_differing_digits_marked() {
+    let html = code(false, "1234 5687 9012 3456", &CODE_CHECK_ERROR);
+    assert!(
+        html.contains("<span>1234</span> <span>5678</span>"),
+        "the code itself"
+    );
+    assert!(html.contains("56<mark>8</mark><mark>7</mark>"));
+    assert!(
+        html.contains("7, 8"),
+        "the positions, for those who cannot see the marks"
+    );
+    assert!(html.contains(r#"aria-invalid="true""#));
+}
+
+#[test]
+fn the_code_page_keeps_the_code_when_the_language_changes_and_warns_before_leaving() {
+    let html = code(false, "", &[]);
+    assert!(html.contains(
+        r#"<button class="lang" type="submit" form="check" formaction="/sv/code" name="switch" value="yes""#
+    ));
+    assert!(
+        !html.contains(r#"hreflang="sv""#),
+        "no language link that drops the code"
+    );
+    assert!(html.contains(r##"<a class="home" href="#before-you-leave""##));
+    assert!(html.contains(r#"<section class="box" id="before-you-leave">"#));
+    assert!(html.contains(r#"<form id="check" method="post" action="/en/code""#));
 }
 
 #[test]
@@ -185,6 +262,7 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
                 max_message_chars: MAX,
                 errors: &[],
                 sent,
+                session_minutes: 30,
             },
         )
     };
@@ -208,6 +286,10 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
     assert!(html.contains(r#"action="/en/thread/write""#));
     assert!(html.contains(r#"action="/en/thread/delete""#));
     assert!(!html.contains("Your message has been sent."));
+    assert!(
+        html.contains("30 minutes"),
+        "how long the page stays usable"
+    );
     let first = render(None, true);
     assert!(first.contains("This is the first time the conversation is opened"));
     assert!(first.contains("Your message has been sent."));
@@ -233,6 +315,7 @@ fn thread_without_a_staff_name_says_the_centre() {
             max_message_chars: MAX,
             errors: &[],
             sent: false,
+            session_minutes: 30,
         },
     );
     assert!(html.contains("<h3>The centre</h3>"));
@@ -243,18 +326,25 @@ fn thread_without_a_staff_name_says_the_centre() {
 }
 
 #[test]
-fn burn_confirmation_posts_confirm_yes_and_says_leaving_keeps_the_conversation() {
-    let html = burn_confirm(&site(Lang::En, ""), &BurnConfirm { token: "tok" });
-    assert!(html.contains(r#"<input type="hidden" name="confirm" value="yes">"#));
+fn burn_confirmation_offers_delete_and_keep() {
+    let html = burn_confirm(
+        &site(Lang::En, ""),
+        &BurnConfirm {
+            token: "tok",
+            previous_open_unix: Some(1_700_000_000),
+        },
+    );
+    assert!(html.contains(r#"name="confirm" value="yes""#));
+    assert!(html.contains(r#"name="confirm" value="no">No, keep it</button>"#));
+    assert!(html.contains(r#"<input type="hidden" name="opened" value="1700000000">"#));
     assert!(html.contains(r#"action="/en/thread/delete""#));
     assert!(html.contains("This cannot be undone."));
-    assert!(html.contains("Just leave this page and the conversation stays."));
 }
 
 #[test]
 fn an_unknown_error_id_shows_a_generic_text_never_the_id() {
     let errors = [FieldError {
-        field: "message",
+        field: Field::Message,
         message_id: "error-that-does-not-exist",
     }];
     let html = thread(
@@ -268,6 +358,7 @@ fn an_unknown_error_id_shows_a_generic_text_never_the_id() {
             max_message_chars: MAX,
             errors: &errors,
             sent: false,
+            session_minutes: 30,
         },
     );
     assert!(!html.contains("error-that-does-not-exist"));

@@ -135,7 +135,7 @@ async fn every_answered_submission_survives_kill_9_exactly_once() {
     let gateway = Gateway::start_in(dir, CONFIG);
     let visitor = Visitor::of(&gateway);
     for (message, code) in answered.iter().step_by((answered.len() / 10).max(1)) {
-        let landing = visitor.get("/sv/").await.expect("landing");
+        let landing = visitor.open_return().await.expect("landing");
         let token = hidden(&landing.body, "token").expect("token");
         let thread = visitor
             .post("/sv/return", &[("token", &token), ("code", code)])

@@ -34,7 +34,7 @@ async fn visit(visitor: &Visitor, message: Option<&str>) -> Vec<Duration> {
     times.push(started.elapsed());
     let started = Instant::now();
     let form = visitor
-        .get("/sv/contact")
+        .open_contact()
         .await
         .expect("the contact form loads");
     assert_eq!(form.status, StatusCode::OK);
@@ -263,7 +263,7 @@ async fn a_code_guessing_flood_is_held_to_the_global_rate_and_the_typed_code_kep
     let mut not_found = 0;
     let mut limited = 0;
     for attempt in 0..12u64 {
-        let landing = visitor.get("/sv/").await.expect("landing");
+        let landing = visitor.open_return().await.expect("landing");
         let token = hidden(&landing.body, "token").expect("token");
         let code = guess(attempt * 7_919 + 12_345);
         let reply = visitor
@@ -290,7 +290,7 @@ async fn a_code_guessing_flood_is_held_to_the_global_rate_and_the_typed_code_kep
     );
     assert_eq!(not_found + limited, 12);
     // A typo costs nothing: with the budget spent, a mistyped code still gets its own answer at once.
-    let landing = visitor.get("/sv/").await.expect("landing");
+    let landing = visitor.open_return().await.expect("landing");
     let token = hidden(&landing.body, "token").expect("token");
     let mut typo = guess(1);
     typo.replace_range(15..16, if typo.ends_with('0') { "1" } else { "0" });
@@ -332,7 +332,7 @@ async fn memory_stays_bounded_under_slow_clients_big_bodies_and_a_key_derivation
         .map(|i| {
             let visitor = visitor.clone();
             tokio::spawn(async move {
-                let landing = visitor.get("/sv/").await?;
+                let landing = visitor.open_return().await?;
                 let token = hidden(&landing.body, "token").ok_or("no token")?;
                 let reply = visitor
                     .post(

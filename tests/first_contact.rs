@@ -14,7 +14,7 @@ const MESSAGE: &str = "Min bror hotar mig. Jag vill prata med någon. ناصر";
 
 /// Fills in and sends the contact form as a browser would; returns the code page.
 async fn first_contact(gateway: &Gateway, message: &str, urgent: bool) -> common::Reply {
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     assert_eq!(form.status, StatusCode::OK);
     let token = form.hidden("token");
     let mut fields = vec![
@@ -138,7 +138,7 @@ fn which(program: &str) -> bool {
 #[tokio::test]
 async fn a_code_with_a_typo_is_caught_by_the_check_digit() {
     let gateway = Gateway::start("");
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let token = landing.hidden("token");
     // Valid shape, wrong check digit: 1234 5678 9012 3456 has Damm check digit 7, not 6.
     let digits = "123456789012345";
@@ -173,7 +173,7 @@ async fn a_code_typed_in_arabic_indic_or_persian_digits_opens_the_thread() {
                 None => '-',
             })
             .collect();
-        let landing = gateway.get("/sv/").await;
+        let landing = gateway.open_return().await;
         let token = landing.hidden("token");
         let thread = gateway
             .post("/sv/return", &[("token", &token), ("code", &typed)])
@@ -194,7 +194,7 @@ async fn a_code_typed_in_arabic_indic_or_persian_digits_opens_the_thread() {
 #[tokio::test]
 async fn a_post_from_another_site_or_without_a_valid_token_is_refused() {
     let gateway = Gateway::start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let fields = [
         ("token", token.as_str()),
@@ -253,7 +253,7 @@ async fn a_post_from_another_site_or_without_a_valid_token_is_refused() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413_and_nothing_stored() {
     let gateway = Gateway::start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let huge = "a".repeat(70_000);
     let reply = gateway
@@ -282,7 +282,7 @@ async fn the_log_of_a_whole_visit_contains_no_secret() {
     let gateway = Gateway::start("");
     let page = first_contact(&gateway, MESSAGE, true).await;
     let code = code_from_page(&page.body);
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let token = landing.hidden("token");
     let thread = gateway
         .post("/sv/return", &[("token", &token), ("code", &code)])
@@ -333,7 +333,7 @@ async fn the_log_of_a_whole_visit_contains_no_secret() {
 async fn a_form_resubmitted_from_history_never_shows_the_message_or_code_again() {
     let gateway = Gateway::start("");
     // The code page came from a form post; Back and "resend" posts the same form again.
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let secret_text = "Ingen annan får se detta meddelande";
     let fields = [
@@ -357,7 +357,7 @@ async fn a_form_resubmitted_from_history_never_shows_the_message_or_code_again()
     );
 
     // The thread came from the return form; resending it must not fill in the code.
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let token = landing.hidden("token");
     let thread = gateway
         .post("/sv/return", &[("token", &token), ("code", &code)])

@@ -67,7 +67,7 @@ fn stop(gateway: Gateway) -> Stopped {
 
 /// The gateway still serves an ordinary visitor.
 async fn still_serves(gateway: &Gateway) {
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     assert_eq!(
         landing.status,
         StatusCode::OK,
@@ -265,7 +265,7 @@ async fn a_smuggled_second_request_is_never_answered() {
 #[tokio::test]
 async fn oversized_requests_are_refused_with_413_and_nothing_stored() {
     let gateway = start("[limits]\nbody_timeout_secs = 3\n");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     // Announced as ten megabytes: refused from the header, whatever follows.
     let announced = "POST /sv/contact HTTP/1.1\r\nHost: localhost\r\n\
@@ -329,7 +329,7 @@ async fn a_body_that_stops_arriving_is_answered_with_408() {
 #[tokio::test]
 async fn broken_form_encodings_are_refused_with_400_and_leave_the_token_usable() {
     let gateway = start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("a percent sign without hex digits", b"message=%zz".to_vec()),
@@ -363,6 +363,7 @@ async fn broken_form_encodings_are_refused_with_400_and_leave_the_token_usable()
         let request = Request::post("/sv/contact")
             .header("host", "localhost")
             .header("origin", "null")
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Full::new(Bytes::from(body)))
             .expect("request");
@@ -427,7 +428,7 @@ async fn line_breaks_in_paths_and_fields_never_become_response_headers() {
     assert!(reply.header("set-cookie").is_none());
 
     // Markup and line breaks typed into the form come back as text on the refusal page.
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let typed = "</textarea><script>alert(1)</script>\r\nSet-Cookie: x=1";
     let refused = gateway
@@ -444,7 +445,7 @@ async fn line_breaks_in_paths_and_fields_never_become_response_headers() {
         "and shown as text"
     );
     assert!(refused.header("set-cookie").is_none());
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let code_markup = gateway
         .post(
             "/sv/return",
@@ -506,10 +507,7 @@ async fn methods_and_content_types_a_page_does_not_take_are_refused_with_their_s
         StatusCode::METHOD_NOT_ALLOWED
     );
     assert_eq!(
-        gateway
-            .send(request(Method::GET, "/sv/return"))
-            .await
-            .status,
+        gateway.send(request(Method::GET, "/sv/code")).await.status,
         StatusCode::METHOD_NOT_ALLOWED
     );
     assert_eq!(
@@ -521,7 +519,7 @@ async fn methods_and_content_types_a_page_does_not_take_are_refused_with_their_s
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty(), "HEAD has no body");
 
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let fields = common::encode(&[("token", &token), ("group", "exposed"), ("message", "hej")]);
     for content_type in [
@@ -534,7 +532,8 @@ async fn methods_and_content_types_a_page_does_not_take_are_refused_with_their_s
     ] {
         let mut builder = Request::post("/sv/contact")
             .header("host", "localhost")
-            .header("origin", "null");
+            .header("origin", "null")
+            .header("sec-fetch-site", "same-origin");
         if let Some(content_type) = content_type {
             builder = builder.header("content-type", content_type);
         }
@@ -558,11 +557,13 @@ async fn methods_and_content_types_a_page_does_not_take_are_refused_with_their_s
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Full::new(Bytes::from("token=x")))
         .expect("request");
-    assert_eq!(
-        gateway.send(overridden).await.status,
-        StatusCode::BAD_REQUEST
+    let overridden = gateway.send(overridden).await;
+    assert_eq!(overridden.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        overridden.body.contains("name=\"code\""),
+        "the code form with an error, and nothing deleted"
     );
-    // A GET with a body is a GET: the form, nothing sent.
+    // A GET with a body is a GET: the page with the button, nothing sent.
     let get_with_body = Request::get("/sv/contact")
         .header("host", "localhost")
         .header("content-type", "application/x-www-form-urlencoded")
@@ -652,7 +653,7 @@ async fn path_tricks_lead_to_the_not_found_page_and_nowhere_else() {
 #[tokio::test]
 async fn return_and_session_tokens_work_once_and_only_for_their_own_form() {
     let gateway = start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let contact_token = form.hidden("token");
     let page = gateway
         .post(
@@ -667,10 +668,10 @@ async fn return_and_session_tokens_work_once_and_only_for_their_own_form() {
     assert_eq!(page.status, StatusCode::OK);
     let code = code_from_page(&page.body);
 
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let return_token = landing.hidden("token");
     // A first-contact token is not a return token, and the other way round.
-    let spare = gateway.get("/sv/contact").await.hidden("token");
+    let spare = gateway.open_contact().await.hidden("token");
     let wrong = gateway
         .post("/sv/return", &[("token", &spare), ("code", &code)])
         .await;
@@ -735,8 +736,12 @@ async fn return_and_session_tokens_work_once_and_only_for_their_own_form() {
         .await;
     assert_eq!(
         again.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a session token works once"
+    );
+    assert!(
+        !again.body.contains("Andra") && !again.body.contains("Första"),
+        "a used session token shows no thread and no text"
     );
     let delete = gateway
         .post(
@@ -746,12 +751,12 @@ async fn return_and_session_tokens_work_once_and_only_for_their_own_form() {
         .await;
     assert_eq!(
         delete.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a used session token cannot delete the thread"
     );
 
     // The thread is still there and holds exactly the two messages.
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let thread = gateway
         .post(
             "/sv/return",
@@ -772,9 +777,9 @@ async fn return_and_session_tokens_work_once_and_only_for_their_own_form() {
 #[tokio::test]
 async fn tokens_from_before_a_restart_are_refused_and_nothing_they_carried_is_shown() {
     let gateway = start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let stale_contact = form.hidden("token");
-    let first = gateway.get("/sv/contact").await;
+    let first = gateway.open_contact().await;
     let page = gateway
         .post(
             "/sv/contact",
@@ -786,7 +791,7 @@ async fn tokens_from_before_a_restart_are_refused_and_nothing_they_carried_is_sh
         )
         .await;
     let code = code_from_page(&page.body);
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let thread = gateway
         .post(
             "/sv/return",
@@ -794,7 +799,7 @@ async fn tokens_from_before_a_restart_are_refused_and_nothing_they_carried_is_sh
         )
         .await;
     let stale_session = thread.hidden("token");
-    let stale_return = gateway.get("/sv/").await.hidden("token");
+    let stale_return = gateway.open_return().await.hidden("token");
 
     let dir = gateway.stop();
     let gateway = {
@@ -832,8 +837,12 @@ async fn tokens_from_before_a_restart_are_refused_and_nothing_they_carried_is_sh
         .await;
     assert_eq!(
         refused.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a session ends with the process"
+    );
+    assert!(
+        !refused.body.contains("Före omstart") && !refused.body.contains("Efter"),
+        "nothing of the thread or the text comes back"
     );
     let refused = gateway
         .post("/sv/return", &[("token", &stale_return), ("code", &code)])
@@ -845,7 +854,7 @@ async fn tokens_from_before_a_restart_are_refused_and_nothing_they_carried_is_sh
         "the code of a stale form is not shown again"
     );
     // The ticket outlives the sessions: the code opens it with a fresh form.
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let thread = gateway
         .post(
             "/sv/return",
@@ -906,9 +915,9 @@ async fn tokens_past_their_lifetime_are_refused_and_the_text_kept() {
         }
         gateway
     };
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let contact_token = form.hidden("token");
-    let first = gateway.get("/sv/contact").await;
+    let first = gateway.open_contact().await;
     let page = gateway
         .post(
             "/sv/contact",
@@ -929,7 +938,7 @@ async fn tokens_past_their_lifetime_are_refused_and_the_text_kept() {
         )
         .await;
     let session = thread.hidden("token");
-    let return_token = gateway.get("/sv/").await.hidden("token");
+    let return_token = gateway.open_return().await.hidden("token");
 
     // Six minutes later by the wall clock: past the five-minute lifetime.
     std::fs::write(clock.path(), "+6m\n").expect("move the clock");
@@ -969,7 +978,7 @@ async fn tokens_past_their_lifetime_are_refused_and_the_text_kept() {
         "an expired return token is refused"
     );
     // A fresh form works at the new time: it was the age of the tokens, nothing else.
-    let fresh = gateway.get("/sv/contact").await;
+    let fresh = gateway.open_contact().await;
     let accepted = gateway
         .post(
             "/sv/contact",
@@ -989,7 +998,7 @@ async fn tokens_past_their_lifetime_are_refused_and_the_text_kept() {
 #[tokio::test]
 async fn forged_origins_and_cross_site_fetches_are_refused_and_leave_the_token_usable() {
     let gateway = start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let body = common::encode(&[("token", &token), ("group", "exposed"), ("message", "hej")]);
     let forged: Vec<(&str, Vec<(&str, &str)>)> = vec![
@@ -1217,7 +1226,7 @@ async fn a_client_offering_only_suites_without_forward_secrecy_or_aead_is_refuse
 #[tokio::test]
 async fn a_filled_honeypot_field_keeps_the_text_and_sends_nothing() {
     let gateway = start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let token = form.hidden("token");
     let reply = gateway
         .post(

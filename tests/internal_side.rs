@@ -31,7 +31,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// A visitor's first contact through the pages; returns the code.
 async fn first_contact(gateway: &Gateway, message: &str) -> String {
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     assert_eq!(form.status, StatusCode::OK);
     let token = form.hidden("token");
     let page = gateway
@@ -52,7 +52,7 @@ async fn first_contact(gateway: &Gateway, message: &str) -> String {
 
 /// The visitor comes back with the code; returns the thread page.
 async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let token = landing.hidden("token");
     let thread = gateway
         .post("/sv/return", &[("token", token.as_str()), ("code", code)])

@@ -244,7 +244,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[tokio::test]
 async fn a_seized_data_directory_holds_no_code_no_message_and_no_reply_key() {
     let gateway = Gateway::start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let first = "Pappa har tagit mitt pass, jag vet inte vad jag ska göra";
     let page = gateway
         .post(
@@ -258,7 +258,7 @@ async fn a_seized_data_directory_holds_no_code_no_message_and_no_reply_key() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let code = code_from_page(&page.body);
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let thread = gateway
         .post(
             "/sv/return",
@@ -307,7 +307,7 @@ async fn with_configured_recipients_the_gateway_keeps_no_key_to_its_own_outbox()
     use age::secrecy::ExposeSecret;
     let (identity, recipient) = porten::envelope::generate_identity();
     let gateway = Gateway::start(&format!("[outbox]\nrecipients = [\"{recipient}\"]\n"));
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let page = gateway
         .post(
             "/sv/contact",
@@ -404,7 +404,7 @@ fn without_tokens(body: &str) -> String {
 #[tokio::test]
 async fn a_deleted_code_cannot_be_told_from_one_never_issued() {
     let gateway = Gateway::start("");
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let page = gateway
         .post(
             "/sv/contact",
@@ -416,7 +416,7 @@ async fn a_deleted_code_cannot_be_told_from_one_never_issued() {
         )
         .await;
     let code = code_from_page(&page.body);
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     let thread = gateway
         .post(
             "/sv/return",
@@ -452,7 +452,7 @@ async fn a_deleted_code_cannot_be_told_from_one_never_issued() {
 
     let mut answers = Vec::new();
     for typed in [&code, &never] {
-        let landing = gateway.get("/sv/").await;
+        let landing = gateway.open_return().await;
         let reply = gateway
             .post(
                 "/sv/return",

@@ -12,7 +12,19 @@ use std::sync::RwLock;
 
 use porten_templates::Lang;
 
-use super::router::Page;
+/// The pages kept. Each names one rendering: the start page at `/{lang}/contact` and the contact form it
+/// opens share a path, not a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CachedPage {
+    /// The landing page.
+    Landing,
+    /// The page with the button that opens the contact form (`GET /{lang}/contact`).
+    StartWrite,
+    /// The page with the button that opens the code form (`GET /{lang}/return`).
+    StartReturn,
+    /// The empty contact form (an empty `POST /{lang}/contact`), with its token.
+    ContactForm,
+}
 
 /// Stands where the token goes while a page is rendered for the cache. It cannot occur in a page otherwise.
 /// A page in which it does not occur is kept whole; one in which it occurs more than once is not cached.
@@ -28,14 +40,14 @@ struct Cached {
 /// The cache, shared by all connections.
 #[derive(Default)]
 pub struct PageCache {
-    pages: RwLock<HashMap<(Page, Lang), Cached>>,
+    pages: RwLock<HashMap<(CachedPage, Lang), Cached>>,
 }
 
 impl PageCache {
     /// The page for `token`: from the cache, or rendered by `render` (given the token to put in) and cached.
     pub fn page(
         &self,
-        page: Page,
+        page: CachedPage,
         lang: Lang,
         onion: Option<&str>,
         token: &str,
@@ -88,8 +100,8 @@ mod tests {
             renders.set(renders.get() + 1);
             format!("<form><input name=\"token\" value=\"{token}\"></form>")
         };
-        let first = cache.page(Page::Landing, Lang::Sv, None, "AAA", render);
-        let second = cache.page(Page::Landing, Lang::Sv, None, "BBB", render);
+        let first = cache.page(CachedPage::Landing, Lang::Sv, None, "AAA", render);
+        let second = cache.page(CachedPage::Landing, Lang::Sv, None, "BBB", render);
         assert_eq!(first, render("AAA"));
         assert_eq!(second, render("BBB"));
         assert_eq!(
@@ -103,7 +115,7 @@ mod tests {
     fn a_new_onion_address_renders_the_page_again() {
         let cache = PageCache::default();
         let page = |onion: Option<&str>, token: &str| {
-            cache.page(Page::Landing, Lang::En, onion, token, |t| {
+            cache.page(CachedPage::Landing, Lang::En, onion, token, |t| {
                 format!("{} {t}", onion.unwrap_or("none"))
             })
         };
@@ -116,8 +128,14 @@ mod tests {
     fn a_page_with_two_slots_is_rendered_every_time() {
         let cache = PageCache::default();
         let twice = |token: &str| format!("{token}|{token}");
-        assert_eq!(cache.page(Page::Contact, Lang::Sv, None, "T", twice), "T|T");
-        assert_eq!(cache.page(Page::Contact, Lang::Sv, None, "U", twice), "U|U");
+        assert_eq!(
+            cache.page(CachedPage::ContactForm, Lang::Sv, None, "T", twice),
+            "T|T"
+        );
+        assert_eq!(
+            cache.page(CachedPage::ContactForm, Lang::Sv, None, "U", twice),
+            "U|U"
+        );
     }
 
     #[test]
@@ -129,7 +147,7 @@ mod tests {
             "<p>the same for everyone</p>".to_owned()
         };
         for _ in 0..3 {
-            let page = cache.page(Page::Landing, Lang::Sv, None, "", render);
+            let page = cache.page(CachedPage::Landing, Lang::Sv, None, "", render);
             assert_eq!(page, "<p>the same for everyone</p>");
         }
         assert_eq!(renders.get(), 1);

@@ -234,6 +234,12 @@ async fn read_form(
             return Err((ErrorKind::BadRequest, StatusCode::REQUEST_TIMEOUT));
         }
     }
+    // An empty body opens a form (the landing page's buttons), and browsers send it with `Content-Length: 0`.
+    // An empty chunked body is no browser's: it is what a smuggling attempt leaves of a request, so it is
+    // refused rather than answered with a form.
+    if bytes.is_empty() && headers.contains_key(header::TRANSFER_ENCODING) {
+        return Err((ErrorKind::BadRequest, StatusCode::BAD_REQUEST));
+    }
     Form::parse(&bytes).map_err(|_| (ErrorKind::BadRequest, StatusCode::BAD_REQUEST))
 }
 

@@ -227,6 +227,16 @@ impl Gateway {
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         self.send(form_request(path, fields)).await
     }
+
+    /// The contact form, as the landing page's "Write to us" button opens it (an empty post).
+    pub async fn open_contact(&self) -> Reply {
+        self.post("/sv/contact", &[]).await
+    }
+
+    /// The code form, as the landing page's button opens it (an empty post).
+    pub async fn open_return(&self) -> Reply {
+        self.post("/sv/return", &[]).await
+    }
 }
 
 impl Drop for Gateway {

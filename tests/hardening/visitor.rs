@@ -90,10 +90,20 @@ impl Visitor {
         self.send(crate::common::form_request(path, fields)).await
     }
 
+    /// The contact form, as the landing page's button opens it (an empty post).
+    pub async fn open_contact(&self) -> Result<Reply, String> {
+        self.post("/sv/contact", &[]).await
+    }
+
+    /// The code form, as the landing page's button opens it (an empty post).
+    pub async fn open_return(&self) -> Result<Reply, String> {
+        self.post("/sv/return", &[]).await
+    }
+
     /// Loads the contact form and sends `message` with its token; the answer is the code page when the
     /// message was kept.
     pub async fn first_contact(&self, message: &str) -> Result<Reply, String> {
-        let form = self.get("/sv/contact").await?;
+        let form = self.open_contact().await?;
         let token = hidden(&form.body, "token").ok_or("no token on the contact form")?;
         self.post(
             "/sv/contact",

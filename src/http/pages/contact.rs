@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::conversation::{ConversationError, NewContact};
 use crate::envelope::Group;
 use crate::http::form::Form;
+use crate::http::page_cache::CachedPage;
 use crate::http::router::{HtmlResponse, Page};
 use crate::token::{Carried, TokenPurpose};
 
@@ -67,9 +68,13 @@ fn show_form(
         templates::contact(&site, &form)
     };
     if input.is_untouched() && errors.is_empty() {
-        let body = app
-            .pages
-            .page(Page::Contact, lang, onion.as_deref(), &token, render);
+        let body = app.pages.page(
+            CachedPage::ContactForm,
+            lang,
+            onion.as_deref(),
+            &token,
+            render,
+        );
         return html(status, body);
     }
     html(status, render(&token))

@@ -25,6 +25,7 @@ use porten_templates::{
 
 use super::form::Form;
 use super::headers::Transport;
+use super::page_cache::CachedPage;
 use super::router::{HtmlResponse, Page};
 use crate::app::App;
 use crate::conversation::ConversationError;
@@ -109,11 +110,11 @@ pub(super) fn retry_after(mut response: HtmlResponse, seconds: u64) -> HtmlRespo
 /// GET pages: none of them holds a field to type in.
 pub fn get(app: &App, transport: Transport, lang: Lang, page: Page) -> HtmlResponse {
     match page {
-        Page::Landing => cached(app, lang, page, templates::landing),
-        Page::Contact => cached(app, lang, page, |site| {
+        Page::Landing => cached(app, lang, page, CachedPage::Landing, templates::landing),
+        Page::Contact => cached(app, lang, page, CachedPage::StartWrite, |site| {
             templates::start_page(site, Start::Write)
         }),
-        Page::Return => cached(app, lang, page, |site| {
+        Page::Return => cached(app, lang, page, CachedPage::StartReturn, |site| {
             templates::start_page(site, Start::Return)
         }),
         Page::CodeCheck | Page::ThreadWrite | Page::ThreadDelete => {
@@ -123,12 +124,18 @@ pub fn get(app: &App, transport: Transport, lang: Lang, page: Page) -> HtmlRespo
 }
 
 /// A page that is the same for every visitor, rendered once per language.
-fn cached(app: &App, lang: Lang, page: Page, render: impl Fn(&Site<'_>) -> String) -> HtmlResponse {
+fn cached(
+    app: &App,
+    lang: Lang,
+    page: Page,
+    kept: CachedPage,
+    render: impl Fn(&Site<'_>) -> String,
+) -> HtmlResponse {
     let onion = app.onion_address();
     let site = site(app, lang, page, onion.as_deref());
     let body = app
         .pages
-        .page(page, lang, onion.as_deref(), "", |_| render(&site));
+        .page(kept, lang, onion.as_deref(), "", |_| render(&site));
     html(StatusCode::OK, body)
 }
 

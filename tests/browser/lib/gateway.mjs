@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { X509Certificate, createHash } from 'node:crypto';
+import { Recorder } from './recorder.mjs';
 
 const run = promisify(execFile);
 
@@ -88,14 +89,23 @@ export function certificateHashes(pemPath) {
  * A running gateway with its internal side.
  *
  * `origin` is `https://127.0.0.1:PORT`; `certPem` the self-signed development certificate the browsers are told to
- * trust for that origin only.
+ * trust for that origin only. With `record`, `origin` is a `Recorder` in front of the gateway (same certificate),
+ * and `recorder.requests` lists every request that reached the gateway.
  */
 export class Gateway {
-  static async start({ exitUrl }) {
+  static async start({ exitUrl, record = false }) {
     const dir = mkdtempSync(join(tmpdir(), 'porten-browser-'));
     const gateway = new Gateway(dir);
     try {
       await gateway.#start(exitUrl);
+      if (record) {
+        gateway.recorder = await Recorder.start({
+          target: gateway.origin,
+          certPem: gateway.certPem,
+          keyPem: join(dir, 'data', 'dev-tls', 'key.pem'),
+        });
+        gateway.origin = gateway.recorder.origin;
+      }
     } catch (error) {
       await gateway.stop();
       throw error;
@@ -107,6 +117,7 @@ export class Gateway {
     this.dir = dir;
     this.serve = null;
     this.inbox = null;
+    this.recorder = null;
   }
 
   async #start(exitUrl) {
@@ -243,6 +254,7 @@ export class Gateway {
 
   /** Stops the inbox and the gateway and removes the temporary directory. */
   async stop() {
+    await this.recorder?.stop();
     await stopProcess(this.inbox);
     await stopProcess(this.serve);
     this.inbox = null;

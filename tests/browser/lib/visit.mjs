@@ -1,12 +1,15 @@
 // The visitor's whole visit, driven through the real pages with the keyboard and the mouse, one page at a time:
 //
-//   landing → contact form → (form sent back with errors) → code page → [staff reply] → landing with a mistyped
-//   code → thread (with the staff reply) → write again with an error → write again → delete? → deleted → 404
+//   landing → "Write to us" → contact form → (form sent back with errors) → code page → (check the code with a
+//   slip, then right) → [staff reply] → landing → "Open my conversation" → code form → (a mistyped code) →
+//   thread (with the staff reply) → write again with an error → write again → delete? → "No, keep it" →
+//   delete → deleted; then the two pages a plain link leads to (/contact, /return) and a 404.
 //
-// `visit()` is an async generator that yields at every page, so a test can check each page, take screenshots, or
-// leave through the exit link and stop there. Every step checks the status the gateway must answer with, so a
-// broken flow fails where it breaks. Form fields are filled by typing; a field is emptied through the driver, as
-// a visitor would select its text and delete it.
+// No page reached by a plain link holds a field to type in: every form opens behind a button that posts, and
+// every page with a field is the answer to a POST. `visit()` is an async generator that yields at every page,
+// so a test can check each page, take screenshots, or leave through the exit link and stop there. Every step
+// checks the status the gateway must answer with, so a broken flow fails where it breaks. Form fields are
+// filled by typing; a field is emptied through the driver, as a visitor would select its text and delete it.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,12 +20,18 @@ export const STATES = [
   'contact',
   'contact-errors',
   'code',
+  'code-check-error',
+  'code-checked',
+  'return',
   'return-error',
   'thread',
   'thread-errors',
   'thread-sent',
   'burn-confirm',
+  'burn-kept',
   'burned',
+  'start-contact',
+  'start-return',
   'not-found',
 ];
 
@@ -89,10 +98,13 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
 
   let response = await page.goto(`${origin}/${lang}/`, { waitUntil: 'load' });
   expectStatus(response, 200, 'landing page');
+  await expectNoField(page, 'the landing page');
   yield { name: 'landing', response, ...state };
 
-  response = await navigate(page, () => clickAt(page, 'main a[href$="/contact"]'));
+  // "Write to us" is a form with only a button: its empty POST opens the contact form.
+  response = await navigate(page, () => clickAt(page, 'main form.open[action$="/contact"] button'));
   expectStatus(response, 200, 'contact page');
+  assert.equal(response.request().method(), 'POST', 'the contact form is the answer to a POST');
   yield { name: 'contact', response, ...state };
 
   // The browser itself refuses an empty form (required fields); the gateway's own errors show when the browser
@@ -110,9 +122,26 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
   await typeInto(page, '#message', texts.message);
   response = await navigate(page, () => clickAt(page, 'form#form button[type="submit"]'));
   expectStatus(response, 200, 'first contact');
-  state.code = (await page.$eval('p.code', (element) => element.textContent)).trim().replace(/\s+/g, ' ');
-  assert.match(state.code, /^\d{4}( \d{4})+$/, `the code page shows a code in groups: ${state.code}`);
+  state.code = await shownCode(page);
+  assert.match(state.code, /^\d{4}( \d{4})+$/, 'the code page shows a code in groups');
   yield { name: 'code', response, ...state };
+
+  // Checking the written-down code with one digit wrong shows the code page again, the code and the slip marked.
+  const digits = state.code.replace(/ /g, '');
+  const slip = `${digits.slice(0, -1)}${(Number(digits.at(-1)) + 1) % 10}`;
+  await typeInto(page, 'form#check #code', slip);
+  response = await navigate(page, () => clickAt(page, 'form#check button[type="submit"]'));
+  expectStatus(response, 422, 'checking the code with one digit wrong');
+  assert.equal(await shownCode(page), state.code, 'the code page shows the same code again after a failed check');
+  assert.equal(await page.$$eval('.mistake mark', (marks) => marks.length), 1, 'the one wrong digit is marked');
+  yield { name: 'code-check-error', response, ...state };
+
+  await typeInto(page, 'form#check #code', state.code);
+  response = await navigate(page, () => clickAt(page, 'form#check button[type="submit"]'));
+  expectStatus(response, 200, 'checking the code correctly');
+  const checked = await pageText(page);
+  assert.ok(!checked.includes(state.code) && !checked.includes(digits), 'the page after a correct check does not show the code');
+  yield { name: 'code-checked', response, ...state };
 
   if (staffReply && gateway.hasInbox) {
     const ref = await gateway.ticketRefFor(texts.marker);
@@ -120,21 +149,24 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
     state.staffReplied = true;
   }
 
-  // Coming back later: the landing page, a typo in the code first (the check digit catches it).
+  // Coming back later: the landing page, its "Open my conversation" button, a typo in the code first (the
+  // check digit catches it).
   response = await page.goto(`${origin}/${lang}/`, { waitUntil: 'load' });
   expectStatus(response, 200, 'landing page on return');
-  const digits = state.code.replace(/ /g, '');
-  const lastDigit = Number(digits.at(-1));
-  const typo = `${digits.slice(0, -1)}${(lastDigit + 1) % 10}`;
-  await typeInto(page, '#code', typo);
-  response = await navigate(page, () => clickAt(page, 'form[action$="/return"] button[type="submit"]'));
+  response = await navigate(page, () => clickAt(page, 'main form.open[action$="/return"] button'));
+  expectStatus(response, 200, 'the code form');
+  assert.equal(response.request().method(), 'POST', 'the code form is the answer to a POST');
+  yield { name: 'return', response, ...state };
+
+  await typeInto(page, 'form#form #code', slip);
+  response = await navigate(page, () => clickAt(page, 'form#form button[type="submit"]'));
   expectStatus(response, 422, 'return with a mistyped code');
   yield { name: 'return-error', response, ...state };
 
-  await typeInto(page, '#code', state.code);
-  response = await navigate(page, () => clickAt(page, 'form[action$="/return"] button[type="submit"]'));
+  await typeInto(page, 'form#form #code', state.code);
+  response = await navigate(page, () => clickAt(page, 'form#form button[type="submit"]'));
   expectStatus(response, 200, 'return with the code');
-  const threadText = await page.$eval('main', (main) => main.textContent);
+  const threadText = await pageText(page);
   assert.ok(threadText.includes(texts.marker), 'the thread shows the visitor’s first message');
   if (state.staffReplied) {
     assert.ok(threadText.includes(texts.staffReply), 'the thread shows the staff reply');
@@ -154,20 +186,56 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
   await typeInto(page, `${writeForm} #message`, texts.followUp);
   response = await navigate(page, () => clickAt(page, `${writeForm} button[type="submit"]`));
   expectStatus(response, 200, 'writing again');
-  assert.ok((await page.$eval('main', (main) => main.textContent)).includes(texts.followUp), 'the follow-up is in the thread');
+  assert.ok((await pageText(page)).includes(texts.followUp), 'the follow-up is in the thread');
   yield { name: 'thread-sent', response, ...state };
 
-  response = await navigate(page, () => clickAt(page, 'form[action$="/thread/delete"] button[type="submit"]'));
+  const deleteForm = 'form[action$="/thread/delete"]';
+  response = await navigate(page, () => clickAt(page, `${deleteForm} button[type="submit"]`));
   expectStatus(response, 200, 'asking to delete the conversation');
   yield { name: 'burn-confirm', response, ...state };
 
-  response = await navigate(page, () => clickAt(page, 'form[action$="/thread/delete"] button[type="submit"]'));
+  response = await navigate(page, () => clickAt(page, `${deleteForm} button[name="confirm"][value="no"]`));
+  expectStatus(response, 200, '"No, keep it"');
+  assert.ok((await pageText(page)).includes(texts.followUp), '"No, keep it" shows the thread again');
+  yield { name: 'burn-kept', response, ...state };
+
+  response = await navigate(page, () => clickAt(page, `${deleteForm} button[type="submit"]`));
+  expectStatus(response, 200, 'asking to delete the conversation again');
+  response = await navigate(page, () => clickAt(page, `${deleteForm} button[name="confirm"][value="yes"]`));
   expectStatus(response, 200, 'deleting the conversation');
   yield { name: 'burned', response, ...state };
+
+  // Where a plain link to a form leads: a page with only the button that opens it.
+  for (const [name, path] of [
+    ['start-contact', 'contact'],
+    ['start-return', 'return'],
+  ]) {
+    response = await page.goto(`${origin}/${lang}/${path}`, { waitUntil: 'load' });
+    expectStatus(response, 200, `GET /${lang}/${path}`);
+    await expectNoField(page, `GET /${lang}/${path}`);
+    assert.equal(await page.$$eval(`main form.open[action$="/${path}"] button`, (buttons) => buttons.length), 1, `GET /${lang}/${path} holds the button that opens the form`);
+    yield { name, response, ...state };
+  }
 
   response = await page.goto(`${origin}/${lang}/no-such-page`, { waitUntil: 'load' });
   expectStatus(response, 404, 'a page that does not exist');
   yield { name: 'not-found', response, ...state };
+}
+
+/** The code as the code page shows it, digit groups separated by single spaces. */
+export async function shownCode(page) {
+  return (await page.$eval('p.code', (element) => element.textContent)).trim().replace(/\s+/g, ' ');
+}
+
+/** The text of the page's `<main>`. */
+async function pageText(page) {
+  return page.$eval('main', (main) => main.textContent);
+}
+
+/** A page reached by a plain link holds no field to type in (a browser may keep it, typed text and all). */
+async function expectNoField(page, what) {
+  const fields = await page.$$eval('input:not([type="hidden"]), textarea, select', (found) => found.map((field) => field.outerHTML.slice(0, 80)));
+  assert.deepEqual(fields, [], `${what} holds no field to type in`);
 }
 
 /**

@@ -1,0 +1,72 @@
+// What reaches the gateway, seen from the gateway's side: a TLS proxy on loopback with the gateway's own
+// development certificate, in front of `porten serve`. The browsers talk to it as if it were the gateway (same
+// certificate, so the same trust rules; the Host and Origin headers pass unchanged, so the gateway's origin
+// check sees what the browser sent). It records every request that arrives — method, path, status and the
+// page it got back — so a test can tell a page shown from the browser's memory (no request) from one the
+// gateway answered again. A browser's own log of a request is not enough: both browsers report a "request"
+// for a history entry they then only look up in their cache.
+
+import { createServer, request as httpsRequest, Agent } from 'node:https';
+import { readFileSync } from 'node:fs';
+
+export class Recorder {
+  /** Starts a proxy to `target` (`https://127.0.0.1:PORT`) with the certificate and key in `certPem`/`keyPem`. */
+  static async start({ target, certPem, keyPem }) {
+    const recorder = new Recorder(target, readFileSync(certPem), readFileSync(keyPem));
+    await new Promise((resolve) => recorder.server.listen(0, '127.0.0.1', resolve));
+    recorder.port = recorder.server.address().port;
+    recorder.origin = `https://127.0.0.1:${recorder.port}`;
+    return recorder;
+  }
+
+  constructor(target, cert, key) {
+    const upstream = new URL(target);
+    /** Every request that arrived: `{ at, method, path, status, body }` (`body`: the answer as text). */
+    this.requests = [];
+    const agent = new Agent({ keepAlive: true, ca: cert, servername: 'localhost' });
+    this.agent = agent;
+    this.server = createServer({ cert, key }, (incoming, outgoing) => {
+      const entry = { at: Date.now(), method: incoming.method, path: incoming.url, status: null, body: '' };
+      this.requests.push(entry);
+      const forward = httpsRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+          agent,
+        },
+        (answer) => {
+          entry.status = answer.statusCode;
+          const chunks = [];
+          answer.on('data', (chunk) => chunks.push(chunk));
+          answer.on('end', () => {
+            const body = Buffer.concat(chunks);
+            entry.body = body.toString('utf8');
+            outgoing.writeHead(answer.statusCode, answer.headers);
+            outgoing.end(body);
+          });
+        },
+      );
+      forward.on('error', (error) => {
+        entry.status = 502;
+        entry.body = `proxy: ${error.message}`;
+        outgoing.writeHead(502);
+        outgoing.end();
+      });
+      incoming.pipe(forward);
+    });
+  }
+
+  /** The requests that arrived since `mark` (a length of `requests` taken earlier). */
+  since(mark) {
+    return this.requests.slice(mark);
+  }
+
+  async stop() {
+    this.server.closeAllConnections?.();
+    await new Promise((resolve) => this.server.close(resolve));
+    this.agent.destroy();
+  }
+}

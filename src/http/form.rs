@@ -187,7 +187,7 @@ mod tests {
         );
         assert_eq!(Form::parse(b"b=1").unwrap_err(), FormError::UnknownField);
         assert_eq!(Form::parse(b"form=1").unwrap_err(), FormError::UnknownField);
-        let many = vec!["code=1"; MAX_FIELDS + 1].join("&");
+        let many = ["code=1"; MAX_FIELDS + 1].join("&");
         assert_eq!(
             Form::parse(many.as_bytes()).unwrap_err(),
             FormError::TooManyFields

@@ -170,7 +170,7 @@ async fn read_form(
     body: Incoming,
 ) -> Result<Form, (ErrorKind, StatusCode)> {
     if !same_origin(headers, transport) {
-        tracing::info!("refused a form post from another site");
+        tracing::debug!("refused a form post from another site");
         return Err((ErrorKind::Forbidden, StatusCode::FORBIDDEN));
     }
     let content_type = headers

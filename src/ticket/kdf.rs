@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::engine::general_purpose::STANDARD;
@@ -323,17 +323,32 @@ impl fmt::Debug for Kdf {
     }
 }
 
-/// Runs derivations on blocking threads, at most `permits` at once, with at most `max_waiting` callers queued.
+/// Runs derivations on threads of their own, at most `permits` at once, with at most `max_waiting` callers
+/// queued.
 ///
 /// Memory is bounded by permits × the memory cost. A caller beyond the queue gets [`KdfError::Busy`] at once,
-/// so a burst of requests is answered "busy, try again" instead of queueing without end.
+/// so a burst of requests is answered "busy, try again" instead of queueing without end. The threads run at a
+/// lower scheduling priority than the ones serving pages (nice 10 on Linux): a flood of codes to check then
+/// slows checking codes, not the pages everyone else loads.
 pub struct KdfPool {
     kdf: Arc<Kdf>,
     semaphore: Arc<Semaphore>,
     permits: usize,
     max_waiting: usize,
     waiting: AtomicUsize,
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
 }
+
+/// One derivation for a worker thread: the code, the permit it holds until it is done, and where the result
+/// goes.
+struct Job {
+    code: TicketCode,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    result: tokio::sync::oneshot::Sender<Result<TicketKeys, KdfError>>,
+}
+
+/// The niceness of the derivation threads: below the page-serving threads (nice 0).
+const WORKER_NICENESS: i32 = 10;
 
 /// Counts a caller as waiting until it is dropped, also when the caller's future is dropped mid-wait.
 struct Waiting<'a>(&'a AtomicUsize);
@@ -344,17 +359,53 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// A derivation thread: lowers its own priority, then derives until the pool is dropped. A derivation that
+/// panics answers [`KdfError::TaskFailed`] and the thread goes on.
+fn worker(kdf: Arc<Kdf>, jobs: Arc<Mutex<std::sync::mpsc::Receiver<Job>>>) {
+    // On Linux a thread id names one thread for setpriority; should it fail, derivations still run.
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), WORKER_NICENESS);
+    loop {
+        let job = match jobs.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        let derived = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kdf.derive(&job.code)))
+            .unwrap_or(Err(KdfError::TaskFailed));
+        // The caller may have gone away; the permit is released when the job is dropped here.
+        let _ = job.result.send(derived);
+    }
+}
+
 impl KdfPool {
-    /// A pool that runs at most `permits` derivations at once (0 is taken as 1) and lets at most `max_waiting`
-    /// more callers wait for a turn.
+    /// A pool that runs at most `permits` derivations at once (0 is taken as 1) on as many threads of its
+    /// own, and lets at most `max_waiting` more callers wait for a turn.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start a thread.
     pub fn new(kdf: Arc<Kdf>, permits: usize, max_waiting: usize) -> KdfPool {
-        let permits = permits.clamp(1, Semaphore::MAX_PERMITS);
+        let permits = permits.clamp(1, 256);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let receiver = Arc::new(Mutex::new(receiver));
+        for index in 0..permits {
+            let kdf = Arc::clone(&kdf);
+            let receiver = Arc::clone(&receiver);
+            #[allow(clippy::expect_used)] // Reason: at start-up, before any visitor; no thread, no gateway.
+            std::thread::Builder::new()
+                .name(format!("porten-kdf-{index}"))
+                .spawn(move || worker(kdf, receiver))
+                .expect("start a key derivation thread");
+        }
         KdfPool {
             kdf,
             semaphore: Arc::new(Semaphore::new(permits)),
             permits,
             max_waiting,
             waiting: AtomicUsize::new(0),
+            jobs: Mutex::new(sender),
         }
     }
 
@@ -363,12 +414,12 @@ impl KdfPool {
         self.permits as u64 * u64::from(self.kdf.memory_kib())
     }
 
-    /// Derives the keys for `code` on a blocking thread.
+    /// Derives the keys for `code` on one of the pool's threads.
     ///
     /// # Errors
     ///
     /// [`KdfError::Busy`] at once when all permits are taken and `max_waiting` callers already wait;
-    /// [`KdfError::TaskFailed`] if the blocking task panicked; the errors of [`Kdf::derive`].
+    /// [`KdfError::TaskFailed`] if the derivation panicked; the errors of [`Kdf::derive`].
     pub async fn derive(&self, code: TicketCode) -> Result<TicketKeys, KdfError> {
         let permit = match Arc::clone(&self.semaphore).try_acquire_owned() {
             Ok(permit) => permit,
@@ -387,15 +438,20 @@ impl KdfPool {
             }
             Err(TryAcquireError::Closed) => return Err(KdfError::TaskFailed),
         };
-        let kdf = Arc::clone(&self.kdf);
-        // The permit moves into the task: if the caller goes away, the memory stays counted until the
-        // derivation really ends.
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            kdf.derive(&code)
-        })
-        .await
-        .map_err(|_| KdfError::TaskFailed)?
+        let (result, answer) = tokio::sync::oneshot::channel();
+        // The permit moves into the job: if the caller goes away, the memory stays counted until the
+        // derivation really ends. A job is sent only with a permit, so at most `permits` are ever queued.
+        let job = Job {
+            code,
+            _permit: permit,
+            result,
+        };
+        let sent = match self.jobs.lock() {
+            Ok(jobs) => jobs.send(job),
+            Err(poisoned) => poisoned.into_inner().send(job),
+        };
+        sent.map_err(|_| KdfError::TaskFailed)?;
+        answer.await.map_err(|_| KdfError::TaskFailed)?
     }
 }
 
@@ -655,6 +711,28 @@ mod tests {
         let direct = kdf(SMALL, SALT, [1; 32])?.derive(&code()?)?;
         assert_eq!(pool.derive(code()?).await?, direct);
         assert_eq!(pool.memory_bound_kib(), 512);
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn derivations_run_on_their_own_threads_below_the_pages_priority() -> TestResult {
+        let pool = pool(1, 0)?;
+        pool.derive(code()?).await?;
+        let mut found = Vec::new();
+        for task in std::fs::read_dir("/proc/self/task")? {
+            let task = task?.path();
+            let name = std::fs::read_to_string(task.join("comm"))?;
+            if name.trim() == "porten-kdf-0" {
+                // Field 19 of stat is the nice value; the name (field 2) is in parentheses and has no space.
+                let stat = std::fs::read_to_string(task.join("stat"))?;
+                let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+                let nice: i32 = after_name.split_whitespace().nth(16).unwrap_or("").parse()?;
+                found.push(nice);
+            }
+        }
+        assert!(!found.is_empty(), "a thread of the pool's own");
+        assert!(found.iter().all(|nice| *nice == WORKER_NICENESS), "{found:?}");
         Ok(())
     }
 

@@ -5,13 +5,15 @@
 #   sqlite3        reads the Firefox profile's databases
 #   java           runs the Nu Html Checker (default-jre-headless, unless a java is already on the PATH)
 #   fonts-noto-core  glyphs for Arabic, Persian, Sorani and Tigrinya (Ethiopic) in the screenshots
+#   webkit2gtk-driver  WebKitWebDriver and WebKitGTK's MiniBrowser, driven over classic WebDriver (webkit.test.mjs)
+#   xvfb, xauth    a virtual X display for MiniBrowser, which has no headless mode (xvfb-run)
 # and puppeteer-core, axe-core and vnu-jar into tests/browser/node_modules with `npm ci` (pinned by the lock file;
 # no install scripts run, and puppeteer downloads no browser). Packages already installed are not touched;
 # `apt-get update` runs once, only when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-want=(chromium firefox-esr sqlite3 fonts-noto-core)
+want=(chromium firefox-esr sqlite3 fonts-noto-core webkit2gtk-driver xvfb xauth)
 command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || want+=(nodejs npm)
 

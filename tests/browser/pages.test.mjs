@@ -5,7 +5,8 @@
 //   - no horizontal scrolling at 320 px, at 200 % zoom and at 1280 px;
 //   - axe-core at 320 px and 1280 px (axe.mjs explains how it runs with page JavaScript off);
 //   - the Nu Html Checker on the HTML exactly as the gateway sent it;
-//   - screenshots of the landing, contact, code and thread pages in sv and ar at 320 and 1280 px.
+//   - screenshots of the landing, contact, code (also after a failed check), code form and thread pages in sv
+//     and ar at 320 and 1280 px.
 // Results go to target/browser-report/pages.json for the summary.
 
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ import { checkHtml, VNU_VERSION } from './lib/vnu.mjs';
 import { pickerLanguages, visit } from './lib/visit.mjs';
 
 const SCREENSHOT_LANGS = ['sv', 'ar'];
-const SCREENSHOT_PAGES = ['landing', 'contact', 'code', 'thread'];
+const SCREENSHOT_PAGES = ['landing', 'contact', 'code', 'code-check-error', 'return', 'thread'];
 const AXE_WIDTHS = [320, 1280];
 const DEFAULT_VIEWPORT = { width: 1280, height: 900, deviceScaleFactor: 1 };
 

@@ -6,7 +6,7 @@
 #
 #   bash tests/browser/run.sh
 #
-# Bounded in time (PORTEN_BROWSER_TIMEOUT seconds for the tests, default 540); every process it starts is
+# Bounded in time (PORTEN_BROWSER_TIMEOUT seconds for the tests, default 1500); every process it starts is
 # stopped when it ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ mkdir -p target/browser-report
 
 echo "== browser tests"
 cd tests/browser
-limit=${PORTEN_BROWSER_TIMEOUT:-540}
+limit=${PORTEN_BROWSER_TIMEOUT:-1500}
 # The test runner in its own process group (it is not a group leader, so setsid does not fork: $! is the group),
 # so that whatever it leaves behind can be stopped as one. Browsers stop with their test process.
 setsid timeout --kill-after=20 "$limit" node --test --test-concurrency=1 --test-reporter=spec \

@@ -15,7 +15,7 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 const pad = (text, width) => String(text).padEnd(width);
 
 out('== browser tests: summary');
-for (const kind of ['firefox', 'chromium']) {
+for (const kind of ['firefox', 'chromium', 'webkit']) {
   const visit = read(`visit-${kind}`);
   if (!visit) {
     out(`-- ${kind}: no results`);
@@ -30,12 +30,23 @@ for (const kind of ['firefox', 'chromium']) {
     const verdict = exit.error ? `FAILED: ${exit.error}` : `Tab, Enter → ${exit.landed}, referrer ${exit.referer ?? 'none'}`;
     out(`   exit from ${pad(page, 15)} ${verdict}`);
   }
+  // What the browser shows again after typing on a page and leaving through the exit: one line per step.
   for (const [page, back] of Object.entries(visit.back ?? {})) {
-    out(
-      `   back after exit, ${pad(page, 8)} typed text shown: ${back.typedTextShown ? 'YES' : 'no'} ` +
-        `(${back.after}; requests to the gateway: ${back.requestsToGateway})`,
-    );
-    if (back.resend) out(`     then sending the form again shows: ${back.resend.shown.join(', ') || 'nothing of the visitor’s'} (${back.resend.after})`);
+    out(`   after typing ${back.typed ?? '?'} on ${page} and leaving: typed text shown: ${back.typedTextShown ? 'YES' : 'no'}${back.error ? ` — FAILED: ${back.error}` : ''}`);
+    for (const step of [...(back.steps ?? []), ...(back.reopenTab?.steps ?? [])]) {
+      const requests = step.requests.length
+        ? step.requests
+            .map((r) => `${r.method} ${r.path}${r.sentWith ? ` (${r.sentWith})` : ''} ${r.status} ${r.answer}${r.reopened ? ` REOPENED: ${r.reopened}` : ''}`)
+            .join('; ')
+        : 'none';
+      const reasons = step.backForwardCacheNotUsed ? ` (not from the back/forward cache: ${step.backForwardCacheNotUsed.join(', ')})` : '';
+      out(
+        `     ${pad(step.step, 20)} shown: ${step.secretsShown.length ? `YES (${step.secretsShown.join(', ')})` : 'nothing of the visitor’s'}; ` +
+          `from ${step.from}${reasons}; page: ${step.shows}; requests to the gateway: ${requests}`,
+      );
+    }
+    if (back.unreadable) out(`     page not read further: ${back.unreadable}`);
+    if (back.reopenTab && !back.reopenTab.offered) out(`     reopen closed tab:   not offered — ${back.reopenTab.tried}: ${back.reopenTab.result}`);
   }
 }
 
@@ -98,7 +109,7 @@ if (pages) {
   for (const [message, count] of messages) out(`   vnu error on ${count} pages: ${message}`);
 
   out('-- page sizes per language (bytes of HTML, one request per page)');
-  const shown = ['landing', 'contact', 'code', 'thread', 'burn-confirm', 'not-found'];
+  const shown = ['landing', 'start-contact', 'contact', 'code', 'code-checked', 'return', 'thread', 'burn-confirm', 'not-found'];
   out(`   ${pad('lang', 6)}${shown.map((name) => pad(name, 14)).join('')}`);
   for (const lang of pages.languages) {
     out(`   ${pad(lang, 6)}${shown.map((name) => pad(pages.pages[`${lang}-${name}`]?.bytes ?? '-', 14)).join('')}`);

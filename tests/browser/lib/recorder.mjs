@@ -21,12 +21,21 @@ export class Recorder {
 
   constructor(target, cert, key) {
     const upstream = new URL(target);
-    /** Every request that arrived: `{ at, method, path, status, body }` (`body`: the answer as text). */
+    /** Every request that arrived: `{ at, method, path, origin, fetchSite, status, body }` (`body`: the answer). */
     this.requests = [];
     const agent = new Agent({ keepAlive: true, ca: cert, servername: 'localhost' });
     this.agent = agent;
     this.server = createServer({ cert, key }, (incoming, outgoing) => {
-      const entry = { at: Date.now(), method: incoming.method, path: incoming.url, status: null, body: '' };
+      const entry = {
+        at: Date.now(),
+        method: incoming.method,
+        path: incoming.url,
+        // What the gateway's origin check looks at, to tell a refused resend from an accepted one.
+        origin: incoming.headers.origin ?? null,
+        fetchSite: incoming.headers['sec-fetch-site'] ?? null,
+        status: null,
+        body: '',
+      };
       this.requests.push(entry);
       const forward = httpsRequest(
         {
@@ -39,20 +48,22 @@ export class Recorder {
         },
         (answer) => {
           entry.status = answer.statusCode;
+          outgoing.writeHead(answer.statusCode, answer.headers);
           const chunks = [];
-          answer.on('data', (chunk) => chunks.push(chunk));
+          answer.on('data', (chunk) => {
+            chunks.push(chunk);
+            outgoing.write(chunk);
+          });
           answer.on('end', () => {
-            const body = Buffer.concat(chunks);
-            entry.body = body.toString('utf8');
-            outgoing.writeHead(answer.statusCode, answer.headers);
-            outgoing.end(body);
+            entry.body = Buffer.concat(chunks).toString('utf8');
+            outgoing.end();
           });
         },
       );
       forward.on('error', (error) => {
         entry.status = 502;
         entry.body = `proxy: ${error.message}`;
-        outgoing.writeHead(502);
+        if (!outgoing.headersSent) outgoing.writeHead(502);
         outgoing.end();
       });
       incoming.pipe(forward);

@@ -133,7 +133,7 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
   response = await navigate(page, () => clickAt(page, 'form#check button[type="submit"]'));
   expectStatus(response, 422, 'checking the code with one digit wrong');
   assert.equal(await shownCode(page), state.code, 'the code page shows the same code again after a failed check');
-  assert.equal(await page.$$eval('.mistake mark', (marks) => marks.length), 1, 'the one wrong digit is marked');
+  assert.equal(await count(page, '.mistake mark'), 1, 'the one wrong digit is marked');
   yield { name: 'code-check-error', response, ...state };
 
   await typeInto(page, 'form#check #code', state.code);
@@ -213,7 +213,7 @@ export async function* visit(page, { gateway, lang, staffReply = false, urgent =
     response = await page.goto(`${origin}/${lang}/${path}`, { waitUntil: 'load' });
     expectStatus(response, 200, `GET /${lang}/${path}`);
     await expectNoField(page, `GET /${lang}/${path}`);
-    assert.equal(await page.$$eval(`main form.open[action$="/${path}"] button`, (buttons) => buttons.length), 1, `GET /${lang}/${path} holds the button that opens the form`);
+    assert.equal(await count(page, `main form.open[action$="/${path}"] button`), 1, `GET /${lang}/${path} holds the button that opens the form`);
     yield { name, response, ...state };
   }
 
@@ -227,6 +227,14 @@ export async function shownCode(page) {
   return (await page.$eval('p.code', (element) => element.textContent)).trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * How many elements match `selector`. (The driver's own `$$eval` never returns in Firefox with page JavaScript
+ * off; a plain evaluation does.)
+ */
+async function count(page, selector) {
+  return page.evaluate((css) => document.querySelectorAll(css).length, selector);
+}
+
 /** The text of the page's `<main>`. */
 async function pageText(page) {
   return page.$eval('main', (main) => main.textContent);
@@ -234,7 +242,9 @@ async function pageText(page) {
 
 /** A page reached by a plain link holds no field to type in (a browser may keep it, typed text and all). */
 async function expectNoField(page, what) {
-  const fields = await page.$$eval('input:not([type="hidden"]), textarea, select', (found) => found.map((field) => field.outerHTML.slice(0, 80)));
+  const fields = await page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type="hidden"]), textarea, select')].map((field) => field.outerHTML.slice(0, 80)),
+  );
   assert.deepEqual(fields, [], `${what} holds no field to type in`);
 }
 

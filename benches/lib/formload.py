@@ -3,10 +3,11 @@
 
 Each worker thread keeps one keep-alive HTTPS connection and loops until the time is up:
 
-* submit: GET /{lang}/contact for a fresh form token, then POST /{lang}/contact (group, message, reply
-  language, token). A 200 carrying a ticket code counts as a submission; the codes are written out so the
+* submit: an empty POST /{lang}/contact (the landing page's "write to us" button) for the form and a fresh
+  token, then POST /{lang}/contact (group, message, reply language, token). A 200 carrying a ticket code counts as a submission; the codes are written out so the
   return load can use them.
-* return: GET /{lang}/ for a fresh token, then POST /{lang}/return with a code from the submit run. A 200
+* return: an empty POST /{lang}/return (the landing page's button) for the code form and a fresh token, then
+  POST /{lang}/return with a code from the submit run. A 200
   that shows the conversation counts.
 
 Only the standard library is used (threads, ssl, http.client). Prints one JSON object with counts, the rate
@@ -93,7 +94,7 @@ class Worker(threading.Thread):
     def step(self):
         lang = self.args.lang
         if self.args.mode == "submit":
-            status, page = self.request("GET", f"/{lang}/contact")
+            status, page = self.request("POST", f"/{lang}/contact", "")
             token = token_of(page) if status == 200 else None
             fields = {
                 "token": token or "",
@@ -106,7 +107,7 @@ class Worker(threading.Thread):
         else:
             code = self.codes[self.index % len(self.codes)]
             self.index += 1
-            status, page = self.request("GET", f"/{lang}/")
+            status, page = self.request("POST", f"/{lang}/return", "")
             token = token_of(page) if status == 200 else None
             fields = {"token": token or "", "code": code}
             path = f"/{lang}/return"

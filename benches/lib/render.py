@@ -141,6 +141,7 @@ def main():
     porten_http, nginx_http = load_wrk("porten-http"), load_wrk("nginx-http")
     probe_idle, probe_submit = load_wrk("probe-idle"), load_wrk("probe-submit")
     submit, back = load_json("submit.json"), load_json("return.json")
+    bare = load_json("kdf.json")
     cold = load_json("coldstart.json")
     pages = load_json("pages.json")
     chromium = load_json("chromium.json")
@@ -181,7 +182,7 @@ def main():
     page_rows(lines, "HTTPS", porten_https, nginx_https)
     page_rows(lines, "plain HTTP (onion path)", porten_http, nginx_http)
 
-    kdf = "Argon2id m = 64 MiB, t = 3, p = 1, 2 permits"
+    kdf = "Argon2id m = 64 MiB, t = 3, p = 1, 1 permit"
     if submit:
         refused = ", ".join(f"{count}× {status}" for status, count in submit.get("refused", {}).items())
         add(f"| First contacts per second, key derivation saturated ({kdf}; 8 clients) | "
@@ -193,6 +194,12 @@ def main():
     add(f"| Landing page p99 (ms), paced probe (4 connections, one request each per 20 ms): alone → during "
         f"the submissions | {number(ms(probe_idle, 'p99_us'), 2)} → **{number(ms(probe_submit, 'p99_us'), 2)}** "
         f"(p50 {number(ms(probe_idle, 'p50_us'), 2)} → {number(ms(probe_submit, 'p50_us'), 2)}) | – | |")
+    if bare:
+        add(f"| Bare Argon2id derivations per second, same parameters, same core, one thread (benches/kdf.rs) | "
+            f"{number(bare.get('per_second'), 2)} ({number(bare.get('ms_each'), 1)} ms each) | – | |")
+        add(f"| First contacts ÷ bare derivations (goal ≥ 0.90) | **{ratio(submit.get('per_second'), bare.get('per_second'))}** | – | |")
+        add(f"| Returns ÷ bare derivations (goal ≥ 0.90) | **{ratio(back.get('per_second'), bare.get('per_second'))}** | – | |")
+    add(f"| Landing p99 during ÷ alone (goal ≤ 3) | **{ratio(ms(probe_submit, 'p99_us'), ms(probe_idle, 'p99_us'))}** | – | |")
     if back:
         add(f"| Returns with a code per second (8 clients) | **{number(back.get('per_second'), 2)}** "
             f"({back.get('ok', 0)} in {back.get('seconds', NA)} s) | – | |")

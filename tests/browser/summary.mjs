@@ -47,6 +47,14 @@ for (const kind of ['firefox', 'chromium', 'webkit']) {
     }
     if (back.unreadable) out(`     page not read further: ${back.unreadable}`);
     if (back.reopenTab && !back.reopenTab.offered) out(`     reopen closed tab:   not offered — ${back.reopenTab.tried}: ${back.reopenTab.result}`);
+    const restored = visit.restoredSession?.[page];
+    if (restored) {
+      out(`     browser closed on the exit site, started again with its last session: ${restored.restored ? 'tab restored' : `no tab restored (${restored.note ?? restored.tabs?.join(', ') ?? ''})`}${restored.error ? ` — FAILED: ${restored.error}` : ''}`);
+      for (const step of restored.steps ?? []) {
+        const requests = step.requests.length ? step.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.answer}`).join('; ') : 'none';
+        out(`     ${pad(step.step, 28)} shown: ${step.secretsShown.length ? `YES (${step.secretsShown.join(', ')})` : 'nothing of the visitor’s'}; from ${step.from}; page: ${step.shows}; requests to the gateway: ${requests}`);
+      }
+    }
   }
 }
 

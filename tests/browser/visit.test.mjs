@@ -12,7 +12,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch } from './lib/browsers.mjs';
+import { rmSync } from 'node:fs';
+import { freshDir, launch } from './lib/browsers.mjs';
 import { Gateway } from './lib/gateway.mjs';
 import { NEUTRAL_TITLE, NeutralSite } from './lib/neutral-site.mjs';
 import { writeReport } from './lib/report.mjs';
@@ -235,6 +236,67 @@ for (const kind of ['firefox', 'chromium']) {
           if (!page.isClosed()) await page.close();
         }
         record.typedTextShown = record.steps.some((entry) => entry.secretsShown.length > 0) || (record.reopenTab?.steps ?? []).some((entry) => entry.secretsShown.length > 0);
+      }
+      assert.deepEqual(failures, []);
+    });
+
+    test('after closing the browser on the exit site and starting it again with its last session, nothing typed comes back', async () => {
+      const failures = [];
+      results.restoredSession = {};
+      for (const { name, field, typed: typedFor, group } of TYPED_PAGES) {
+        const profileDir = freshDir(`porten-${kind}-restore-`);
+        const homeDir = kind === 'firefox' ? freshDir('porten-ff-home-') : null;
+        const options = homeDir ? { profileDir, homeDir } : { profileDir };
+        const record = { steps: [] };
+        results.restoredSession[name] = record;
+        let first = null;
+        let second = null;
+        try {
+          first = await launch(kind, gateway, options);
+          const page = await first.newPage();
+          const step = await walkTo(page, 'sv', name);
+          const typed = typedFor(step, kind);
+          const secrets = secretsOf(step, typed);
+          if (group) await clickAt(page, 'input#group');
+          await typeInto(page, field, typed);
+          await navigate(page, () => clickAt(page, 'a.exit'));
+          await first.close({ keepProfile: true });
+          first = null;
+          const mark = gateway.recorder.requests.length;
+          second = await launch(kind, gateway, { ...options, restoreSession: true });
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          const pages = await second.browser.pages();
+          const where = { gatewayOrigin: gateway.origin, exitOrigin: neutral.origin };
+          record.tabs = pages.map((candidate) => describeUrl(candidate.url(), where));
+          const restored = pages.find((candidate) => candidate.url().startsWith(neutral.origin) || candidate.url().startsWith(gateway.origin));
+          record.restored = Boolean(restored);
+          if (!restored) {
+            record.note =
+              kind === 'firefox'
+                ? 'Firefox started with browser.startup.page=3 and browser.sessionstore.resume_session_once=true under WebDriver BiDi opened no tab of the last session'
+                : 'Chromium started with --restore-last-session opened no tab of the last session';
+            continue;
+          }
+          for (const how of ['restored', 'back', 'forward']) {
+            const since = how === 'restored' ? mark : gateway.recorder.requests.length;
+            const outcome = how === 'restored' ? 'started with the last session' : await historyStep(restored, how);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const now = await showing(restored, secrets, null);
+            const requests = gateway.recorder.since(since).map((entry) => judgeRequest(entry, secrets));
+            const from = requests.length ? 'network: the gateway answered' : now.url.startsWith(neutral.origin) ? 'the exit site' : 'no request';
+            const entry = { step: `restored session, ${how}`, outcome, shows: now.shows, from, secretsShown: now.secretsShown, fieldsWithText: now.fieldsWithText, requests };
+            record.steps.push(entry);
+            failures.push(...stepFailures(name, entry));
+          }
+        } catch (error) {
+          failures.push(`${name}: ${error.message.split('\n')[0]}`);
+          record.error = error.message.split('\n')[0];
+        } finally {
+          await first?.close();
+          await second?.close();
+          rmSync(profileDir, { recursive: true, force: true });
+          if (homeDir) rmSync(homeDir, { recursive: true, force: true });
+        }
       }
       assert.deepEqual(failures, []);
     });

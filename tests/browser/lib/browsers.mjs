@@ -78,9 +78,16 @@ class Launched {
 /**
  * Firefox ESR at the Safest prefs with a fresh profile in `profileDir` (made if missing), trusting the gateway's
  * certificate for `gatewayHost` (`127.0.0.1:PORT`) only. `HOME` and the XDG directories point into `homeDir`, so
- * that anything Firefox writes outside the profile is found there too.
+ * that anything Firefox writes outside the profile is found there too. With `restoreSession`, Firefox starts
+ * with the windows and tabs of its last session, as "Open previous windows and tabs" does.
  */
-export async function launchFirefox({ gatewayHost, certificate, profileDir = freshDir('porten-ff-profile-'), homeDir = freshDir('porten-ff-home-') }) {
+export async function launchFirefox({
+  gatewayHost,
+  certificate,
+  profileDir = freshDir('porten-ff-profile-'),
+  homeDir = freshDir('porten-ff-home-'),
+  restoreSession = false,
+}) {
   mkdirSync(profileDir, { recursive: true });
   // Firefox's own file of accepted certificate exceptions: host:port, then the SHA-256 fingerprint.
   writeFileSync(
@@ -93,7 +100,11 @@ export async function launchFirefox({ gatewayHost, certificate, profileDir = fre
     executablePath: FIREFOX,
     headless: true,
     userDataDir: profileDir,
-    extraPrefsFirefox: { ...ORDINARY_TRACE_PREFS, ...SAFEST_PREFS },
+    extraPrefsFirefox: {
+      ...ORDINARY_TRACE_PREFS,
+      ...SAFEST_PREFS,
+      ...(restoreSession ? { 'browser.startup.page': 3, 'browser.sessionstore.resume_session_once': true } : {}),
+    },
     env: {
       ...process.env,
       HOME: homeDir,
@@ -109,11 +120,18 @@ export async function launchFirefox({ gatewayHost, certificate, profileDir = fre
 
 /**
  * Chromium with JavaScript off in its fresh profile, trusting only the gateway certificate's public key. With
- * `javascript: true` it is the separate browser the accessibility checker runs in (see axe.mjs).
+ * `javascript: true` it is the separate browser the accessibility checker runs in (see axe.mjs). With
+ * `restoreSession`, the profile in `profileDir` is used again as it is and Chromium starts with the tabs of its
+ * last session (`--restore-last-session`, as "Continue where you left off" does).
  */
-export async function launchChromium({ certificate, javascript = false, profileDir = freshDir('porten-chromium-profile-') }) {
+export async function launchChromium({
+  certificate,
+  javascript = false,
+  profileDir = freshDir('porten-chromium-profile-'),
+  restoreSession = false,
+}) {
   mkdirSync(join(profileDir, 'Default'), { recursive: true });
-  if (!javascript) {
+  if (!javascript && !restoreSession) {
     // The setting behind chrome://settings/content/javascript, "Don't allow sites to use JavaScript".
     writeFileSync(
       join(profileDir, 'Default', 'Preferences'),
@@ -137,6 +155,7 @@ export async function launchChromium({ certificate, javascript = false, profileD
     '--font-render-hinting=none',
   ];
   if (certificate) args.push(`--ignore-certificate-errors-spki-list=${certificate.spkiSha256Base64}`);
+  if (restoreSession) args.push('--restore-last-session');
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,

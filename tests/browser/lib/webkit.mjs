@@ -34,8 +34,12 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /** A WebKitWebDriver process with one session. */
 export class WebKit {
-  /** Starts the driver under xvfb-run and opens a session with page JavaScript off. */
-  static async start() {
+  /**
+   * Starts the driver under xvfb-run and opens a session with page JavaScript off. With `pageLoadStrategy`
+   * `none` the driver's commands do not wait for a navigation that never ends (clicks then wait for their
+   * element, and callers wait for the page they expect).
+   */
+  static async start({ pageLoadStrategy = 'normal' } = {}) {
     const port = await freePort();
     const child = spawn(XVFB_RUN, ['-a', WEBKIT_DRIVER, `--port=${port}`, '--host=127.0.0.1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +65,7 @@ export class WebKit {
         capabilities: {
           alwaysMatch: {
             acceptInsecureCerts: true,
-            pageLoadStrategy: 'normal',
+            pageLoadStrategy,
             'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', '--enable-javascript=false'] },
           },
         },
@@ -158,9 +162,9 @@ export class WebKit {
     return found.map((element) => element[ELEMENT]);
   }
 
-  /** Clicks the element; the driver waits for a navigation the click starts. */
+  /** Clicks the element, once it is there. */
   async click(selector) {
-    const element = await this.find(selector);
+    const element = await this.waitFor(selector);
     await this.session_('POST', `/element/${element}/click`, {});
   }
 
@@ -169,9 +173,22 @@ export class WebKit {
     return waitFor(() => this.find(selector).catch(() => null), `an element ${selector}`, timeoutMs, 200);
   }
 
+  /**
+   * Waits until the document in front has loaded. Without it a click could start the next navigation while the
+   * page is still loading, and WebKit then replaces that page's history entry instead of adding one.
+   */
+  async settle(timeoutMs = 15000) {
+    await waitFor(
+      () => this.execute('return document.readyState;').then((state) => state === 'complete', () => false),
+      'the page to finish loading',
+      timeoutMs,
+      200,
+    );
+  }
+
   /** Empties the field and types `text` into it. */
   async type(selector, text) {
-    const element = await this.find(selector);
+    const element = await this.waitFor(selector);
     await this.session_('POST', `/element/${element}/clear`, {});
     await this.session_('POST', `/element/${element}/value`, { text });
   }

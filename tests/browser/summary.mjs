@@ -30,6 +30,9 @@ for (const kind of ['firefox', 'chromium', 'webkit']) {
     const verdict = exit.error ? `FAILED: ${exit.error}` : `Tab, Enter → ${exit.landed}, referrer ${exit.referer ?? 'none'}`;
     out(`   exit from ${pad(page, 15)} ${verdict}`);
   }
+  if (visit.control) {
+    out(`   control (exit site's search field, Back): typed text found: ${visit.control.typedTextShown ? 'yes' : 'NO'}${visit.control.fromBackForwardCache ? ', from the back/forward cache' : ''}`);
+  }
   // What the browser shows again after typing on a page and leaving through the exit: one line per step.
   for (const [page, back] of Object.entries(visit.back ?? {})) {
     out(`   after typing ${back.typed ?? '?'} on ${page} and leaving: typed text shown: ${back.typedTextShown ? 'YES' : 'no'}${back.error ? ` — FAILED: ${back.error}` : ''}`);

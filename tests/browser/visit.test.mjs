@@ -240,6 +240,26 @@ for (const kind of ['firefox', 'chromium']) {
       assert.deepEqual(failures, []);
     });
 
+    test('control: the same judging finds typed text that the browser keeps, on the exit site’s search field', async () => {
+      // The exit site's page may be kept in the back/forward cache (it is not no-store, and its field keeps its
+      // text): typing there, going on to the gateway and pressing Back must be found by `showing()`, or the
+      // checks above could not fail.
+      const page = await browser.newPage();
+      try {
+        const typed = `control ${kind} ${Date.now()}`;
+        await page.goto(`${neutral.origin}/`, { waitUntil: 'load' });
+        await typeInto(page, '#q', typed);
+        await page.evaluate(() => (window.portenProbe = 'control'));
+        await page.goto(`${gateway.origin}/sv/`, { waitUntil: 'load' });
+        await historyStep(page, 'back');
+        const now = await showing(page, { 'typed text': typed }, 'control');
+        results.control = { shows: now.shows, typedTextShown: now.secretsShown.length > 0, fromBackForwardCache: now.kept };
+        assert.deepEqual(now.secretsShown, ['typed text'], 'the typed text on the exit site is found after Back');
+      } finally {
+        await page.close();
+      }
+    });
+
     test('after closing the browser on the exit site and starting it again with its last session, nothing typed comes back', async () => {
       const failures = [];
       results.restoredSession = {};

@@ -6,6 +6,7 @@
 //! the whole picture and `threat-model/` for what it defends against.
 
 pub mod app;
+pub mod budget;
 pub mod config;
 pub mod conversation;
 pub mod display_time;

@@ -40,7 +40,17 @@ impl RateLimit {
         self.try_take_at(Instant::now())
     }
 
-    fn try_take_at(&self, now: Instant) -> Result<(), Duration> {
+    /// Whether the bucket has refilled to its burst by `now`: no different from a new one.
+    pub(crate) fn is_full_at(&self, now: Instant) -> bool {
+        let bucket = match self.state.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
+        bucket.tokens + elapsed * self.per_second >= self.burst
+    }
+
+    pub(crate) fn try_take_at(&self, now: Instant) -> Result<(), Duration> {
         let mut bucket = match self.state.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),

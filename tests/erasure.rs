@@ -1,0 +1,468 @@
+//! Erasure that holds on disk: a copy of the data directory taken after a visitor deleted the conversation, or
+//! after it expired, yields nothing of it, even to someone who holds the code and the pepper.
+//!
+//! The conversations are made, burned and expired by the gateway's own domain code (`Conversations`, as
+//! `porten serve` runs it; the staff reply is stored as the internal API stores it), and the data directory
+//! is copied file by file at each step, as a seizure would. Each copy is then searched the way an attacker
+//! with the code, the pepper and the salt would search it:
+//!
+//! 1. the raw bytes of every file, for the ticket ref in every form the gateway has ever written it (raw, hex,
+//!    base64);
+//! 2. the key file's slots, for one that names the ticket ref (the only way the design leads from a code to a
+//!    ticket's rows and their key);
+//! 3. the design's own reader: the copy opened as the gateway opens it, the thread read by the ticket ref and
+//!    each entry opened with the reply key;
+//! 4. every byte window of every file tried as a thread entry sealed under the reply key alone (format v1:
+//!    version byte, nonce, ciphertext, tag), and as a stored entry sealed under the storage key of any slot
+//!    step 2 found.
+//!
+//! A copy taken before the deletion must show the conversation through every step that can show it, so the
+//! search is known to see; a ticket that stays live must show in every copy.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use porten::conversation::{Conversations, NewContact};
+use porten::envelope::{generate_identity, Group, Recipients};
+use porten::store::{NewEntry, Store};
+use porten::thread::{self, AuthorKind, EntryId, EntryPlain};
+use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode, TicketKeys};
+
+const SLOT_LEN: usize = 128;
+const PARAMS: KdfParams = KdfParams {
+    memory_kib: 1024,
+    iterations: 1,
+    parallelism: 1,
+};
+const IDLE_DAYS: u64 = 30;
+
+/// One entry as the test wrote it, to recognise it in a copy.
+#[derive(Clone)]
+struct Known {
+    seq: u32,
+    id: [u8; 16],
+    author: u8,
+    /// Length of the entry sealed under the reply key.
+    inner_len: usize,
+    text: String,
+}
+
+/// A conversation the test made: its code and what it holds.
+struct Conversation {
+    code: TicketCode,
+    entries: Vec<Known>,
+}
+
+/// What one search of one copy found for one code.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Hits {
+    /// Occurrences of the ticket ref in any written form, over all files.
+    ref_forms: usize,
+    /// Key slots naming the ticket ref.
+    slots: usize,
+    /// Entries the design's reader opened with the reply key.
+    read_entries: usize,
+    /// Byte windows that opened as a thread entry under the reply key alone.
+    reply_key_windows: usize,
+    /// Byte windows that opened as a stored entry under a storage key from a slot naming the ref.
+    storage_key_windows: usize,
+}
+
+impl Hits {
+    fn total(&self) -> usize {
+        self.ref_forms
+            + self.slots
+            + self.read_entries
+            + self.reply_key_windows
+            + self.storage_key_windows
+    }
+}
+
+/// A copy of the data directory.
+struct DiskCopy {
+    label: &'static str,
+    dir: tempfile::TempDir,
+}
+
+impl DiskCopy {
+    fn take(label: &'static str, data: &Path) -> DiskCopy {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in std::fs::read_dir(data).expect("list") {
+            let entry = entry.expect("entry");
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+            }
+        }
+        DiskCopy { label, dir }
+    }
+
+    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .expect("list")
+            .map(|e| {
+                let path = e.expect("entry").path();
+                let bytes = std::fs::read(&path).expect("read");
+                (path, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn bytes(&self) -> usize {
+        self.files().iter().map(|(_, b)| b.len()).sum()
+    }
+
+    fn file_len(&self, name: &str) -> usize {
+        std::fs::metadata(self.dir.path().join(name))
+            .map(|m| m.len() as usize)
+            .unwrap_or(0)
+    }
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| w == &needle)
+        .count()
+}
+
+/// The forms in which the ticket ref has been written by any version of the gateway: raw in redb keys and
+/// slots, hex in logs and tools, base64 in JSON.
+fn ref_forms(keys: &TicketKeys) -> Vec<Vec<u8>> {
+    let raw = keys.ticket_ref.as_bytes().to_vec();
+    vec![
+        raw.clone(),
+        hex::encode(&raw).into_bytes(),
+        hex::encode_upper(&raw).into_bytes(),
+        base64::engine::general_purpose::STANDARD
+            .encode(&raw)
+            .into_bytes(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(&raw)
+            .into_bytes(),
+    ]
+}
+
+/// The storage keys of every slot in a key file that names `ticket_ref`: (ticket id, key).
+fn slots_naming(key_file: &[u8], ticket_ref: &[u8; 32]) -> Vec<([u8; 16], [u8; 32])> {
+    key_file
+        .chunks_exact(SLOT_LEN)
+        .filter(|slot| &slot[32..64] == ticket_ref)
+        .map(|slot| {
+            (
+                slot[16..32].try_into().expect("id"),
+                slot[64..96].try_into().expect("key"),
+            )
+        })
+        .collect()
+}
+
+/// Opens `window` as an entry stored under a slot's key: nonce ‖ ciphertext ‖ tag, with the associated data
+/// the store binds (label, ticket id, seq, entry id, author).
+fn opens_as_stored_entry(
+    key: &LessSafeKey,
+    ticket_id: &[u8; 16],
+    e: &Known,
+    window: &[u8],
+) -> bool {
+    let aad = [
+        &b"porten stored entry v2"[..],
+        &ticket_id[..],
+        &e.seq.to_be_bytes()[..],
+        &e.id[..],
+        &[e.author][..],
+    ]
+    .concat();
+    let Ok(nonce) = Nonce::try_assume_unique_for_key(&window[..12]) else {
+        return false;
+    };
+    let mut buffer = window[12..].to_vec();
+    key.open_in_place(nonce, Aad::from(aad), &mut buffer)
+        .is_ok()
+}
+
+/// Searches one copy as someone holding `conversation`'s code, the pepper and the salt would.
+fn search(copy: &DiskCopy, conversation: &Conversation, kdf: &Kdf) -> Hits {
+    let keys = kdf.derive(&conversation.code).expect("derive");
+    let forms = ref_forms(&keys);
+    let files = copy.files();
+    let mut hits = Hits::default();
+    let mut storage_keys = Vec::new();
+    for (path, bytes) in &files {
+        hits.ref_forms += forms.iter().map(|form| count(bytes, form)).sum::<usize>();
+        if path.extension().is_some_and(|e| e == "keys") {
+            storage_keys.extend(slots_naming(bytes, keys.ticket_ref.as_bytes()));
+        }
+    }
+    hits.slots = storage_keys.len();
+
+    // The design's own reader, on a scratch copy (opening settles the files, which a searcher would not).
+    let scratch = DiskCopy::take("scratch", copy.dir.path());
+    let store = Store::open(&scratch.dir.path().join("porten.redb")).expect("the copy opens");
+    if let Some(record) = store.read_thread(keys.ticket_ref.as_bytes()).expect("read") {
+        for stored in record.entries {
+            let opened = AuthorKind::from_byte(stored.author).and_then(|author| {
+                thread::open_entry(
+                    &keys.reply_key,
+                    &keys.ticket_ref,
+                    &EntryId::from_bytes(stored.id),
+                    author,
+                    &stored.ciphertext,
+                )
+                .ok()
+            });
+            if let Some(plain) = opened {
+                assert!(conversation.entries.iter().any(|e| e.text == plain.text));
+                hits.read_entries += 1;
+            }
+        }
+    }
+
+    let storage_keys: Vec<([u8; 16], LessSafeKey)> = storage_keys
+        .iter()
+        .map(|(id, key)| {
+            let key = UnboundKey::new(&CHACHA20_POLY1305, key).expect("key");
+            (*id, LessSafeKey::new(key))
+        })
+        .collect();
+    for (_, bytes) in &files {
+        for e in &conversation.entries {
+            let author = AuthorKind::from_byte(e.author).expect("author");
+            let id = EntryId::from_bytes(e.id);
+            for window in bytes.windows(e.inner_len) {
+                // Version byte 1 first: every other window cannot be an entry.
+                if window[0] == 1
+                    && thread::open_entry(&keys.reply_key, &keys.ticket_ref, &id, author, window)
+                        .is_ok()
+                {
+                    hits.reply_key_windows += 1;
+                }
+            }
+            for (ticket_id, key) in &storage_keys {
+                for window in bytes.windows(e.inner_len + 28) {
+                    if opens_as_stored_entry(key, ticket_id, e, window) {
+                        hits.storage_key_windows += 1;
+                    }
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// How many byte windows of a copy open under a storage key taken from an earlier copy: the old ciphertext
+/// still in the file. Not a way in for a searcher of this copy (the key is gone from it); a measure of what
+/// compaction leaves.
+fn old_ciphertext(copy: &DiskCopy, slot: &([u8; 16], [u8; 32]), entries: &[Known]) -> usize {
+    let key = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &slot.1).expect("key"));
+    let mut found = 0;
+    for (_, bytes) in copy.files() {
+        for e in entries {
+            found += bytes
+                .windows(e.inner_len + 28)
+                .filter(|w| opens_as_stored_entry(&key, &slot.0, e, w))
+                .count();
+        }
+    }
+    found
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    store: Arc<Store>,
+    conversations: Conversations,
+    kdf: Kdf,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    porten::fsutil::create_private_dir(&data).expect("data dir");
+    let pepper = Pepper::load_or_create(&data.join("pepper")).expect("pepper");
+    let store = Arc::new(Store::open(&data.join("porten.redb")).expect("store"));
+    let kdf = Kdf::new(PARAMS, store.salt(), pepper.clone()).expect("kdf");
+    let pool = KdfPool::new(
+        Arc::new(Kdf::new(PARAMS, store.salt(), pepper).expect("kdf")),
+        2,
+        8,
+    );
+    // The internal side's identity stays out of the data directory, as in a real installation.
+    let (_identity, recipient) = generate_identity();
+    let conversations = Conversations::new(
+        Arc::clone(&store),
+        pool,
+        Recipients::parse(&[recipient]).expect("recipient"),
+        16,
+        Duration::from_secs(IDLE_DAYS * 86_400),
+    );
+    World {
+        _dir: dir,
+        data,
+        store,
+        conversations,
+        kdf,
+    }
+}
+
+impl World {
+    /// A conversation: the visitor's first contact, a staff reply, a follow-up, and an open of the thread.
+    async fn conversation(&self, name: &str, at: OffsetDateTime) -> Conversation {
+        let first = format!("{name}: first message, pappa har tagit mitt pass");
+        let code = self
+            .conversations
+            .open_ticket(
+                NewContact {
+                    group: Group::Exposed,
+                    urgent: false,
+                    language: "sv".into(),
+                    message: Zeroizing::new(first),
+                },
+                at,
+            )
+            .await
+            .expect("first contact");
+        let keys = self.kdf.derive(&code).expect("derive");
+        let reply_id = EntryId::random();
+        let plain = EntryPlain {
+            author_name: Some("Sara".into()),
+            written: at.unix_timestamp(),
+            text: format!("{name}: a reply from the centre"),
+        };
+        let ciphertext = thread::seal_entry(
+            &keys.reply_key,
+            &keys.ticket_ref,
+            &reply_id,
+            AuthorKind::Staff,
+            &plain,
+        )
+        .expect("seal");
+        self.store
+            .add_reply(
+                keys.ticket_ref.as_bytes(),
+                at.unix_timestamp(),
+                NewEntry {
+                    id: *reply_id.as_bytes(),
+                    author: AuthorKind::Staff.as_byte(),
+                    ciphertext,
+                },
+            )
+            .expect("reply");
+        let follow_up = format!("{name}: I can talk on Thursday");
+        assert!(self
+            .conversations
+            .follow_up(&keys, Zeroizing::new(follow_up), at)
+            .await
+            .expect("follow-up"));
+        let opened = self
+            .conversations
+            .open_thread(&keys, at)
+            .await
+            .expect("open")
+            .expect("the thread exists");
+        assert_eq!(opened.entries.len(), 3);
+        let record = self
+            .store
+            .read_thread(keys.ticket_ref.as_bytes())
+            .expect("read")
+            .expect("thread");
+        let entries = record
+            .entries
+            .iter()
+            .zip(&opened.entries)
+            .map(|(stored, opened)| Known {
+                seq: stored.seq,
+                id: stored.id,
+                author: stored.author,
+                inner_len: stored.ciphertext.len(),
+                text: opened.plain.text.clone(),
+            })
+            .collect();
+        Conversation { code, entries }
+    }
+}
+
+#[tokio::test]
+async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_the_code_and_the_pepper(
+) {
+    let w = world();
+    let now = OffsetDateTime::now_utc();
+    let long_ago = now - Duration::from_secs((IDLE_DAYS + 10) * 86_400);
+    let burned = w.conversation("burned", now).await;
+    let expired = w.conversation("expired", long_ago).await;
+    let kept = w.conversation("kept", now).await;
+
+    let before = DiskCopy::take("before", &w.data);
+    let burned_keys = w.kdf.derive(&burned.code).expect("derive");
+    let burned_slot = slots_naming(
+        &std::fs::read(before.dir.path().join("porten.keys")).expect("key file"),
+        burned_keys.ticket_ref.as_bytes(),
+    )[0];
+    let expired_keys = w.kdf.derive(&expired.code).expect("derive");
+    let expired_slot = slots_naming(
+        &std::fs::read(before.dir.path().join("porten.keys")).expect("key file"),
+        expired_keys.ticket_ref.as_bytes(),
+    )[0];
+
+    assert!(w.conversations.burn(&burned_keys, now).await.expect("burn"));
+    let after_burn = DiskCopy::take("after burn", &w.data);
+    assert_eq!(w.conversations.sweep(now).await.expect("sweep"), 1);
+    let after_expiry = DiskCopy::take("after expiry", &w.data);
+    let shrank = w.store.compact().expect("compact");
+    let after_compaction = DiskCopy::take("after compaction", &w.data);
+
+    let mut report = Vec::new();
+    for copy in [&before, &after_burn, &after_expiry, &after_compaction] {
+        let burned_hits = search(copy, &burned, &w.kdf);
+        let expired_hits = search(copy, &expired, &w.kdf);
+        let kept_hits = search(copy, &kept, &w.kdf);
+        report.push(format!(
+            "{:>16}: {} bytes searched (porten.redb {}, porten.keys {}); burned {:?}; expired {:?}; kept {:?}; \
+             old ciphertext of the burned ticket under its erased key {}, of the expired one {}",
+            copy.label,
+            copy.bytes(),
+            copy.file_len("porten.redb"),
+            copy.file_len("porten.keys"),
+            burned_hits,
+            expired_hits,
+            kept_hits,
+            old_ciphertext(copy, &burned_slot, &burned.entries),
+            old_ciphertext(copy, &expired_slot, &expired.entries),
+        ));
+
+        // The live ticket shows in every copy: the search sees what is there.
+        assert_eq!(kept_hits.slots, 1, "{}", copy.label);
+        assert_eq!(kept_hits.read_entries, 3, "{}", copy.label);
+        assert!(kept_hits.storage_key_windows >= 3, "{}", copy.label);
+        // No entry is ever on disk under the reply key alone.
+        assert_eq!(kept_hits.reply_key_windows, 0, "{}", copy.label);
+
+        let burned_gone = copy.label != "before";
+        let expired_gone = burned_gone && copy.label != "after burn";
+        for (gone, hits, what) in [
+            (burned_gone, burned_hits, "burned"),
+            (expired_gone, expired_hits, "expired"),
+        ] {
+            if gone {
+                assert_eq!(hits, Hits::default(), "{}: the {what} ticket", copy.label);
+            } else {
+                assert!(hits.ref_forms >= 1, "{}: {what}", copy.label);
+                assert_eq!(hits.slots, 1, "{}: {what}", copy.label);
+                assert_eq!(hits.read_entries, 3, "{}: {what}", copy.label);
+                assert!(hits.storage_key_windows >= 3, "{}: {what}", copy.label);
+                assert!(hits.total() > 0);
+            }
+        }
+    }
+    report.push(format!("compaction shrank the file: {shrank}"));
+    eprintln!("erasure on disk:\n{}", report.join("\n"));
+}

@@ -417,17 +417,34 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
     let after_burn = DiskCopy::take("after burn", &w.data);
     assert_eq!(w.conversations.sweep(now).await.expect("sweep"), 1);
     let after_expiry = DiskCopy::take("after expiry", &w.data);
+    // The internal side pulls and acknowledges every envelope, the closed ones included.
+    let seqs: Vec<u64> = w
+        .store
+        .outbox_after(0, usize::MAX)
+        .expect("outbox")
+        .iter()
+        .map(|item| item.seq)
+        .collect();
+    assert_eq!(w.store.ack(&seqs).expect("ack"), seqs.len());
+    let after_ack = DiskCopy::take("after ack", &w.data);
     let shrank = w.store.compact().expect("compact");
     let after_compaction = DiskCopy::take("after compaction", &w.data);
 
     let mut report = Vec::new();
-    for copy in [&before, &after_burn, &after_expiry, &after_compaction] {
+    for copy in [
+        &before,
+        &after_burn,
+        &after_expiry,
+        &after_ack,
+        &after_compaction,
+    ] {
         let burned_hits = search(copy, &burned, &w.kdf);
         let expired_hits = search(copy, &expired, &w.kdf);
         let kept_hits = search(copy, &kept, &w.kdf);
         report.push(format!(
             "{:>16}: {} bytes searched (porten.redb {}, porten.keys {}); burned {:?}; expired {:?}; kept {:?}; \
-             old ciphertext of the burned ticket under its erased key {}, of the expired one {}",
+             old ciphertext of the burned ticket under its erased key {}, of the expired one {}; \
+             age envelopes in the file {}",
             copy.label,
             copy.bytes(),
             copy.file_len("porten.redb"),
@@ -437,6 +454,10 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
             kept_hits,
             old_ciphertext(copy, &burned_slot, &burned.entries),
             old_ciphertext(copy, &expired_slot, &expired.entries),
+            copy.files()
+                .iter()
+                .map(|(_, bytes)| count(bytes, b"age-encryption.org/v1\n"))
+                .sum::<usize>(),
         ));
 
         // The live ticket shows in every copy: the search sees what is there.

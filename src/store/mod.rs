@@ -1,11 +1,11 @@
-//! The gateway's storage: tickets, their threads and the outbox, in one crash-safe redb file.
+//! The gateway's storage: tickets, their threads and the outbox, in one crash-safe redb file and a key file.
 //!
 //! Every operation is a single redb transaction with the default (immediate, durable) commit: when a call
 //! returns `Ok`, its writes are on disk; when it returns an error, none of them are. That is what makes "a
 //! code shown is a request kept" true: the ticket, the visitor's entry and the sealed envelope are written
 //! together or not at all. The store holds only ciphertext (entries under the reply key, envelopes sealed for
-//! the internal side) and ticket refs; it never sees a code or a key. The API is blocking: async callers use
-//! `spawn_blocking`.
+//! the internal side) and, in the key file, ticket refs; it never sees a code or a reply key. The API is
+//! blocking: async callers use `spawn_blocking`.
 //!
 //! Erasure that holds on disk: redb is copy-on-write and keeps old versions of rows in freed pages, so the
 //! store never lets a row be worth anything on its own. Tickets are found through the **key file** beside the

@@ -633,3 +633,46 @@ fn an_entry_moved_between_rows_is_unreadable_and_the_rest_shows() {
     assert_eq!(thread.entries[0].ciphertext, b"one");
     assert!(thread.entries[1].ciphertext.is_empty());
 }
+
+#[test]
+fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file() {
+    // Envelopes are stored as given, so their bytes can be looked for in the file; an entry's bytes cannot
+    // (they are sealed under a fresh nonce each time they are written).
+    let f = fixture();
+    let marker = |i: u32| [&b"acked-envelope-"[..], &i.to_be_bytes()[..], &[0xa5; 13]].concat();
+    let mut tickets = Vec::new();
+    for i in 0..60u32 {
+        let ticket = random_ref();
+        let envelope = marker(i).repeat(64);
+        f.store
+            .first_contact(&ticket, 1, entry(1, VISITOR, &"x".repeat(1000)), &envelope)
+            .unwrap();
+        tickets.push(ticket);
+    }
+    // The internal side acknowledges the even tickets' envelopes, and those visitors delete their conversation.
+    let even_seqs: Vec<u64> = (0..60u64).step_by(2).map(|i| i + 1).collect();
+    assert_eq!(f.store.ack(&even_seqs).unwrap(), 30);
+    for ticket in tickets.iter().step_by(2) {
+        assert!(f.store.burn(ticket, b"closed").unwrap());
+    }
+    let remaining = |bytes: &[u8]| {
+        (0..60u32)
+            .step_by(2)
+            .filter(|&i| holds(bytes, &marker(i)))
+            .count()
+    };
+    let before = std::fs::read(&f.path).unwrap();
+    assert!(
+        remaining(&before) > 0,
+        "freed pages keep acknowledged envelopes"
+    );
+
+    assert!(f.store.compact().unwrap());
+    let after = std::fs::read(&f.path).unwrap();
+    assert_eq!(remaining(&after), 0);
+    assert!(after.len() < before.len());
+    // The odd tickets are untouched.
+    assert_eq!(f.store.counts().unwrap().tickets, 30);
+    assert_eq!(f.store.outbox_pending().unwrap(), 30 + 30);
+    assert!(holds(&after, &marker(1)));
+}

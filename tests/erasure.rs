@@ -21,6 +21,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +37,9 @@ use porten::envelope::{generate_identity, Group, Recipients};
 use porten::store::{NewEntry, Store};
 use porten::thread::{self, AuthorKind, EntryId, EntryPlain};
 use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode, TicketKeys};
+
+use common::{code_from_page, Gateway};
+use hyper::StatusCode;
 
 const SLOT_LEN: usize = 128;
 const PARAMS: KdfParams = KdfParams {
@@ -95,24 +100,25 @@ struct DiskCopy {
 impl DiskCopy {
     fn take(label: &'static str, data: &Path) -> DiskCopy {
         let dir = tempfile::tempdir().expect("temp dir");
-        for entry in std::fs::read_dir(data).expect("list") {
-            let entry = entry.expect("entry");
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
-            }
-        }
+        copy_tree(data, dir.path());
         DiskCopy { label, dir }
     }
 
+    /// Every file of the copy, in every directory, with its bytes.
     fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .expect("list")
-            .map(|e| {
-                let path = e.expect("entry").path();
-                let bytes = std::fs::read(&path).expect("read");
-                (path, bytes)
-            })
-            .collect();
+        let mut files = Vec::new();
+        let mut pending = vec![self.dir.path().to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).expect("list") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).expect("read");
+                    files.push((path, bytes));
+                }
+            }
+        }
         files.sort();
         files
     }
@@ -125,6 +131,20 @@ impl DiskCopy {
         std::fs::metadata(self.dir.path().join(name))
             .map(|m| m.len() as usize)
             .unwrap_or(0)
+    }
+}
+
+/// Copies every file under `from` to `to`, as a copy of the disk would hold them.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("list") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
     }
 }
 
@@ -486,4 +506,127 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
     }
     report.push(format!("compaction shrank the file: {shrank}"));
     eprintln!("erasure on disk:\n{}", report.join("\n"));
+}
+
+/// The entries of a conversation as a copy holds them, read with the design's reader and the code's keys.
+fn entries_in(copy: &DiskCopy, keys: &TicketKeys) -> Vec<Known> {
+    let scratch = DiskCopy::take("scratch", copy.dir.path());
+    let store = Store::open(&scratch.dir.path().join("porten.redb")).expect("the copy opens");
+    let record = store
+        .read_thread(keys.ticket_ref.as_bytes())
+        .expect("read")
+        .expect("the thread is in the copy");
+    record
+        .entries
+        .iter()
+        .map(|stored| {
+            let author = AuthorKind::from_byte(stored.author).expect("author");
+            let plain = thread::open_entry(
+                &keys.reply_key,
+                &keys.ticket_ref,
+                &EntryId::from_bytes(stored.id),
+                author,
+                &stored.ciphertext,
+            )
+            .expect("the entry opens with the reply key");
+            Known {
+                seq: stored.seq,
+                id: stored.id,
+                author: stored.author,
+                inner_len: stored.ciphertext.len(),
+                text: plain.text.clone(),
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_conversation_deleted_through_the_gateway_leaves_nothing_for_the_code_and_the_pepper() {
+    let (_identity, recipient) = generate_identity();
+    let gateway = Gateway::start(&format!("[outbox]\nrecipients = [\"{recipient}\"]\n"));
+    let form = gateway.get("/sv/contact").await;
+    let first = "Min bror följer efter mig till skolan";
+    let page = gateway
+        .post(
+            "/sv/contact",
+            &[
+                ("token", &form.hidden("token")),
+                ("group", "exposed"),
+                ("message", first),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let code_text = code_from_page(&page.body);
+    let thread_page = open_thread(&gateway, &code_text).await;
+    let follow_up = "Jag kan prata på torsdag";
+    let written = gateway
+        .post(
+            "/sv/thread/write",
+            &[
+                ("token", &thread_page.hidden("token")),
+                ("message", follow_up),
+            ],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::OK);
+    let before = DiskCopy::take("before", &gateway.data_dir());
+
+    let thread_page = open_thread(&gateway, &code_text).await;
+    let burned = gateway
+        .post(
+            "/sv/thread/delete",
+            &[("token", &thread_page.hidden("token")), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(burned.status, StatusCode::OK);
+    let after = DiskCopy::take("after burn", &gateway.data_dir());
+    let data_dir = gateway.data_dir();
+    let _dir = gateway.stop();
+    let stopped = DiskCopy::take("after stop", &data_dir);
+
+    // What the searcher holds: the code, the pepper and the salt, all taken from the copy and the visitor.
+    let pepper = Pepper::load_or_create(&before.dir.path().join("pepper")).expect("pepper");
+    let salt = {
+        let scratch = DiskCopy::take("scratch", before.dir.path());
+        Store::open(&scratch.dir.path().join("porten.redb"))
+            .expect("opens")
+            .salt()
+    };
+    let kdf = Kdf::new(PARAMS, salt, pepper).expect("kdf");
+    let code = TicketCode::parse(&code_text, 16).expect("code");
+    let keys = kdf.derive(&code).expect("derive");
+    let entries = entries_in(&before, &keys);
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().any(|e| e.text == first));
+    let conversation = Conversation { code, entries };
+
+    let mut report = Vec::new();
+    for copy in [&before, &after, &stopped] {
+        let hits = search(copy, &conversation, &kdf);
+        report.push(format!(
+            "{:>10}: {} bytes searched; {hits:?}",
+            copy.label,
+            copy.bytes()
+        ));
+        if copy.label == "before" {
+            assert_eq!(hits.slots, 1);
+            assert_eq!(hits.read_entries, 2);
+            assert!(hits.storage_key_windows >= 2);
+        } else {
+            assert_eq!(hits, Hits::default(), "{}", copy.label);
+        }
+    }
+    eprintln!("erasure through the gateway:\n{}", report.join("\n"));
+}
+
+/// The thread page for a code, as a returning visitor opens it.
+async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
+    let landing = gateway.get("/sv/").await;
+    gateway
+        .post(
+            "/sv/return",
+            &[("token", &landing.hidden("token")), ("code", code)],
+        )
+        .await
 }

@@ -149,13 +149,13 @@ pub struct Store {
 
 /// What [`Store::open`] had to settle after an unclean stop; counts only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Reconciled {
+struct Reconciled {
     /// Key slots erased because no ticket rows belong to them (a crash between writing a new ticket's slot
     /// and committing its rows, or between deleting a ticket's rows and erasing its slot), or because they
     /// were torn.
-    pub slots_erased: usize,
+    slots_erased: usize,
     /// Tickets whose rows were deleted because no key slot opens them (a key file from another backup).
-    pub rows_deleted: usize,
+    rows_deleted: usize,
 }
 
 impl std::fmt::Debug for Store {

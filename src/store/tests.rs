@@ -676,3 +676,15 @@ fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file()
     assert_eq!(f.store.outbox_pending().unwrap(), 30 + 30);
     assert!(holds(&after, &marker(1)));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_that_is_a_symbolic_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("porten.redb");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, b"").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, Store::key_file_path(&path)).unwrap();
+    assert!(matches!(Store::open(&path), Err(StoreError::KeyFile(_))));
+    assert!(std::fs::read(&elsewhere).unwrap().is_empty());
+}

@@ -2,7 +2,8 @@
 //!
 //! Signals: SIGHUP reloads the TLS certificate and key (open connections keep theirs); SIGTERM and SIGINT stop
 //! accepting, let requests in flight finish for a few seconds, and exit. A sweeper deletes idle tickets every
-//! hour, and once at start; every ten minutes, if anything was deleted since, it compacts the database.
+//! hour, and once at start; every ten minutes, if anything was deleted since and no store call is running at
+//! that moment, it compacts the database.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -46,7 +46,7 @@ use std::fs::OpenOptions;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -233,13 +233,31 @@ impl Store {
     }
 
     /// Compacts the file, giving back the space freed by acknowledged and deleted items, and retries the
-    /// erasure of key slots whose overwrite failed. `true` if it shrank something. Every other store call
-    /// waits while it runs.
+    /// erasure of key slots whose overwrite failed. `true` if it shrank something. Waits for the store calls
+    /// in flight; every other store call waits while it runs.
     pub fn compact(&self) -> Result<bool, StoreError> {
-        let mut db = match self.db.write() {
+        let db = match self.db.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
+        self.compact_locked(db)
+    }
+
+    /// Compacts if a ticket was deleted or an envelope acknowledged since the last compaction, and no store
+    /// call is running at this moment (a quiet moment). `None` if there was nothing to do or it was busy.
+    pub fn compact_if_due(&self) -> Result<Option<bool>, StoreError> {
+        if !self.compaction_due.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let db = match self.db.try_write() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(None),
+        };
+        self.compact_locked(db).map(Some)
+    }
+
+    fn compact_locked(&self, mut db: RwLockWriteGuard<'_, Database>) -> Result<bool, StoreError> {
         self.keys.retry_erasures().map_err(StoreError::KeyFile)?;
         self.compaction_due.store(false, Ordering::Relaxed);
         match db.compact() {
@@ -249,15 +267,6 @@ impl Store {
                 Err(error.into())
             }
         }
-    }
-
-    /// Compacts if a ticket was deleted or an envelope acknowledged since the last compaction. `None` if
-    /// there was nothing to do.
-    pub fn compact_if_due(&self) -> Result<Option<bool>, StoreError> {
-        if !self.compaction_due.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        self.compact().map(Some)
     }
 }
 

@@ -688,3 +688,29 @@ fn a_key_file_that_is_a_symbolic_link_is_refused() {
     assert!(matches!(Store::open(&path), Err(StoreError::KeyFile(_))));
     assert!(std::fs::read(&elsewhere).unwrap().is_empty());
 }
+
+#[test]
+fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    assert_eq!(
+        f.store.compact_if_due().unwrap(),
+        None,
+        "nothing deleted yet"
+    );
+    f.store.burn(&T1, b"closed").unwrap();
+    {
+        let _busy = f.store.db();
+        assert_eq!(f.store.compact_if_due().unwrap(), None, "a call is running");
+    }
+    assert!(f.store.compact_if_due().unwrap().is_some());
+    assert_eq!(
+        f.store.compact_if_due().unwrap(),
+        None,
+        "done until the next deletion"
+    );
+    f.store.ack(&[1]).unwrap();
+    assert!(f.store.compact_if_due().unwrap().is_some());
+}

@@ -22,13 +22,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
+mod forensics;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -36,265 +35,21 @@ use porten::conversation::{Conversations, NewContact};
 use porten::envelope::{generate_identity, Group, Recipients};
 use porten::store::{NewEntry, Store};
 use porten::thread::{self, AuthorKind, EntryId, EntryPlain};
-use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode, TicketKeys};
+use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode};
 
 use common::{code_from_page, Gateway};
+use forensics::{
+    count, entries_in, old_ciphertext, search, slots_naming, Conversation, DiskCopy, Hits, Known,
+};
 use hyper::StatusCode;
 
-const SLOT_LEN: usize = 128;
+/// The test configuration's key derivation (tests/common's TEST_KDF).
 const PARAMS: KdfParams = KdfParams {
     memory_kib: 1024,
     iterations: 1,
     parallelism: 1,
 };
 const IDLE_DAYS: u64 = 30;
-
-/// One entry as the test wrote it, to recognise it in a copy.
-#[derive(Clone)]
-struct Known {
-    seq: u32,
-    id: [u8; 16],
-    author: u8,
-    /// Length of the entry sealed under the reply key.
-    inner_len: usize,
-    text: String,
-}
-
-/// A conversation the test made: its code and what it holds.
-struct Conversation {
-    code: TicketCode,
-    entries: Vec<Known>,
-}
-
-/// What one search of one copy found for one code.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct Hits {
-    /// Occurrences of the ticket ref in any written form, over all files.
-    ref_forms: usize,
-    /// Key slots naming the ticket ref.
-    slots: usize,
-    /// Entries the design's reader opened with the reply key.
-    read_entries: usize,
-    /// Byte windows that opened as a thread entry under the reply key alone.
-    reply_key_windows: usize,
-    /// Byte windows that opened as a stored entry under a storage key from a slot naming the ref.
-    storage_key_windows: usize,
-}
-
-impl Hits {
-    fn total(&self) -> usize {
-        self.ref_forms
-            + self.slots
-            + self.read_entries
-            + self.reply_key_windows
-            + self.storage_key_windows
-    }
-}
-
-/// A copy of the data directory.
-struct DiskCopy {
-    label: &'static str,
-    dir: tempfile::TempDir,
-}
-
-impl DiskCopy {
-    fn take(label: &'static str, data: &Path) -> DiskCopy {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_tree(data, dir.path());
-        DiskCopy { label, dir }
-    }
-
-    /// Every file of the copy, in every directory, with its bytes.
-    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut pending = vec![self.dir.path().to_path_buf()];
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("list") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else {
-                    let bytes = std::fs::read(&path).expect("read");
-                    files.push((path, bytes));
-                }
-            }
-        }
-        files.sort();
-        files
-    }
-
-    fn bytes(&self) -> usize {
-        self.files().iter().map(|(_, b)| b.len()).sum()
-    }
-
-    fn file_len(&self, name: &str) -> usize {
-        std::fs::metadata(self.dir.path().join(name))
-            .map(|m| m.len() as usize)
-            .unwrap_or(0)
-    }
-}
-
-/// Copies every file under `from` to `to`, as a copy of the disk would hold them.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("list") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir(&target).expect("mkdir");
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| w == &needle)
-        .count()
-}
-
-/// The forms in which the ticket ref has been written by any version of the gateway: raw in redb keys and
-/// slots, hex in logs and tools, base64 in JSON.
-fn ref_forms(keys: &TicketKeys) -> Vec<Vec<u8>> {
-    let raw = keys.ticket_ref.as_bytes().to_vec();
-    vec![
-        raw.clone(),
-        hex::encode(&raw).into_bytes(),
-        hex::encode_upper(&raw).into_bytes(),
-        base64::engine::general_purpose::STANDARD
-            .encode(&raw)
-            .into_bytes(),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(&raw)
-            .into_bytes(),
-    ]
-}
-
-/// The storage keys of every slot in a key file that names `ticket_ref`: (ticket id, key).
-fn slots_naming(key_file: &[u8], ticket_ref: &[u8; 32]) -> Vec<([u8; 16], [u8; 32])> {
-    key_file
-        .chunks_exact(SLOT_LEN)
-        .filter(|slot| &slot[32..64] == ticket_ref)
-        .map(|slot| {
-            (
-                slot[16..32].try_into().expect("id"),
-                slot[64..96].try_into().expect("key"),
-            )
-        })
-        .collect()
-}
-
-/// Opens `window` as an entry stored under a slot's key: nonce ‖ ciphertext ‖ tag, with the associated data
-/// the store binds (label, ticket id, seq, entry id, author).
-fn opens_as_stored_entry(
-    key: &LessSafeKey,
-    ticket_id: &[u8; 16],
-    e: &Known,
-    window: &[u8],
-) -> bool {
-    let aad = [
-        &b"porten stored entry v2"[..],
-        &ticket_id[..],
-        &e.seq.to_be_bytes()[..],
-        &e.id[..],
-        &[e.author][..],
-    ]
-    .concat();
-    let Ok(nonce) = Nonce::try_assume_unique_for_key(&window[..12]) else {
-        return false;
-    };
-    let mut buffer = window[12..].to_vec();
-    key.open_in_place(nonce, Aad::from(aad), &mut buffer)
-        .is_ok()
-}
-
-/// Searches one copy as someone holding `conversation`'s code, the pepper and the salt would.
-fn search(copy: &DiskCopy, conversation: &Conversation, kdf: &Kdf) -> Hits {
-    let keys = kdf.derive(&conversation.code).expect("derive");
-    let forms = ref_forms(&keys);
-    let files = copy.files();
-    let mut hits = Hits::default();
-    let mut storage_keys = Vec::new();
-    for (path, bytes) in &files {
-        hits.ref_forms += forms.iter().map(|form| count(bytes, form)).sum::<usize>();
-        if path.extension().is_some_and(|e| e == "keys") {
-            storage_keys.extend(slots_naming(bytes, keys.ticket_ref.as_bytes()));
-        }
-    }
-    hits.slots = storage_keys.len();
-
-    // The design's own reader, on a scratch copy (opening settles the files, which a searcher would not).
-    let scratch = DiskCopy::take("scratch", copy.dir.path());
-    let store = Store::open(&scratch.dir.path().join("porten.redb")).expect("the copy opens");
-    if let Some(record) = store.read_thread(keys.ticket_ref.as_bytes()).expect("read") {
-        for stored in record.entries {
-            let opened = AuthorKind::from_byte(stored.author).and_then(|author| {
-                thread::open_entry(
-                    &keys.reply_key,
-                    &keys.ticket_ref,
-                    &EntryId::from_bytes(stored.id),
-                    author,
-                    &stored.ciphertext,
-                )
-                .ok()
-            });
-            if let Some(plain) = opened {
-                assert!(conversation.entries.iter().any(|e| e.text == plain.text));
-                hits.read_entries += 1;
-            }
-        }
-    }
-
-    let storage_keys: Vec<([u8; 16], LessSafeKey)> = storage_keys
-        .iter()
-        .map(|(id, key)| {
-            let key = UnboundKey::new(&CHACHA20_POLY1305, key).expect("key");
-            (*id, LessSafeKey::new(key))
-        })
-        .collect();
-    for (_, bytes) in &files {
-        for e in &conversation.entries {
-            let author = AuthorKind::from_byte(e.author).expect("author");
-            let id = EntryId::from_bytes(e.id);
-            for window in bytes.windows(e.inner_len) {
-                // Version byte 1 first: every other window cannot be an entry.
-                if window[0] == 1
-                    && thread::open_entry(&keys.reply_key, &keys.ticket_ref, &id, author, window)
-                        .is_ok()
-                {
-                    hits.reply_key_windows += 1;
-                }
-            }
-            for (ticket_id, key) in &storage_keys {
-                for window in bytes.windows(e.inner_len + 28) {
-                    if opens_as_stored_entry(key, ticket_id, e, window) {
-                        hits.storage_key_windows += 1;
-                    }
-                }
-            }
-        }
-    }
-    hits
-}
-
-/// How many byte windows of a copy open under a storage key taken from an earlier copy: the old ciphertext
-/// still in the file. Not a way in for a searcher of this copy (the key is gone from it); a measure of what
-/// compaction leaves.
-fn old_ciphertext(copy: &DiskCopy, slot: &([u8; 16], [u8; 32]), entries: &[Known]) -> usize {
-    let key = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &slot.1).expect("key"));
-    let mut found = 0;
-    for (_, bytes) in copy.files() {
-        for e in entries {
-            found += bytes
-                .windows(e.inner_len + 28)
-                .filter(|w| opens_as_stored_entry(&key, &slot.0, e, w))
-                .count();
-        }
-    }
-    found
-}
 
 struct World {
     _dir: tempfile::TempDir,
@@ -506,38 +261,6 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
     }
     report.push(format!("compaction shrank the file: {shrank}"));
     eprintln!("erasure on disk:\n{}", report.join("\n"));
-}
-
-/// The entries of a conversation as a copy holds them, read with the design's reader and the code's keys.
-fn entries_in(copy: &DiskCopy, keys: &TicketKeys) -> Vec<Known> {
-    let scratch = DiskCopy::take("scratch", copy.dir.path());
-    let store = Store::open(&scratch.dir.path().join("porten.redb")).expect("the copy opens");
-    let record = store
-        .read_thread(keys.ticket_ref.as_bytes())
-        .expect("read")
-        .expect("the thread is in the copy");
-    record
-        .entries
-        .iter()
-        .map(|stored| {
-            let author = AuthorKind::from_byte(stored.author).expect("author");
-            let plain = thread::open_entry(
-                &keys.reply_key,
-                &keys.ticket_ref,
-                &EntryId::from_bytes(stored.id),
-                author,
-                &stored.ciphertext,
-            )
-            .expect("the entry opens with the reply key");
-            Known {
-                seq: stored.seq,
-                id: stored.id,
-                author: stored.author,
-                inner_len: stored.ciphertext.len(),
-                text: plain.text.clone(),
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -359,6 +359,25 @@ impl KeyFile {
         self.erase_many(&pending)
     }
 
+    /// Cuts free slots off the end of the file (they are zero already), so that the file shows how many
+    /// tickets live now rather than how many lived at the peak. Returns how many slots were cut.
+    pub(super) fn truncate_free_tail(&self) -> io::Result<usize> {
+        let mut slots = self.lock();
+        let keep = slots
+            .states
+            .iter()
+            .rposition(|state| !matches!(state, SlotState::Free))
+            .map_or(0, |last| last + 1);
+        let cut = slots.states.len() - keep;
+        if cut == 0 {
+            return Ok(0);
+        }
+        self.file.set_len(keep as u64 * SLOT_LEN as u64)?;
+        self.file.sync_data()?;
+        slots.states.truncate(keep);
+        Ok(cut)
+    }
+
     fn write_slot(&self, index: u32, bytes: &[u8]) -> io::Result<()> {
         self.file
             .write_all_at(bytes, u64::from(index) * SLOT_LEN as u64)?;

@@ -232,8 +232,8 @@ impl Store {
         })
     }
 
-    /// Compacts the file, giving back the space freed by acknowledged and deleted items, and retries the
-    /// erasure of key slots whose overwrite failed. `true` if it shrank something. Waits for the store calls
+    /// Compacts the file, giving back the space freed by acknowledged and deleted items, retries the
+    /// erasure of key slots whose overwrite failed, and cuts free slots off the end of the key file. `true` if it shrank something. Waits for the store calls
     /// in flight; every other store call waits while it runs.
     pub fn compact(&self) -> Result<bool, StoreError> {
         let db = match self.db.write() {
@@ -259,6 +259,9 @@ impl Store {
 
     fn compact_locked(&self, mut db: RwLockWriteGuard<'_, Database>) -> Result<bool, StoreError> {
         self.keys.retry_erasures().map_err(StoreError::KeyFile)?;
+        self.keys
+            .truncate_free_tail()
+            .map_err(StoreError::KeyFile)?;
         self.compaction_due.store(false, Ordering::Relaxed);
         match db.compact() {
             Ok(shrank) => Ok(shrank),

@@ -383,13 +383,19 @@ fn a_file_of_another_schema_version_is_refused() {
             .unwrap();
         txn.commit().unwrap();
     }
-    assert!(matches!(
-        Store::open(&f.path),
-        Err(StoreError::Schema {
-            found: 1,
-            expected: 2
-        })
-    ));
+    let refused = Store::open(&f.path);
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Schema {
+                found: 1,
+                expected: 2
+            })
+        ),
+        "{refused:?}"
+    );
+    let text = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(text.contains("Upgrading the storage"), "{text}");
 }
 
 #[test]
@@ -713,4 +719,31 @@ fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
     );
     f.store.ack(&[1]).unwrap();
     assert!(f.store.compact_if_due().unwrap().is_some());
+}
+
+#[test]
+fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
+    let f = fixture();
+    let tickets: Vec<[u8; 32]> = (0..3).map(|_| random_ref()).collect();
+    for (i, ticket) in tickets.iter().enumerate() {
+        f.store
+            .first_contact(ticket, 1, entry(i as u8, VISITOR, "a"), b"e")
+            .unwrap();
+    }
+    f.store.burn(&tickets[1], b"closed").unwrap();
+    f.store.burn(&tickets[2], b"closed").unwrap();
+    assert_eq!(key_file(&f).len(), 3 * keys::SLOT_LEN);
+    f.store.compact().unwrap();
+    assert_eq!(key_file(&f).len(), keys::SLOT_LEN);
+    assert!(f.store.open_thread(&tickets[0], 2).unwrap().is_some());
+    // The file grows again from there, and survives a reopen.
+    let next = random_ref();
+    f.store
+        .first_contact(&next, 3, entry(9, VISITOR, "b"), b"e")
+        .unwrap();
+    assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
+    drop(f.store);
+    let store = Store::open(&f.path).unwrap();
+    assert!(store.open_thread(&next, 4).unwrap().is_some());
+    assert!(store.open_thread(&tickets[0], 4).unwrap().is_some());
 }

@@ -100,7 +100,10 @@ impl App {
                 source,
             }
         })?;
-        let pepper = Pepper::load_or_create(&config.pepper_path())?;
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        let pepper_path = config.pepper_path_in(credentials.as_deref());
+        tracing::info!(file = %pepper_path.display(), "reading the pepper");
+        let pepper = Pepper::load_or_create(&pepper_path)?;
         let store = Arc::new(Store::open(&config.database_path())?);
         let kdf = Kdf::new(config.ticket.kdf, store.salt(), pepper)?;
         let kdf = KdfPool::new(

@@ -41,6 +41,9 @@ pub enum ConfigError {
     },
 }
 
+/// The name of the systemd credential that holds the pepper (`LoadCredentialEncrypted=porten-pepper:…`).
+pub const PEPPER_CREDENTIAL: &str = "porten-pepper";
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -48,8 +51,10 @@ pub struct Config {
     /// Where the database, the pepper (unless `pepper_file` says otherwise) and development keys live.
     /// Default: `porten-data` in the working directory.
     pub data_dir: PathBuf,
-    /// The per-installation secret input of the key derivation. Default: `<data_dir>/pepper`. Keep a copy
-    /// apart from database backups: the database alone is useless for guessing codes.
+    /// The per-installation secret input of the key derivation. Default: the systemd credential
+    /// `porten-pepper` when the service has one (`$CREDENTIALS_DIRECTORY/porten-pepper`, from `LoadCredential=`
+    /// or `LoadCredentialEncrypted=`), otherwise `<data_dir>/pepper`. Keep a copy apart from database backups:
+    /// the database alone is useless for guessing codes.
     pub pepper_file: Option<PathBuf>,
     /// What the pages say and where the exit leads.
     pub site: SiteConfig,
@@ -476,10 +481,20 @@ impl Config {
         Ok(())
     }
 
-    /// Where the pepper file is.
+    /// Where the pepper file is, without a credentials directory: `pepper_file`, or `<data_dir>/pepper`.
     pub fn pepper_path(&self) -> PathBuf {
-        self.pepper_file
-            .clone()
+        self.pepper_path_in(None)
+    }
+
+    /// Where the pepper file is: `pepper_file` if set; else the credential [`PEPPER_CREDENTIAL`] in
+    /// `credentials_dir` (systemd's `$CREDENTIALS_DIRECTORY`) if it is there; else `<data_dir>/pepper`.
+    pub fn pepper_path_in(&self, credentials_dir: Option<&Path>) -> PathBuf {
+        if let Some(path) = &self.pepper_file {
+            return path.clone();
+        }
+        credentials_dir
+            .map(|dir| dir.join(PEPPER_CREDENTIAL))
+            .filter(|path| path.is_file())
             .unwrap_or_else(|| self.data_dir.join("pepper"))
     }
 
@@ -510,6 +525,30 @@ mod tests {
         assert_eq!(parsed.internal_api, default.internal_api);
         assert_eq!(parsed.onion, default.onion);
         assert_eq!(parsed.log, default.log);
+    }
+
+    #[test]
+    fn the_pepper_comes_from_a_systemd_credential_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::parse("data_dir = \"/var/lib/porten\"").unwrap();
+        // No credentials directory, or one without the credential: the data directory.
+        assert_eq!(
+            config.pepper_path_in(None),
+            Path::new("/var/lib/porten/pepper")
+        );
+        assert_eq!(
+            config.pepper_path_in(Some(dir.path())),
+            Path::new("/var/lib/porten/pepper")
+        );
+        let credential = dir.path().join(PEPPER_CREDENTIAL);
+        std::fs::write(&credential, [7u8; 32]).unwrap();
+        assert_eq!(config.pepper_path_in(Some(dir.path())), credential);
+        // An explicit pepper_file wins over both.
+        let config = Config::parse("data_dir = \"/d\"\npepper_file = \"/mnt/key/pepper\"").unwrap();
+        assert_eq!(
+            config.pepper_path_in(Some(dir.path())),
+            Path::new("/mnt/key/pepper")
+        );
     }
 
     #[test]

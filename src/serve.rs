@@ -2,7 +2,8 @@
 //!
 //! Signals: SIGHUP reloads the TLS certificate and key (open connections keep theirs); SIGTERM and SIGINT stop
 //! accepting, let requests in flight finish for a few seconds, and exit. A sweeper deletes idle tickets every
-//! hour, and once at start.
+//! hour, and once at start; every ten minutes, if anything was deleted since and no store call is running at
+//! that moment, it compacts the database.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +44,10 @@ pub enum ServeError {
 
 /// How often idle tickets are looked for.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
+/// How often the database is compacted when something was deleted. Erasure does not wait for it (the
+/// deleted rows are sealed under a key already overwritten); it gives freed space back and shortens how
+/// long old row versions stay in the file, and every store call waits while it runs, so not after each burn.
+const COMPACT_INTERVAL: Duration = Duration::from_secs(600);
 /// How long requests in flight may take to finish at shutdown.
 const DRAIN_TIME: Duration = Duration::from_secs(5);
 
@@ -194,9 +199,15 @@ fn log_listening(transport: &'static str, listener: &TcpListener) {
 
 async fn sweeper(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(SWEEP_INTERVAL);
+    let mut compaction = tokio::time::interval(COMPACT_INTERVAL);
+    compaction.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = interval.tick() => {}
+            _ = compaction.tick() => {
+                compact(&app).await;
+                continue;
+            }
             _ = shutdown.changed() => return,
         }
         match app
@@ -208,5 +219,14 @@ async fn sweeper(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             Ok(deleted) => tracing::info!(deleted, "idle tickets deleted"),
             Err(error) => tracing::error!(%error, "sweeping idle tickets failed"),
         }
+    }
+}
+
+async fn compact(app: &Arc<App>) {
+    let store = Arc::clone(app.conversations.store());
+    match tokio::task::spawn_blocking(move || store.compact_if_due()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::error!(%error, "compacting the database failed"),
+        Err(_) => tracing::error!("the compaction task did not finish"),
     }
 }

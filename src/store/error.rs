@@ -11,13 +11,28 @@ pub enum StoreError {
     #[error("the database file is already open in another process")]
     AlreadyOpen,
     /// Opening: the file was written by a build with another schema version.
-    #[error("the database has schema version {found}; this build reads version {expected}")]
+    #[error(
+        "the database has schema version {found}; this build reads version {expected} and does not convert \
+         other versions: let the internal side pull every envelope, stop the gateway, and move porten.redb out \
+         of the data directory (README, \"Upgrading the storage\"); tickets of the old file become unreachable"
+    )]
     Schema {
         /// The version found in the file.
         found: u64,
         /// The version this build reads.
         expected: u64,
     },
+    /// Opening: the database holds tickets but the ticket key file beside it is missing, so none of them
+    /// could be opened (restored from a backup without its key file?).
+    #[error(
+        "the ticket key file {} is missing while the database holds tickets; restore it from the same backup \
+         as the database",
+        .0.display()
+    )]
+    KeyFileMissing(std::path::PathBuf),
+    /// The ticket key file could not be read or written (an overwrite that failed is retried later).
+    #[error("the ticket key file could not be read or written")]
+    KeyFile(#[source] std::io::Error),
     /// The file's own bookkeeping is inconsistent: it was damaged or edited outside the gateway.
     #[error("the database is damaged: {0}")]
     Corrupt(&'static str),

@@ -11,7 +11,8 @@ impl Store {
     /// Up to `limit` outbox items with a seq greater than `after`, in seq order (`after = 0` starts at the
     /// beginning).
     pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.db();
+        let txn = db.begin_read()?;
         let outbox = txn.open_table(OUTBOX)?;
         let mut items = Vec::new();
         for item in outbox
@@ -30,7 +31,8 @@ impl Store {
 
     /// How many envelopes wait for the internal side.
     pub fn outbox_pending(&self) -> Result<u64, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.db();
+        let txn = db.begin_read()?;
         Ok(txn.open_table(OUTBOX)?.len()?)
     }
 
@@ -38,7 +40,8 @@ impl Store {
     /// delivered. Unknown seqs are skipped, so acknowledging twice is harmless. Returns how many items were
     /// removed.
     pub fn ack(&self, seqs: &[u64]) -> Result<usize, StoreError> {
-        let txn = self.db.begin_write()?;
+        let db = self.db();
+        let txn = db.begin_write()?;
         let removed = {
             let mut outbox = txn.open_table(OUTBOX)?;
             let mut entries = txn.open_table(ENTRIES)?;
@@ -55,21 +58,27 @@ impl Store {
                     continue;
                 };
                 // The entry may be gone (burned or expired before the ack); only the entry this envelope
-                // carried is marked, never a later ticket that happens to reuse the key.
+                // carried is marked.
                 let found = entries.get((&ticket, entry_seq))?.and_then(|guard| {
-                    let (id, author, _, outbox_seq, ciphertext) = guard.value();
-                    (outbox_seq == Some(seq)).then(|| (*id, author, ciphertext.to_vec()))
+                    let (id, author, _, outbox_seq, stored) = guard.value();
+                    (outbox_seq == Some(seq)).then(|| (*id, author, stored.to_vec()))
                 });
-                if let Some((id, author, ciphertext)) = found {
+                // The sealed entry is copied as it is: marking it delivered needs no key.
+                if let Some((id, author, stored)) = found {
                     entries.insert(
                         (&ticket, entry_seq),
-                        (&id, author, true, None, ciphertext.as_slice()),
+                        (&id, author, true, None, stored.as_slice()),
                     )?;
                 }
             }
             removed
         };
         txn.commit()?;
+        if removed > 0 {
+            // The envelopes are sealed to the internal side, but a compaction still gives their space back.
+            self.compaction_due
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(removed)
     }
 }

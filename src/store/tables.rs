@@ -2,87 +2,62 @@
 //!
 //! Rows are redb tuples, so redb checks their types when a table is opened. The meta table's types never
 //! change between schema versions: it is read first to find out which version the rest of the file has.
+//! Tickets are keyed by their random ticket id, never by the ticket ref, and what a row says about a ticket is
+//! sealed under the ticket's storage key (see `keys` and `sealed`).
 
 use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
 
+use super::keys::TicketSlot;
+use super::sealed::{open_state, seal_state, TicketState};
 use super::StoreError;
 
-/// A ticket row: (created, last activity, last opened, next entry seq); times in unix seconds.
-pub(super) type TicketValue = (i64, i64, Option<i64>, u32);
-/// An entry key: (ticket ref, entry seq).
-pub(super) type EntryKey = (&'static [u8; 32], u32);
-/// An entry row: (entry id, author, delivered, outbox seq, ciphertext).
+/// A ticket's id: random, the key of its rows; only its slot in the key file links it to a ticket ref.
+pub(super) type TicketId = [u8; 16];
+/// An entry key: (ticket id, entry seq).
+pub(super) type EntryKey = (&'static TicketId, u32);
+/// An entry row: (entry id, author, delivered, outbox seq, entry sealed under the storage key).
 pub(super) type EntryValue = (&'static [u8; 16], u8, bool, Option<u64>, &'static [u8]);
-/// An outbox row: (ticket ref, entry seq, sealed envelope).
-pub(super) type OutboxValue = (&'static [u8; 32], Option<u32>, &'static [u8]);
+/// An outbox row: (ticket id, entry seq, sealed envelope).
+pub(super) type OutboxValue = (&'static TicketId, Option<u32>, &'static [u8]);
 
 /// `&str` → bytes: `schema` (u64 LE), `salt` (16 bytes), `outbox_next` (u64 LE).
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// ticket ref → [`TicketValue`].
-pub(super) const TICKETS: TableDefinition<&[u8; 32], TicketValue> = TableDefinition::new("tickets");
+/// ticket id → the ticket's state sealed under its storage key.
+pub(super) const TICKETS: TableDefinition<&TicketId, &[u8]> = TableDefinition::new("tickets");
 /// [`EntryKey`] → [`EntryValue`].
 pub(super) const ENTRIES: TableDefinition<EntryKey, EntryValue> = TableDefinition::new("entries");
 /// outbox seq → [`OutboxValue`].
 pub(super) const OUTBOX: TableDefinition<u64, OutboxValue> = TableDefinition::new("outbox");
-/// reply id → ticket ref.
-pub(super) const REPLIES: TableDefinition<&[u8; 16], &[u8; 32]> = TableDefinition::new("replies");
+/// reply id → ticket id.
+pub(super) const REPLIES: TableDefinition<&[u8; 16], &TicketId> = TableDefinition::new("replies");
 
 pub(super) const SCHEMA_KEY: &str = "schema";
 pub(super) const SALT_KEY: &str = "salt";
 pub(super) const OUTBOX_NEXT_KEY: &str = "outbox_next";
 
-/// A row of the tickets table, owned.
-#[derive(Clone, Copy)]
-pub(super) struct TicketRow {
-    pub(super) created: i64,
-    pub(super) last_activity: i64,
-    pub(super) last_opened: Option<i64>,
-    pub(super) next_entry_seq: u32,
-}
-
-impl TicketRow {
-    pub(super) fn new(now: i64) -> TicketRow {
-        TicketRow {
-            created: now,
-            last_activity: now,
-            last_opened: None,
-            next_entry_seq: 0,
-        }
-    }
-
-    pub(super) fn tuple(&self) -> TicketValue {
-        (
-            self.created,
-            self.last_activity,
-            self.last_opened,
-            self.next_entry_seq,
-        )
-    }
-
-    /// Reserves the next entry seq.
-    pub(super) fn take_entry_seq(&mut self) -> Result<u32, StoreError> {
-        let seq = self.next_entry_seq;
-        self.next_entry_seq = seq
-            .checked_add(1)
-            .ok_or(StoreError::CounterExhausted("thread entry"))?;
-        Ok(seq)
-    }
-}
-
-/// Reads a ticket row, if the ticket exists.
-pub(super) fn get_ticket<T>(tickets: &T, ticket: &[u8; 32]) -> Result<Option<TicketRow>, StoreError>
+/// Reads and opens a ticket's state, if its row exists.
+pub(super) fn get_ticket<T>(
+    tickets: &T,
+    slot: &TicketSlot,
+) -> Result<Option<TicketState>, StoreError>
 where
-    T: ReadableTable<&'static [u8; 32], TicketValue>,
+    T: ReadableTable<&'static TicketId, &'static [u8]>,
 {
-    Ok(tickets.get(ticket)?.map(|guard| {
-        let (created, last_activity, last_opened, next_entry_seq) = guard.value();
-        TicketRow {
-            created,
-            last_activity,
-            last_opened,
-            next_entry_seq,
-        }
-    }))
+    match tickets.get(&slot.id)? {
+        None => Ok(None),
+        Some(guard) => open_state(slot, guard.value()).map(Some),
+    }
+}
+
+/// Seals and writes a ticket's state.
+pub(super) fn put_ticket(
+    tickets: &mut Table<&'static TicketId, &'static [u8]>,
+    slot: &TicketSlot,
+    state: &TicketState,
+) -> Result<(), StoreError> {
+    let sealed = seal_state(slot, state)?;
+    tickets.insert(&slot.id, sealed.as_slice())?;
+    Ok(())
 }
 
 /// Reads a u64 from the meta table; a value of the wrong length means the file is damaged.
@@ -101,7 +76,7 @@ pub(super) fn meta_u64(
 /// Appends an envelope to the outbox under the next seq, which is never handed out again.
 pub(super) fn append_outbox(
     txn: &WriteTransaction,
-    ticket: &[u8; 32],
+    ticket: &TicketId,
     entry_seq: Option<u32>,
     envelope: &[u8],
 ) -> Result<u64, StoreError> {
@@ -118,12 +93,12 @@ pub(super) fn append_outbox(
 }
 
 /// The key range holding every entry of one ticket, in seq order.
-pub(super) fn thread_range(ticket: &[u8; 32]) -> std::ops::RangeInclusive<(&[u8; 32], u32)> {
+pub(super) fn thread_range(ticket: &TicketId) -> std::ops::RangeInclusive<(&TicketId, u32)> {
     (ticket, 0)..=(ticket, u32::MAX)
 }
 
 /// Deletes a ticket's entries and the reply ids that point at it. The ticket row is the caller's.
-pub(super) fn delete_thread(txn: &WriteTransaction, ticket: &[u8; 32]) -> Result<(), StoreError> {
+pub(super) fn delete_thread(txn: &WriteTransaction, ticket: &TicketId) -> Result<(), StoreError> {
     let mut entries: Table<EntryKey, EntryValue> = txn.open_table(ENTRIES)?;
     let mut ids = Vec::new();
     for item in entries.range(thread_range(ticket))? {

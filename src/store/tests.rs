@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use tempfile::TempDir;
 
+use ring::rand::{SecureRandom, SystemRandom};
+
 use super::*;
 
 const VISITOR: u8 = 0;
@@ -377,17 +379,23 @@ fn a_file_of_another_schema_version_is_refused() {
         let txn = db.begin_write().unwrap();
         txn.open_table(META)
             .unwrap()
-            .insert(SCHEMA_KEY, 2u64.to_le_bytes().as_slice())
+            .insert(SCHEMA_KEY, 1u64.to_le_bytes().as_slice())
             .unwrap();
         txn.commit().unwrap();
     }
-    assert!(matches!(
-        Store::open(&f.path),
-        Err(StoreError::Schema {
-            found: 2,
-            expected: 1
-        })
-    ));
+    let refused = Store::open(&f.path);
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Schema {
+                found: 1,
+                expected: 2
+            })
+        ),
+        "{refused:?}"
+    );
+    let text = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(text.contains("Upgrading the storage"), "{text}");
 }
 
 #[test]
@@ -415,7 +423,7 @@ fn the_database_file_is_private_to_its_owner() {
 
 #[test]
 fn compaction_keeps_the_data() {
-    let mut f = fixture();
+    let f = fixture();
     for i in 0..50u8 {
         let mut ticket = [0u8; 32];
         ticket[0] = i;
@@ -428,4 +436,314 @@ fn compaction_keeps_the_data() {
     f.store.compact().unwrap();
     assert_eq!(f.store.counts().unwrap().entries, 50);
     assert_eq!(f.store.outbox_pending().unwrap(), 0);
+}
+
+fn key_file(f: &Fixture) -> Vec<u8> {
+    std::fs::read(Store::key_file_path(&f.path)).unwrap()
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A ref that appears nowhere by chance (unlike `[1; 32]`, whose bytes could occur in redb's own pages).
+fn random_ref() -> [u8; 32] {
+    let mut ticket = [0u8; 32];
+    SystemRandom::new().fill(&mut ticket).unwrap();
+    ticket
+}
+
+#[test]
+fn the_database_holds_no_ticket_ref_only_the_key_file_does() {
+    let f = fixture();
+    let ticket = random_ref();
+    f.store
+        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store.add_reply(&ticket, 2, entry(9, STAFF, "r")).unwrap();
+    f.store.open_thread(&ticket, 3).unwrap().unwrap();
+    assert!(!holds(&std::fs::read(&f.path).unwrap(), &ticket));
+    assert!(holds(&key_file(&f), &ticket));
+}
+
+#[test]
+fn burn_and_expiry_overwrite_the_slot_with_zeros() {
+    let f = fixture();
+    let (a, b) = (random_ref(), random_ref());
+    f.store
+        .first_contact(&a, 100, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store
+        .first_contact(&b, 100, entry(2, VISITOR, "b"), b"e2")
+        .unwrap();
+    let before = key_file(&f);
+    assert_eq!(before.len(), 2 * keys::SLOT_LEN);
+    assert!(holds(&before, &a) && holds(&before, &b));
+
+    assert!(f.store.burn(&a, b"closed-a").unwrap());
+    let after_burn = key_file(&f);
+    assert!(!holds(&after_burn, &a));
+    assert!(after_burn[..keys::SLOT_LEN].iter().all(|&x| x == 0));
+    assert_eq!(after_burn[keys::SLOT_LEN..], before[keys::SLOT_LEN..]);
+
+    assert!(f.store.expire(&b, 1_000, b"closed-b").unwrap());
+    assert!(key_file(&f).iter().all(|&x| x == 0));
+    // A freed slot is used again, so the file grows only with the peak number of tickets.
+    f.store
+        .first_contact(&random_ref(), 200, entry(3, VISITOR, "c"), b"e3")
+        .unwrap();
+    assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
+}
+
+#[test]
+fn a_slot_written_without_its_rows_is_erased_at_the_next_start() {
+    // As after a crash between syncing a new ticket's slot and committing its rows.
+    let f = fixture();
+    let ticket = random_ref();
+    f.store.keys.create(&ticket).unwrap().unwrap();
+    assert!(holds(&key_file(&f), &ticket));
+    drop(f.store);
+
+    let store = Store::open(&f.path).unwrap();
+    assert!(store.open_thread(&ticket, 1).unwrap().is_none());
+    assert!(std::fs::read(Store::key_file_path(&f.path))
+        .unwrap()
+        .iter()
+        .all(|&x| x == 0));
+}
+
+#[test]
+fn a_deleted_tickets_slot_left_by_a_crash_is_erased_at_the_next_start() {
+    // As after a crash between committing a burn and overwriting the slot.
+    let f = fixture();
+    let ticket = random_ref();
+    f.store
+        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    let slot_bytes = key_file(&f);
+    f.store.burn(&ticket, b"closed").unwrap();
+    drop(f.store);
+    std::fs::write(Store::key_file_path(&f.path), &slot_bytes).unwrap();
+
+    let store = Store::open(&f.path).unwrap();
+    assert!(store.open_thread(&ticket, 2).unwrap().is_none());
+    drop(store);
+    assert!(std::fs::read(Store::key_file_path(&f.path))
+        .unwrap()
+        .iter()
+        .all(|&x| x == 0));
+}
+
+#[test]
+fn a_torn_slot_is_erased_and_the_others_are_kept() {
+    let f = fixture();
+    let (a, b) = (random_ref(), random_ref());
+    f.store
+        .first_contact(&a, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    f.store
+        .first_contact(&b, 1, entry(2, VISITOR, "b"), b"e2")
+        .unwrap();
+    drop(f.store);
+    let path = Store::key_file_path(&f.path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Half of the first slot overwritten with zeros, as a crash mid-erasure could leave it; and a partial
+    // slot appended, as a crash mid-append could.
+    bytes[40..keys::SLOT_LEN].fill(0);
+    bytes.extend_from_slice(&[7; 50]);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let store = Store::open(&f.path).unwrap();
+    assert!(store.open_thread(&a, 2).unwrap().is_none());
+    assert_eq!(store.open_thread(&b, 2).unwrap().unwrap().entries.len(), 1);
+    assert_eq!(store.counts().unwrap().tickets, 1);
+    drop(store);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(bytes.len(), 2 * keys::SLOT_LEN);
+    assert!(bytes[..keys::SLOT_LEN].iter().all(|&x| x == 0));
+}
+
+#[test]
+fn rows_that_no_slot_opens_are_deleted_at_start() {
+    let f = fixture();
+    f.store
+        .first_contact(&random_ref(), 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    drop(f.store);
+    let path = Store::key_file_path(&f.path);
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    std::fs::write(&path, vec![0u8; len]).unwrap();
+
+    let store = Store::open(&f.path).unwrap();
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.tickets, counts.entries), (0, 0));
+    // The envelope already queued is still delivered.
+    assert_eq!(counts.outbox_pending, 1);
+}
+
+#[test]
+fn a_missing_key_file_is_refused_while_the_database_holds_tickets() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    drop(f.store);
+    let path = Store::key_file_path(&f.path);
+    std::fs::remove_file(&path).unwrap();
+    let refused = Store::open(&f.path);
+    assert!(
+        matches!(refused, Err(StoreError::KeyFileMissing(_))),
+        "{refused:?}"
+    );
+    assert!(!path.exists(), "no empty key file is made in its place");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_key_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fixture();
+    let mode = std::fs::metadata(Store::key_file_path(&f.path))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn an_entry_moved_between_rows_is_unreadable_and_the_rest_shows() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "one"), b"e1")
+        .unwrap();
+    f.store
+        .follow_up(&T1, 2, entry(2, VISITOR, "two"), b"e2")
+        .unwrap();
+    {
+        let db = f.store.db();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut entries = txn.open_table(tables::ENTRIES).unwrap();
+            let id = f.store.keys.by_ref(&T1).unwrap().id;
+            let first = entries.get((&id, 0)).unwrap().unwrap().value().4.to_vec();
+            entries
+                .insert(
+                    (&id, 1),
+                    (&[2; 16], VISITOR, false, Some(2), first.as_slice()),
+                )
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
+    assert_eq!(thread.entries[0].ciphertext, b"one");
+    assert!(thread.entries[1].ciphertext.is_empty());
+}
+
+#[test]
+fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file() {
+    // Envelopes are stored as given, so their bytes can be looked for in the file; an entry's bytes cannot
+    // (they are sealed under a fresh nonce each time they are written).
+    let f = fixture();
+    let marker = |i: u32| [&b"acked-envelope-"[..], &i.to_be_bytes()[..], &[0xa5; 13]].concat();
+    let mut tickets = Vec::new();
+    for i in 0..60u32 {
+        let ticket = random_ref();
+        let envelope = marker(i).repeat(64);
+        f.store
+            .first_contact(&ticket, 1, entry(1, VISITOR, &"x".repeat(1000)), &envelope)
+            .unwrap();
+        tickets.push(ticket);
+    }
+    // The internal side acknowledges the even tickets' envelopes, and those visitors delete their conversation.
+    let even_seqs: Vec<u64> = (0..60u64).step_by(2).map(|i| i + 1).collect();
+    assert_eq!(f.store.ack(&even_seqs).unwrap(), 30);
+    for ticket in tickets.iter().step_by(2) {
+        assert!(f.store.burn(ticket, b"closed").unwrap());
+    }
+    let remaining = |bytes: &[u8]| {
+        (0..60u32)
+            .step_by(2)
+            .filter(|&i| holds(bytes, &marker(i)))
+            .count()
+    };
+    let before = std::fs::read(&f.path).unwrap();
+    assert!(
+        remaining(&before) > 0,
+        "freed pages keep acknowledged envelopes"
+    );
+
+    assert!(f.store.compact().unwrap());
+    let after = std::fs::read(&f.path).unwrap();
+    assert_eq!(remaining(&after), 0);
+    assert!(after.len() < before.len());
+    // The odd tickets are untouched.
+    assert_eq!(f.store.counts().unwrap().tickets, 30);
+    assert_eq!(f.store.outbox_pending().unwrap(), 30 + 30);
+    assert!(holds(&after, &marker(1)));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_that_is_a_symbolic_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("porten.redb");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, b"").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, Store::key_file_path(&path)).unwrap();
+    assert!(matches!(Store::open(&path), Err(StoreError::KeyFile(_))));
+    assert!(std::fs::read(&elsewhere).unwrap().is_empty());
+}
+
+#[test]
+fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .unwrap();
+    assert_eq!(
+        f.store.compact_if_due().unwrap(),
+        None,
+        "nothing deleted yet"
+    );
+    f.store.burn(&T1, b"closed").unwrap();
+    {
+        let _busy = f.store.db();
+        assert_eq!(f.store.compact_if_due().unwrap(), None, "a call is running");
+    }
+    assert!(f.store.compact_if_due().unwrap().is_some());
+    assert_eq!(
+        f.store.compact_if_due().unwrap(),
+        None,
+        "done until the next deletion"
+    );
+    f.store.ack(&[1]).unwrap();
+    assert!(f.store.compact_if_due().unwrap().is_some());
+}
+
+#[test]
+fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
+    let f = fixture();
+    let tickets: Vec<[u8; 32]> = (0..3).map(|_| random_ref()).collect();
+    for (i, ticket) in tickets.iter().enumerate() {
+        f.store
+            .first_contact(ticket, 1, entry(i as u8, VISITOR, "a"), b"e")
+            .unwrap();
+    }
+    f.store.burn(&tickets[1], b"closed").unwrap();
+    f.store.burn(&tickets[2], b"closed").unwrap();
+    assert_eq!(key_file(&f).len(), 3 * keys::SLOT_LEN);
+    f.store.compact().unwrap();
+    assert_eq!(key_file(&f).len(), keys::SLOT_LEN);
+    assert!(f.store.open_thread(&tickets[0], 2).unwrap().is_some());
+    // The file grows again from there, and survives a reopen.
+    let next = random_ref();
+    f.store
+        .first_contact(&next, 3, entry(9, VISITOR, "b"), b"e")
+        .unwrap();
+    assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
+    drop(f.store);
+    let store = Store::open(&f.path).unwrap();
+    assert!(store.open_thread(&next, 4).unwrap().is_some());
+    assert!(store.open_thread(&tickets[0], 4).unwrap().is_some());
 }

@@ -1,15 +1,25 @@
 //! Writing and reading threads: first contact, follow-up, opening a thread, and staff replies.
+//!
+//! Callers name a ticket by its ticket ref; the key file turns it into the ticket's slot (ticket id and
+//! storage key), and every row written here is sealed under that key.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::{ReadableDatabase, ReadableTable, Table, WriteTransaction};
 
+use super::keys::TicketSlot;
+use super::sealed::{self, TicketState};
 use super::tables::{
-    append_outbox, get_ticket, thread_range, TicketRow, ENTRIES, REPLIES, TICKETS,
+    append_outbox, get_ticket, put_ticket, thread_range, EntryKey, EntryValue, TicketId, ENTRIES,
+    REPLIES, TICKETS,
 };
 use super::{NewEntry, ReplyOutcome, Store, StoreError, StoredEntry, ThreadRecord};
 
 impl Store {
     /// Records a first contact: the ticket, the visitor's first entry (seq 0) and its sealed envelope in the
     /// outbox, all in one transaction. Returns the outbox seq.
+    ///
+    /// The ticket's slot is written to the key file (and synced) before the transaction; if the transaction
+    /// fails, the slot is erased again, and a crash in between leaves a slot without rows, which the next
+    /// start erases.
     ///
     /// [`StoreError::TicketExists`] if the ref is taken (nothing is written; make a new code).
     pub fn first_contact(
@@ -19,19 +29,28 @@ impl Store {
         entry: NewEntry,
         envelope: &[u8],
     ) -> Result<u64, StoreError> {
-        let txn = self.db.begin_write()?;
-        let outbox_seq = {
-            let mut tickets = txn.open_table(TICKETS)?;
-            if tickets.get(ticket)?.is_some() {
-                return Err(StoreError::TicketExists);
-            }
-            let mut row = TicketRow::new(now);
-            let outbox_seq = append_visitor_entry(&txn, ticket, &mut row, &entry, envelope)?;
-            tickets.insert(ticket, row.tuple())?;
-            outbox_seq
-        };
-        txn.commit()?;
-        Ok(outbox_seq)
+        let slot = self
+            .keys
+            .create(ticket)
+            .map_err(StoreError::KeyFile)?
+            .ok_or(StoreError::TicketExists)?;
+        let committed = (|| {
+            let db = self.db();
+            let txn = db.begin_write()?;
+            let outbox_seq = {
+                let mut tickets = txn.open_table(TICKETS)?;
+                let mut state = TicketState::new(now);
+                let outbox_seq = append_visitor_entry(&txn, &slot, &mut state, &entry, envelope)?;
+                put_ticket(&mut tickets, &slot, &state)?;
+                outbox_seq
+            };
+            txn.commit()?;
+            Ok(outbox_seq)
+        })();
+        if committed.is_err() {
+            self.keys.erase(slot.index);
+        }
+        committed
     }
 
     /// Records a visitor's follow-up: a new entry at the end of the thread and its sealed envelope, and the
@@ -45,13 +64,15 @@ impl Store {
         entry: NewEntry,
         envelope: &[u8],
     ) -> Result<u64, StoreError> {
-        let txn = self.db.begin_write()?;
+        let slot = self.keys.by_ref(ticket).ok_or(StoreError::NoSuchTicket)?;
+        let db = self.db();
+        let txn = db.begin_write()?;
         let outbox_seq = {
             let mut tickets = txn.open_table(TICKETS)?;
-            let mut row = get_ticket(&tickets, ticket)?.ok_or(StoreError::NoSuchTicket)?;
-            row.last_activity = now;
-            let outbox_seq = append_visitor_entry(&txn, ticket, &mut row, &entry, envelope)?;
-            tickets.insert(ticket, row.tuple())?;
+            let mut state = get_ticket(&tickets, &slot)?.ok_or(StoreError::NoSuchTicket)?;
+            state.last_activity = now;
+            let outbox_seq = append_visitor_entry(&txn, &slot, &mut state, &entry, envelope)?;
+            put_ticket(&mut tickets, &slot, &state)?;
             outbox_seq
         };
         txn.commit()?;
@@ -66,22 +87,26 @@ impl Store {
         ticket: &[u8; 32],
         now: i64,
     ) -> Result<Option<ThreadRecord>, StoreError> {
-        let txn = self.db.begin_write()?;
+        let Some(slot) = self.keys.by_ref(ticket) else {
+            return Ok(None);
+        };
+        let db = self.db();
+        let txn = db.begin_write()?;
         let record = {
             let mut tickets = txn.open_table(TICKETS)?;
-            let Some(mut row) = get_ticket(&tickets, ticket)? else {
+            let Some(mut state) = get_ticket(&tickets, &slot)? else {
                 return Ok(None);
             };
-            let entries = read_entries(&txn.open_table(ENTRIES)?, ticket)?;
+            let entries = read_entries(&txn.open_table(ENTRIES)?, &slot)?;
             let record = ThreadRecord {
-                created: row.created,
-                last_activity: row.last_activity,
-                previous_open: row.last_opened,
+                created: state.created,
+                last_activity: state.last_activity,
+                previous_open: state.last_opened,
                 entries,
             };
-            row.last_opened = Some(now);
-            row.last_activity = now;
-            tickets.insert(ticket, row.tuple())?;
+            state.last_opened = Some(now);
+            state.last_activity = now;
+            put_ticket(&mut tickets, &slot, &state)?;
             record
         };
         txn.commit()?;
@@ -91,15 +116,19 @@ impl Store {
     /// Reads a ticket and its whole thread without recording an open (for showing the thread again within
     /// one visit). `previous_open` is the last recorded open. `None` if there is no such ticket.
     pub fn read_thread(&self, ticket: &[u8; 32]) -> Result<Option<ThreadRecord>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let Some(row) = get_ticket(&txn.open_table(TICKETS)?, ticket)? else {
+        let Some(slot) = self.keys.by_ref(ticket) else {
             return Ok(None);
         };
-        let entries = read_entries(&txn.open_table(ENTRIES)?, ticket)?;
+        let db = self.db();
+        let txn = db.begin_read()?;
+        let Some(state) = get_ticket(&txn.open_table(TICKETS)?, &slot)? else {
+            return Ok(None);
+        };
+        let entries = read_entries(&txn.open_table(ENTRIES)?, &slot)?;
         Ok(Some(ThreadRecord {
-            created: row.created,
-            last_activity: row.last_activity,
-            previous_open: row.last_opened,
+            created: state.created,
+            last_activity: state.last_activity,
+            previous_open: state.last_opened,
             entries,
         }))
     }
@@ -114,77 +143,101 @@ impl Store {
         now: i64,
         reply: NewEntry,
     ) -> Result<ReplyOutcome, StoreError> {
-        let txn = self.db.begin_write()?;
+        let db = self.db();
+        let txn = db.begin_write()?;
         {
             let mut replies = txn.open_table(REPLIES)?;
             if replies.get(&reply.id)?.is_some() {
                 return Ok(ReplyOutcome::Duplicate);
             }
-            let mut tickets = txn.open_table(TICKETS)?;
-            let Some(mut row) = get_ticket(&tickets, ticket)? else {
+            let Some(slot) = self.keys.by_ref(ticket) else {
                 return Ok(ReplyOutcome::NoSuchTicket);
             };
-            let entry_seq = row.take_entry_seq()?;
-            row.last_activity = now;
-            tickets.insert(ticket, row.tuple())?;
-            txn.open_table(ENTRIES)?.insert(
-                (ticket, entry_seq),
-                (
-                    &reply.id,
-                    reply.author,
-                    true,
-                    None,
-                    reply.ciphertext.as_slice(),
-                ),
+            let mut tickets = txn.open_table(TICKETS)?;
+            let Some(mut state) = get_ticket(&tickets, &slot)? else {
+                return Ok(ReplyOutcome::NoSuchTicket);
+            };
+            let entry_seq = state.take_entry_seq()?;
+            state.last_activity = now;
+            put_ticket(&mut tickets, &slot, &state)?;
+            insert_entry(
+                &mut txn.open_table(ENTRIES)?,
+                &slot,
+                entry_seq,
+                &reply,
+                (true, None),
             )?;
-            replies.insert(&reply.id, ticket)?;
+            replies.insert(&reply.id, &slot.id)?;
         }
         txn.commit()?;
         Ok(ReplyOutcome::Stored)
     }
 }
 
-/// A ticket's entries in order.
-fn read_entries<T>(table: &T, ticket: &[u8; 32]) -> Result<Vec<StoredEntry>, StoreError>
+/// A ticket's entries in order, opened from their storage seal. An entry that fails to open (altered or
+/// moved in the file) comes back with no ciphertext, so the thread counts it as unreadable and shows the rest.
+fn read_entries<T>(table: &T, slot: &TicketSlot) -> Result<Vec<StoredEntry>, StoreError>
 where
-    T: ReadableTable<(&'static [u8; 32], u32), super::tables::EntryValue>,
+    T: ReadableTable<EntryKey, EntryValue>,
 {
     let mut entries = Vec::new();
-    for item in table.range(thread_range(ticket))? {
+    let id: &TicketId = &slot.id;
+    for item in table.range(thread_range(id))? {
         let (key, value) = item?;
         let (_, seq) = key.value();
-        let (id, author, delivered, _, ciphertext) = value.value();
+        let (entry_id, author, delivered, _, stored) = value.value();
+        let ciphertext =
+            sealed::open_entry(slot, seq, entry_id, author, stored).unwrap_or_default();
         entries.push(StoredEntry {
             seq,
-            id: *id,
+            id: *entry_id,
             author,
             delivered,
-            ciphertext: ciphertext.to_vec(),
+            ciphertext,
         });
     }
     Ok(entries)
 }
 
-/// Appends a visitor's entry at the end of the thread, not yet delivered, with its envelope in the outbox.
-/// Returns the outbox seq. The ticket row (its entry counter) is the caller's to write back.
-fn append_visitor_entry(
-    txn: &redb::WriteTransaction,
-    ticket: &[u8; 32],
-    row: &mut TicketRow,
+/// Seals an entry under the ticket's storage key and writes it with its (delivered, outbox seq) flags.
+fn insert_entry(
+    entries: &mut Table<EntryKey, EntryValue>,
+    slot: &TicketSlot,
+    seq: u32,
     entry: &NewEntry,
-    envelope: &[u8],
-) -> Result<u64, StoreError> {
-    let entry_seq = row.take_entry_seq()?;
-    let outbox_seq = append_outbox(txn, ticket, Some(entry_seq), envelope)?;
-    txn.open_table(ENTRIES)?.insert(
-        (ticket, entry_seq),
+    (delivered, outbox_seq): (bool, Option<u64>),
+) -> Result<(), StoreError> {
+    let stored = sealed::seal_entry(slot, seq, &entry.id, entry.author, &entry.ciphertext)?;
+    entries.insert(
+        (&slot.id, seq),
         (
             &entry.id,
             entry.author,
-            false,
-            Some(outbox_seq),
-            entry.ciphertext.as_slice(),
+            delivered,
+            outbox_seq,
+            stored.as_slice(),
         ),
+    )?;
+    Ok(())
+}
+
+/// Appends a visitor's entry at the end of the thread, not yet delivered, with its envelope in the outbox.
+/// Returns the outbox seq. The ticket's state (its entry counter) is the caller's to write back.
+fn append_visitor_entry(
+    txn: &WriteTransaction,
+    slot: &TicketSlot,
+    state: &mut TicketState,
+    entry: &NewEntry,
+    envelope: &[u8],
+) -> Result<u64, StoreError> {
+    let entry_seq = state.take_entry_seq()?;
+    let outbox_seq = append_outbox(txn, &slot.id, Some(entry_seq), envelope)?;
+    insert_entry(
+        &mut txn.open_table(ENTRIES)?,
+        slot,
+        entry_seq,
+        entry,
+        (false, Some(outbox_seq)),
     )?;
     Ok(outbox_seq)
 }

@@ -267,7 +267,7 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
 async fn a_conversation_deleted_through_the_gateway_leaves_nothing_for_the_code_and_the_pepper() {
     let (_identity, recipient) = generate_identity();
     let gateway = Gateway::start(&format!("[outbox]\nrecipients = [\"{recipient}\"]\n"));
-    let form = gateway.get("/sv/contact").await;
+    let form = gateway.open_contact().await;
     let first = "Min bror följer efter mig till skolan";
     let page = gateway
         .post(
@@ -345,7 +345,7 @@ async fn a_conversation_deleted_through_the_gateway_leaves_nothing_for_the_code_
 
 /// The thread page for a code, as a returning visitor opens it.
 async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
-    let landing = gateway.get("/sv/").await;
+    let landing = gateway.open_return().await;
     gateway
         .post(
             "/sv/return",

@@ -14,11 +14,10 @@
 //! the page that holds it, and may keep what they wrote.
 //!
 //! Token format (URL-safe base64 without padding): key id (4 bytes) ‖ nonce (12) ‖ ciphertext ‖ tag (16). The
-//! plaintext is: purpose (1) ‖ issue time in seconds since this process's start (8, big-endian) ‖ token id (16)
-//! ‖ what the purpose carries: nothing, the ticket ref (32) and reply key (32), or a code (length (1) ‖ ASCII
+//! plaintext is: purpose (1) ‖ issue time in seconds since this process's start (8, big-endian) ‖ token number
+//! under its key (8, big-endian) ‖ what the purpose carries: nothing, the ticket ref (32) and reply key (32), or a code (length (1) ‖ ASCII
 //! digits). The associated data is `"porten token v2"` ‖ key id.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -34,10 +33,10 @@ use crate::ticket::{fill_random, ReplyKey, TicketKeys, TicketRef};
 /// Longer input is refused as [`TokenError::Malformed`] before it is decoded.
 pub const MAX_TOKEN_CHARS: usize = 512;
 
-/// How many used token ids are remembered at most for each purpose; beyond that, redeeming a token of that
-/// purpose answers [`TokenError::Busy`]. Each purpose has its own set, so a flood of one form cannot stop
-/// the others.
-pub const DEFAULT_MAX_USED_IDS: usize = 200_000;
+/// How many tokens one key seals at most before it is replaced early: the used marks take one bit per token
+/// issued, so this bounds them (8 MiB per key). Only a flood of page loads reaches it; tokens of the key
+/// retired early by it keep working, and those of the one before it are refused (they can show nothing).
+pub const DEFAULT_MAX_ISSUED_PER_KEY: u64 = 1 << 26;
 
 /// The longest code a token can carry, in digits.
 const MAX_CARRIED_CODE: usize = 64;
@@ -48,7 +47,8 @@ const URGENT_BIT: u8 = 0x80;
 const AAD_LABEL: &[u8] = b"porten token v2";
 const KEY_ID_LEN: usize = 4;
 const TAG_LEN: usize = 16;
-const TOKEN_ID_LEN: usize = 16;
+/// The token's number among those its key sealed (big-endian).
+const TOKEN_ID_LEN: usize = 8;
 /// Purpose, issue time, token id.
 const PLAIN_LEN: usize = 1 + 8 + TOKEN_ID_LEN;
 /// Plus ticket ref and reply key.
@@ -70,7 +70,7 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
-    /// Every purpose, each with its own set of used ids.
+    /// Every purpose.
     const ALL: [TokenPurpose; 4] = [
         TokenPurpose::FirstContact,
         TokenPurpose::Return,
@@ -91,10 +91,6 @@ impl TokenPurpose {
         TokenPurpose::ALL
             .into_iter()
             .find(|purpose| purpose.as_byte() == byte)
-    }
-
-    fn index(self) -> usize {
-        usize::from(self.as_byte() - 1)
     }
 }
 
@@ -128,9 +124,6 @@ pub enum TokenError {
     /// Sent before: a second press of Send, or a form sent again from the browser's history.
     #[error("the form token was already used")]
     Replayed,
-    /// Too many tokens of this purpose were used within two lifetimes to remember them all; try again later.
-    #[error("too many forms are being sent; try again shortly")]
-    Busy,
 }
 
 /// What a valid token carried.
@@ -161,14 +154,17 @@ impl fmt::Debug for Redeemed {
     }
 }
 
-/// One in-memory sealing key and, per purpose, the ids of the tokens it sealed that were already used.
+/// One in-memory sealing key, how many tokens it sealed, and which of them were used.
 struct SealingKey {
     id: u32,
     bytes: Zeroizing<[u8; 32]>,
     created: Instant,
-    /// Used token ids, one set per purpose ([`TokenPurpose::index`]). Kept as long as the key: forgetting an id
-    /// earlier would turn a used token into an expired-but-unused one, whose text a handler may show again.
-    used: [HashSet<[u8; TOKEN_ID_LEN]>; TokenPurpose::ALL.len()],
+    /// The number the next token gets.
+    issued: u64,
+    /// One bit per token issued, set when it is used. Kept as long as the key: forgetting a mark earlier would
+    /// turn a used token into an expired-but-unused one, whose text a handler may show again. A bit per token
+    /// means there is no "full": no flood of posts can make a token be accepted without being marked.
+    used: Vec<u64>,
 }
 
 impl SealingKey {
@@ -179,7 +175,29 @@ impl SealingKey {
             id,
             bytes,
             created,
-            used: Default::default(),
+            issued: 0,
+            used: Vec::new(),
+        }
+    }
+
+    fn is_used(&self, number: u64) -> bool {
+        let word = usize::try_from(number / 64).unwrap_or(usize::MAX);
+        self.used
+            .get(word)
+            .is_some_and(|bits| bits & (1 << (number % 64)) != 0)
+    }
+
+    /// Marks `number` used; only numbers this key issued get here, so the vector grows to at most one bit per
+    /// token issued.
+    fn mark_used(&mut self, number: u64) {
+        let Ok(word) = usize::try_from(number / 64) else {
+            return;
+        };
+        if self.used.len() <= word {
+            self.used.resize(word + 1, 0);
+        }
+        if let Some(bits) = self.used.get_mut(word) {
+            *bits |= 1 << (number % 64);
         }
     }
 
@@ -217,9 +235,11 @@ impl State {
         self.previous.as_mut().filter(|k| k.id == id)
     }
 
-    fn used_count(&self, purpose: TokenPurpose) -> usize {
-        let index = purpose.index();
-        self.current.used[index].len() + self.previous.as_ref().map_or(0, |k| k.used[index].len())
+    /// Replaces the current key now: it sealed as many tokens as its marks may take. The previous key, if any,
+    /// is dropped, and with it every token it sealed (refused from then on, so they can show nothing).
+    fn rotate_early(&mut self, now: Instant) {
+        let next = SealingKey::new(self.current.id.wrapping_add(1), now);
+        self.previous = Some(std::mem::replace(&mut self.current, next));
     }
 }
 
@@ -227,7 +247,7 @@ impl State {
 /// for the few microseconds of sealing or opening one token).
 pub struct Tokens {
     lifetime: Duration,
-    max_used: usize,
+    max_issued: u64,
     /// Issue times count from here: a monotonic clock, so that a change of the wall clock neither revives nor
     /// kills tokens, and tokens from another process are refused anyway.
     epoch: Instant,
@@ -241,23 +261,22 @@ impl Tokens {
     ///
     /// If the operating system's random number generator fails.
     pub fn new(lifetime: Duration) -> Tokens {
-        Tokens::with_max_used(lifetime, DEFAULT_MAX_USED_IDS)
+        Tokens::with_max_issued(lifetime, DEFAULT_MAX_ISSUED_PER_KEY)
     }
 
-    /// Like [`Tokens::new`], remembering at most `max_used` used token ids per purpose (see
-    /// [`TokenError::Busy`]).
+    /// Like [`Tokens::new`], replacing a key early once it sealed `max_issued` tokens.
     ///
     /// # Panics
     ///
     /// If the operating system's random number generator fails.
-    pub fn with_max_used(lifetime: Duration, max_used: usize) -> Tokens {
+    pub fn with_max_issued(lifetime: Duration, max_issued: u64) -> Tokens {
         // A random first key id, so that a token from an earlier run names an unknown key.
         let mut id = [0u8; 4];
         fill_random(&mut id);
         let epoch = Instant::now();
         Tokens {
             lifetime: lifetime.max(Duration::from_secs(1)),
-            max_used,
+            max_issued: max_issued.max(1),
             epoch,
             state: Mutex::new(State {
                 current: SealingKey::new(u32::from_be_bytes(id), epoch),
@@ -294,8 +313,6 @@ impl Tokens {
         let issued = self.seconds(now);
         let mut nonce = [0u8; NONCE_LEN];
         fill_random(&mut nonce);
-        let mut token_id = [0u8; TOKEN_ID_LEN];
-        fill_random(&mut token_id);
 
         // The plaintext is written straight into the output and encrypted in place; the buffer never grows
         // past its capacity, so no copy of the reply key or the code is left behind.
@@ -304,6 +321,11 @@ impl Tokens {
         ));
         let mut state = self.lock();
         state.rotate_if_due(self.lifetime, now);
+        if state.current.issued >= self.max_issued {
+            state.rotate_early(now);
+        }
+        let token_id = state.current.issued.to_be_bytes();
+        state.current.issued += 1;
         let key_id = state.current.id.to_be_bytes();
         out.extend_from_slice(&key_id);
         out.extend_from_slice(&nonce);
@@ -351,9 +373,7 @@ impl Tokens {
     ///
     /// [`TokenError::Malformed`] and [`TokenError::Invalid`] for what this process did not seal,
     /// [`TokenError::WrongPurpose`] (the token stays usable for its own form), [`TokenError::Replayed`] for a
-    /// token sent before, [`TokenError::Expired`] for one never sent but too old (now used up too), and
-    /// [`TokenError::Busy`] when this purpose's set of used ids is full (it is never emptied to make room, which
-    /// would allow replays; the token stays unused).
+    /// token sent before, and [`TokenError::Expired`] for one never sent but too old (now used up too).
     pub fn redeem(&self, token: &str, purpose: TokenPurpose) -> Result<Redeemed, TokenError> {
         self.redeem_at(token, purpose, Instant::now())
     }
@@ -382,7 +402,6 @@ impl Tokens {
 
         let mut state = self.lock();
         state.rotate_if_due(self.lifetime, now);
-        let full = state.used_count(purpose) >= self.max_used;
         let key = state
             .key_mut(u32::from_be_bytes(key_id))
             .ok_or(TokenError::Invalid)?;
@@ -395,14 +414,11 @@ impl Tokens {
         if payload.purpose != purpose {
             return Err(TokenError::WrongPurpose);
         }
-        let used = &mut key.used[purpose.index()];
-        if used.contains(&payload.token_id) {
+        if payload.number >= key.issued || key.is_used(payload.number) {
+            // A number the key never gave cannot be in a token it sealed; refused like a replay all the same.
             return Err(TokenError::Replayed);
         }
-        if full {
-            return Err(TokenError::Busy);
-        }
-        used.insert(payload.token_id);
+        key.mark_used(payload.number);
         drop(state);
         if now_seconds > payload.issued.saturating_add(self.lifetime.as_secs()) {
             return Err(TokenError::Expired);
@@ -419,7 +435,7 @@ impl Tokens {
 struct Payload {
     purpose: TokenPurpose,
     issued: u64,
-    token_id: [u8; TOKEN_ID_LEN],
+    number: u64,
     session: Option<TicketKeys>,
     code: Option<CarriedCode>,
 }
@@ -429,7 +445,7 @@ impl Payload {
     fn read(plain: &[u8]) -> Option<Payload> {
         let purpose = TokenPurpose::from_byte(*plain.first()?)?;
         let issued = u64::from_be_bytes(plain.get(1..9)?.try_into().ok()?);
-        let token_id = plain.get(9..PLAIN_LEN)?.try_into().ok()?;
+        let number = u64::from_be_bytes(plain.get(9..PLAIN_LEN)?.try_into().ok()?);
         let rest = plain.get(PLAIN_LEN..)?;
         let (session, code) = match purpose {
             TokenPurpose::FirstContact | TokenPurpose::Return => {
@@ -468,7 +484,7 @@ impl Payload {
         Some(Payload {
             purpose,
             issued,
-            token_id,
+            number,
             session,
             code,
         })
@@ -487,7 +503,7 @@ impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tokens")
             .field("lifetime", &self.lifetime)
-            .field("max_used", &self.max_used)
+            .field("max_issued", &self.max_issued)
             .finish_non_exhaustive()
     }
 }
@@ -543,9 +559,9 @@ mod tests {
                 "{token}"
             );
         }
-        assert_eq!(anti_csrf.len(), 76);
-        assert_eq!(session.len(), 162);
-        assert_eq!(code.len(), 99);
+        assert_eq!(anti_csrf.len(), 66);
+        assert_eq!(session.len(), 151);
+        assert_eq!(code.len(), 88);
         assert!(session.len() <= MAX_TOKEN_CHARS);
     }
 
@@ -737,72 +753,60 @@ mod tests {
     }
 
     #[test]
-    fn full_set_of_used_ids_answers_busy_instead_of_forgetting() -> TestResult {
-        let tokens = Tokens::with_max_used(LIFETIME, 3);
-        let issued: Vec<String> = (0..4)
-            .map(|_| plain(&tokens, TokenPurpose::FirstContact))
+    fn no_flood_of_posts_makes_a_used_token_acceptable_again() -> TestResult {
+        // One mark per token issued: there is no set to fill, so no "busy" that would leave a token unused.
+        let tokens = Tokens::new(LIFETIME);
+        let issued: Vec<String> = (0..5000)
+            .map(|i| {
+                let purpose = TokenPurpose::ALL[i % TokenPurpose::ALL.len()];
+                let carried = match purpose {
+                    TokenPurpose::Session => Carried::Session(&keys()),
+                    TokenPurpose::CodeCheck => Carried::Code("1234", false),
+                    _ => Carried::Nothing,
+                };
+                tokens.issue(purpose, carried)
+            })
             .collect();
-        for token in &issued[..3] {
-            tokens.redeem(token, TokenPurpose::FirstContact)?;
+        for (i, token) in issued.iter().enumerate() {
+            tokens.redeem(token, TokenPurpose::ALL[i % TokenPurpose::ALL.len()])?;
         }
-        let fourth = tokens.redeem(&issued[3], TokenPurpose::FirstContact);
-        assert_eq!(error(fourth), Some(TokenError::Busy));
-        for token in &issued[..3] {
-            let again = tokens.redeem(token, TokenPurpose::FirstContact);
-            assert_eq!(error(again), Some(TokenError::Replayed), "still remembered");
+        for (i, token) in issued.iter().enumerate() {
+            let again = tokens.redeem(token, TokenPurpose::ALL[i % TokenPurpose::ALL.len()]);
+            assert_eq!(error(again), Some(TokenError::Replayed));
         }
+        let words = tokens.lock().current.used.len();
+        assert!(
+            words <= 5000 / 64 + 1,
+            "one bit per token issued: {words} words"
+        );
         Ok(())
     }
 
     #[test]
-    fn a_flood_of_one_form_does_not_stop_the_others() -> TestResult {
-        let tokens = Tokens::with_max_used(LIFETIME, 2);
-        for _ in 0..2 {
-            let token = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
-            tokens.redeem(&token, TokenPurpose::Session)?;
-        }
-        let session = tokens.issue(TokenPurpose::Session, Carried::Session(&keys()));
-        assert_eq!(
-            error(tokens.redeem(&session, TokenPurpose::Session)),
-            Some(TokenError::Busy)
+    fn a_key_that_sealed_its_share_is_replaced_early_and_the_one_before_dropped() -> TestResult {
+        let tokens = Tokens::with_max_issued(LIFETIME, 2);
+        let first: Vec<String> = (0..2)
+            .map(|_| plain(&tokens, TokenPurpose::Return))
+            .collect();
+        let second: Vec<String> = (0..2)
+            .map(|_| plain(&tokens, TokenPurpose::Return))
+            .collect();
+        assert!(
+            tokens.redeem(&first[0], TokenPurpose::Return).is_ok(),
+            "the first key is now the previous one and still opens its tokens"
         );
-        for purpose in [
-            TokenPurpose::FirstContact,
-            TokenPurpose::Return,
-            TokenPurpose::CodeCheck,
-        ] {
-            let carried = match purpose {
-                TokenPurpose::CodeCheck => Carried::Code("1234", false),
-                _ => Carried::Nothing,
-            };
-            let token = tokens.issue(purpose, carried);
-            assert!(tokens.redeem(&token, purpose).is_ok(), "{purpose:?}");
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn used_ids_are_forgotten_with_their_key() -> TestResult {
-        let tokens = Tokens::with_max_used(LIFETIME, 2);
-        for _ in 0..2 {
-            tokens.redeem(
-                &plain(&tokens, TokenPurpose::FirstContact),
-                TokenPurpose::FirstContact,
-            )?;
-        }
-        let start = Instant::now();
-        let fresh = plain(&tokens, TokenPurpose::FirstContact);
+        let third = plain(&tokens, TokenPurpose::Return);
         assert_eq!(
-            error(tokens.redeem_at(&fresh, TokenPurpose::FirstContact, start)),
-            Some(TokenError::Busy)
+            error(tokens.redeem(&first[1], TokenPurpose::Return)),
+            Some(TokenError::Invalid),
+            "two early rotations on, the first key is gone: its tokens open nothing"
         );
-        // Two lifetimes on, the key that sealed them is gone, and so is the need to remember them.
-        let later = start + LIFETIME * 2 + Duration::from_secs(1);
-        let newer = tokens.issue_at(TokenPurpose::FirstContact, Carried::Nothing, later);
-        assert!(tokens
-            .redeem_at(&newer, TokenPurpose::FirstContact, later)
-            .is_ok());
-        assert_eq!(tokens.lock().used_count(TokenPurpose::FirstContact), 1);
+        assert_eq!(
+            error(tokens.redeem(&first[0], TokenPurpose::Return)),
+            Some(TokenError::Invalid)
+        );
+        assert!(tokens.redeem(&second[1], TokenPurpose::Return).is_ok());
+        assert!(tokens.redeem(&third, TokenPurpose::Return).is_ok());
         Ok(())
     }
 

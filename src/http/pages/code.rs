@@ -6,13 +6,12 @@
 //! language. Like every token it is used up by its first post: sent again from history, it shows no code.
 
 use hyper::StatusCode;
-use porten_templates::{self as templates, field_errors, ErrorKind, Field, FieldError, Lang};
+use porten_templates::{self as templates, field_errors, Field, FieldError, Lang};
 use subtle::ConstantTimeEq;
 
-use super::{error, html, retry_after, site, site_keeping, TokenFailure, BUSY_RETRY_SECS};
+use super::{html, site, site_keeping};
 use crate::app::App;
 use crate::http::form::Form;
-use crate::http::headers::Transport;
 use crate::http::router::{HtmlResponse, Page};
 use crate::ticket::code::{grouped, typed_digits};
 use crate::ticket::CodeError;
@@ -49,24 +48,16 @@ pub(super) fn show(
 }
 
 /// `POST /{lang}/code`: check the written-down code against the one shown, or show the page in `lang`.
-pub(super) fn check(app: &App, transport: Transport, lang: Lang, form: &Form) -> HtmlResponse {
+pub(super) fn check(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
     let redeemed = app
         .tokens
         .redeem(form.value(Field::Token), TokenPurpose::CodeCheck);
     let code = match redeemed.map(|redeemed| redeemed.code) {
         Ok(Some(code)) => code,
         Ok(None) => return gone(app, lang),
-        Err(failure) => {
-            return match TokenFailure::from(failure) {
-                TokenFailure::Busy => retry_after(
-                    error(app, transport, lang, ErrorKind::Busy),
-                    BUSY_RETRY_SECS,
-                ),
-                // An expired check is not shown the code either: it may be a page left open on a device
-                // someone else has picked up.
-                TokenFailure::KeepText | TokenFailure::Forget(_) => gone(app, lang),
-            };
-        }
+        // An expired check is not shown the code either: it may be a page left open on a device someone else
+        // has picked up.
+        Err(_) => return gone(app, lang),
     };
     if form.value(Field::Switch) == "yes" {
         return show(app, lang, &code.digits, code.urgent, "", &[]);

@@ -111,16 +111,6 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
             TokenFailure::Forget(error) => {
                 show_form(app, lang, &forgotten, &[error], unprocessable)
             }
-            TokenFailure::Busy => retry_after(
-                show_form(
-                    app,
-                    lang,
-                    &forgotten,
-                    &[FieldError::new(Field::Form, field_errors::BUSY)],
-                    StatusCode::SERVICE_UNAVAILABLE,
-                ),
-                BUSY_RETRY_SECS,
-            ),
         };
     }
     // The honeypot: a field no person sees. Whatever filled it gets the form back, text kept, nothing sent.

@@ -149,7 +149,7 @@ pub async fn post(
 ) -> HtmlResponse {
     match page {
         Page::Contact => contact::submit(app, lang, &form).await,
-        Page::CodeCheck => code::check(app, transport, lang, &form),
+        Page::CodeCheck => code::check(app, lang, &form),
         Page::Return => thread::return_with_code(app, transport, lang, &form).await,
         Page::ThreadWrite => thread::write_again(app, transport, lang, &form).await,
         Page::ThreadDelete => thread::delete(app, transport, lang, &form).await,
@@ -199,16 +199,12 @@ pub(super) enum TokenFailure {
     /// Sent before, from before a restart, forged or for another form: nothing comes back, whatever it
     /// carried; this error says why.
     Forget(FieldError),
-    /// Too many forms of this kind in too short a time to remember them all: the token could not be used up,
-    /// so nothing comes back either; try again shortly.
-    Busy,
 }
 
 impl From<TokenError> for TokenFailure {
     fn from(error: TokenError) -> Self {
         let message_id = match error {
             TokenError::Expired => return TokenFailure::KeepText,
-            TokenError::Busy => return TokenFailure::Busy,
             TokenError::Replayed => field_errors::FORM_ALREADY_SENT,
             TokenError::Malformed | TokenError::Invalid | TokenError::WrongPurpose => {
                 field_errors::FORM_INVALID

@@ -76,16 +76,6 @@ fn after_token_failure(
             &[error],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        TokenFailure::Busy => retry_after(
-            return_form(
-                app,
-                lang,
-                &ReturnView::default(),
-                &[FieldError::new(Field::Form, field_errors::BUSY)],
-                StatusCode::SERVICE_UNAVAILABLE,
-            ),
-            BUSY_RETRY_SECS,
-        ),
     }
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The browser tests: real Firefox ESR (Tor Browser's Safest prefs), Chromium and WebKitGTK with JavaScript off, against the
-# real gateway and porten-inbox on loopback. Installs what it needs (install.sh), builds the binaries, runs
-# the visit, the trace inspection, the accessibility and HTML checks, prints a summary and exits non-zero on
-# any failure. Reports: target/browser-report/, screenshots: target/screenshots/.
+# The browser tests: real Firefox ESR (Tor Browser's Safest prefs), Chromium and WebKitGTK with JavaScript off,
+# against the real gateway and porten-inbox on loopback. Installs what it needs (install.sh), builds the
+# binaries, runs the visit, the back-after-exit tests, the trace inspection, the accessibility and HTML checks,
+# prints a summary and exits non-zero on any failure. Reports: target/browser-report/, screenshots: target/screenshots/.
 #
 #   bash tests/browser/run.sh
 #

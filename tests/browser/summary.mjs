@@ -35,7 +35,8 @@ for (const kind of ['firefox', 'chromium', 'webkit']) {
   }
   // What the browser shows again after typing on a page and leaving through the exit: one line per step.
   for (const [page, back] of Object.entries(visit.back ?? {})) {
-    out(`   after typing ${back.typed ?? '?'} on ${page} and leaving: typed text shown: ${back.typedTextShown ? 'YES' : 'no'}${back.error ? ` — FAILED: ${back.error}` : ''}`);
+    const typedShown = back.typedTextShown ? 'YES' : back.unreadable ? 'unknown (the page could not be read)' : 'no';
+    out(`   after typing ${back.typed ?? '?'} on ${page} and leaving: typed text shown: ${typedShown}${back.error ? ` — FAILED: ${back.error}` : ''}`);
     for (const step of [...(back.steps ?? []), ...(back.reopenTab?.steps ?? [])]) {
       const requests = step.requests.length
         ? step.requests
@@ -44,7 +45,7 @@ for (const kind of ['firefox', 'chromium', 'webkit']) {
         : 'none';
       const reasons = step.backForwardCacheNotUsed ? ` (not from the back/forward cache: ${step.backForwardCacheNotUsed.join(', ')})` : '';
       out(
-        `     ${pad(step.step, 20)} shown: ${step.secretsShown.length ? `YES (${step.secretsShown.join(', ')})` : 'nothing of the visitor’s'}; ` +
+        `     ${pad(step.step, 20)} shown: ${step.secretsShown.length ? `YES (${step.secretsShown.join(', ')})` : step.shows.startsWith('unreadable') ? 'unknown' : 'nothing of the visitor’s'}; ` +
           `from ${step.from}${reasons}; page: ${step.shows}; requests to the gateway: ${requests}`,
       );
     }

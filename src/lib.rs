@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod config;
+pub mod content;
 pub mod conversation;
 pub mod display_time;
 pub mod envelope;

@@ -1,16 +1,22 @@
-//! Pages that differ between requests only by their form token, rendered once per language and kept.
+//! Pages rendered once and kept: the information pages, whole, at start; and pages that differ between
+//! requests only by their form token, once per language on first use.
 //!
 //! The landing page and the empty contact form are most of what visitors load, and rendering them (Fluent
 //! look-ups, HTML escaping of every string) was a quarter of the gateway's CPU time per page. Each is rendered
 //! once with a placeholder where the token goes, split there, and later answered by joining the two halves
-//! around a fresh token. A cached page is dropped when the onion address it shows changes.
+//! around a fresh token. A cached page is dropped when the onion address it shows changes. The information
+//! pages carry no token and no onion address, so they are rendered for every offered language before the
+//! gateway listens, and a request only clones a reference-counted buffer.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use porten_templates::Lang;
+use bytes::Bytes;
+use porten_templates::{Centre, Lang};
 
 use super::router::Page;
+use crate::config::Config;
+use crate::content::Content;
 
 /// Stands where the token goes while a page is rendered for the cache. It cannot occur in a page otherwise,
 /// and a page in which it does not occur exactly once is simply not cached.
@@ -26,9 +32,69 @@ struct Cached {
 #[derive(Default)]
 pub struct PageCache {
     pages: RwLock<HashMap<(Page, Lang), Cached>>,
+    /// (language, page name) → the whole information page.
+    info: HashMap<(Lang, String), Bytes>,
+    centre: Centre,
 }
 
 impl PageCache {
+    /// A cache holding every information page in every offered language, and what the pages say about the
+    /// centre.
+    pub fn build(config: &Config, content: &Content) -> PageCache {
+        let centre = config.centre();
+        let mut info = HashMap::new();
+        for lang in centre.languages.iter().copied() {
+            for name in content.names() {
+                let Some(rendered) = content.render(name, lang) else {
+                    continue;
+                };
+                let is_index = name == "index";
+                let path = if is_index {
+                    "info/".to_owned()
+                } else {
+                    format!("info/{name}")
+                };
+                let site = porten_templates::Site {
+                    lang,
+                    title: &config.site.title,
+                    centre_name: &config.site.centre_name,
+                    onion_address: None,
+                    path_after_lang: &path,
+                    centre: &centre,
+                };
+                let html = porten_templates::info(
+                    &site,
+                    &porten_templates::InfoPage {
+                        body_html: &rendered.html,
+                        written_in: rendered.written_in,
+                        is_index,
+                    },
+                );
+                info.insert((lang, name.to_owned()), Bytes::from(html));
+            }
+        }
+        PageCache {
+            pages: RwLock::default(),
+            info,
+            centre,
+        }
+    }
+
+    /// What the pages say about the centre.
+    pub fn centre(&self) -> &Centre {
+        &self.centre
+    }
+
+    /// The information page `name` (`index` for the list) in `lang`, if there is one.
+    pub fn info(&self, lang: Lang, name: &str) -> Option<Bytes> {
+        self.info.get(&(lang, name.to_owned())).cloned()
+    }
+
+    /// Whether `lang` is offered.
+    pub fn offers(&self, lang: Lang) -> bool {
+        self.centre.languages.contains(&lang)
+    }
+
     /// The page for `token`: from the cache, or rendered by `render` (given the token to put in) and cached.
     pub fn page(
         &self,
@@ -101,6 +167,27 @@ mod tests {
         assert_eq!(page(None, "A"), "none A");
         assert_eq!(page(Some("x.onion"), "B"), "x.onion B");
         assert_eq!(page(Some("x.onion"), "C"), "x.onion C");
+    }
+
+    #[test]
+    fn information_pages_are_built_for_every_offered_language_and_no_other() {
+        let config = Config::parse("[site]\nlanguages = [\"sv\", \"ar\"]\n").expect("config");
+        let content = Content::load(None).expect("built-in content");
+        let cache = PageCache::build(&config, &content);
+        let page = cache.info(Lang::Ar, "safety").expect("Arabic safety page");
+        let html = std::str::from_utf8(&page).expect("utf-8");
+        assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
+        assert!(
+            html.contains(r#"<div lang="sv" dir="ltr"><h1>"#),
+            "shown in Swedish"
+        );
+        assert!(cache.info(Lang::Sv, "index").is_some());
+        assert!(
+            cache.info(Lang::En, "safety").is_none(),
+            "English is not offered"
+        );
+        assert!(cache.info(Lang::Sv, "nothing").is_none());
+        assert!(cache.offers(Lang::Ar) && !cache.offers(Lang::En));
     }
 
     #[test]

@@ -159,6 +159,8 @@ pub(crate) mod tests {
         for (name, value) in [
             ("max", FluentValue::from(4000)),
             ("name", FluentValue::from("Sara")),
+            ("days", FluentValue::from(30)),
+            ("organiser", FluentValue::from("Länsstyrelsen")),
         ] {
             args.set(name, value);
         }

@@ -28,6 +28,7 @@ pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a s
         centre_name: &config.centre_name,
         onion_address: onion,
         path_after_lang: page.path_after_lang(),
+        centre: app.pages.centre(),
     }
 }
 

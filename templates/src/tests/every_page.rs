@@ -330,7 +330,7 @@ fn codes_numbers_and_onion_addresses_stay_left_to_right_on_right_to_left_pages()
         assert!(page("code page urgent=true").contains(
             r#"<p class="code" dir="ltr" translate="no"><span>1234</span> <span>5678</span>"#
         ));
-        for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
+        for number in ["112", "114 14", "116 111", "020-34 13 16", "010-123 45 67"] {
             assert!(page("landing")
                 .contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)));
         }
@@ -342,6 +342,7 @@ fn codes_numbers_and_onion_addresses_stay_left_to_right_on_right_to_left_pages()
         assert_eq!(code_inputs.len(), 1);
         assert!(code_inputs.iter().all(|tag| tag.attr("dir") == Some("ltr")));
         assert!(page("thread").contains("<bdi>1 maj 10:00</bdi>"));
+        assert!(page("landing").contains(r#"<span dir="ltr">09:00–16:00</span>"#));
     }
 }
 

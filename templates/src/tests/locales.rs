@@ -134,7 +134,7 @@ fn texts_name_the_exit_link_buttons_and_headings_in_their_exact_words() {
     for lang in Lang::ALL {
         let t = Tr::new(lang);
         let exit = t.msg("exit-link");
-        for id in ["landing-safety-exit", "thread-leave"] {
+        for id in ["landing-quick-exit", "thread-leave"] {
             assert!(t.msg(id).contains(&exit), "{}: {id} ≠ {exit}", lang.code());
         }
         let heading = t.msg("landing-return-heading");

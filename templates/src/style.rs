@@ -166,6 +166,19 @@ mod tests {
     }
 
     #[test]
+    fn exit_bar_is_pinned_on_every_screen_and_on_the_same_side_in_every_direction() {
+        let rule = ".exit-bar{position:sticky;top:0;";
+        let at = STYLE.find(rule).expect("the exit bar rule");
+        let before = &STYLE[..at];
+        assert_eq!(
+            before.matches('{').count(),
+            before.matches('}').count(),
+            "the sticky rule is not inside a media query"
+        );
+        assert!(STYLE.contains("[dir=rtl] .exit-bar{flex-direction:row-reverse}"));
+    }
+
+    #[test]
     fn style_uses_logical_properties_for_horizontal_space() {
         for physical in [
             "margin-left",

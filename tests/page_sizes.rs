@@ -143,7 +143,7 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
             sizes.push((response.len(), format!("{code} {name}")));
         }
     }
-    sizes.sort_by(|a, b| b.0.cmp(&a.0));
+    sizes.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     println!("head + body in bytes, largest first (limit {FIRST_WINDOW}):");
     for (size, page) in &sizes {
         println!("{size:>7}  {page}");

@@ -213,7 +213,7 @@ fn info_page(body: Bytes) -> HtmlResponse {
 }
 
 /// The first of the visitor's `Accept-Language` choices that is offered, by quality and then by order;
-/// `default` when none is. A region is ignored (`sv-FI` is Swedish), and Dari (`prs`, `fa-AF`) reads Persian.
+/// `default` when none is. A region is ignored (`sv-FI` is Swedish), except that `fa-AF` is Dari.
 fn preferred_lang(header: Option<&HeaderValue>, offered: &[Lang], default: Lang) -> Lang {
     let Some(text) = header.and_then(|value| value.to_str().ok()) else {
         return default;
@@ -236,11 +236,18 @@ fn preferred_lang(header: Option<&HeaderValue>, offered: &[Lang], default: Lang)
             continue;
         };
         let primary = tag.split('-').next().unwrap_or("");
-        let code = match primary {
-            "prs" => "fa",
-            other => other,
+        // Dari is written `prs` or as Afghan Persian; plain `ku` is most often Kurmanji. Each falls back to
+        // its nearest offered neighbour.
+        let candidates: &[&str] = match (primary, tag.as_str()) {
+            ("fa", "fa-af") | ("prs", _) => &["prs", "fa"],
+            ("ku", _) => &["kmr", "ckb"],
+            _ => &[primary],
         };
-        let Some(lang) = Lang::from_code(code).filter(|lang| offered.contains(lang)) else {
+        let Some(lang) = candidates
+            .iter()
+            .filter_map(|code| Lang::from_code(code))
+            .find(|lang| offered.contains(lang))
+        else {
             continue;
         };
         if best.is_none_or(|(q, _)| quality > q) {
@@ -452,8 +459,19 @@ mod tests {
         assert_eq!(pick("de-DE,de;q=0.9,fa;q=0.5"), Lang::Fa);
         assert_eq!(pick("so,ar;q=0.8"), Lang::Ar, "Somali is not offered here");
         assert_eq!(pick("en;q=0.3,ar;q=0.8"), Lang::Ar, "quality before order");
-        assert_eq!(pick("fa-AF"), Lang::Fa);
+        assert_eq!(pick("fa-AF"), Lang::Fa, "Dari is not offered here: Persian");
         assert_eq!(pick("prs"), Lang::Fa);
+        let with_dari = [Lang::Sv, Lang::Fa, Lang::Prs, Lang::Kmr];
+        let pick_dari = |header: &'static str| {
+            preferred_lang(
+                Some(&HeaderValue::from_static(header)),
+                &with_dari,
+                Lang::Sv,
+            )
+        };
+        assert_eq!(pick_dari("fa-AF"), Lang::Prs);
+        assert_eq!(pick_dari("fa-IR"), Lang::Fa);
+        assert_eq!(pick_dari("ku"), Lang::Kmr);
         assert_eq!(pick("ar;q=0,de"), Lang::Sv, "q=0 means not this one");
         assert_eq!(pick("*"), Lang::Sv);
         assert_eq!(pick("en;q=abc"), Lang::Sv);

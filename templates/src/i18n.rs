@@ -16,9 +16,13 @@ pub(crate) const fn source(lang: Lang) -> &'static str {
         Lang::En => include_str!("../locales/en.ftl"),
         Lang::Ar => include_str!("../locales/ar.ftl"),
         Lang::Fa => include_str!("../locales/fa.ftl"),
+        Lang::Prs => include_str!("../locales/prs.ftl"),
+        Lang::Ps => include_str!("../locales/ps.ftl"),
         Lang::Ckb => include_str!("../locales/ckb.ftl"),
+        Lang::Kmr => include_str!("../locales/kmr.ftl"),
         Lang::So => include_str!("../locales/so.ftl"),
         Lang::Ti => include_str!("../locales/ti.ftl"),
+        Lang::Tr => include_str!("../locales/tr.ftl"),
     }
 }
 

@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn exit_bar_is_pinned_on_every_screen_and_on_the_same_side_in_every_direction() {
         let rule = ".exit-bar{position:sticky;top:0;";
-        let at = STYLE.find(rule).expect("the exit bar rule");
+        let at = STYLE.find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
         let before = &STYLE[..at];
         assert_eq!(
             before.matches('{').count(),

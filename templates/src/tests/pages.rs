@@ -270,7 +270,7 @@ fn thread_without_a_staff_name_says_the_centre() {
     );
     let new_reply = html
         .find("You have a new reply from the centre.")
-        .expect("the centre wrote last");
+        .unwrap_or_else(|| panic!("the centre wrote last: {html}"));
     assert!(
         new_reply < html.find("<ol").unwrap_or(0),
         "before the entries"

@@ -151,7 +151,7 @@ error-code-not-found = We cannot find a conversation with that code. Check that 
 
 draft-note = This translation has not yet been checked by a native speaker, so it may contain mistakes.
 landing-quick-heading = Leave quickly, stay safe
-landing-quick-exit = The red “Leave this page quickly” button is always at the top of the screen. It takes you straight to a weather website. Close the tab afterwards.
+landing-quick-exit = The red “Leave this page quickly” button is always at the top of the screen. It takes you straight to another website. Close the tab afterwards.
 landing-quick-safety = Is your phone or computer shared, or checked by someone? How to visit us safely
 landing-trust-heading = Can I trust you?
 landing-trust-organiser = The centre is run by { $organiser }.

@@ -150,7 +150,7 @@ error-code-not-found = Em bi vê kodê axaftinekê nabînin. Kontrol bike ku te 
 
 draft-note = Ev werger hîn ji aliyê kesekî ku zimanê wî yê dayikê Kurmancî ye ve nehatiye kontrolkirin, ji ber vê yekê dibe ku şaşî tê de hebin.
 landing-quick-heading = Zû derkeve, ewle bimîne
-landing-quick-exit = Bişkoja sor "Zû ji vê rûpelê derkeve" her tim li jorê ekranê ye. Ew te rasterast dibe malpereke hewayê. Paşê tabê bigire.
+landing-quick-exit = Bişkoja sor "Zû ji vê rûpelê derkeve" her tim li jorê ekranê ye. Ew te rasterast dibe malpereke din. Paşê tabê bigire.
 landing-quick-safety = Tu telefon an komputera xwe bi kesekî re parve dikî, an kesek wê kontrol dike? Tu çawa bi ewlehî serdana me bikî
 landing-trust-heading = Ez dikarim bi we bawer bikim?
 landing-trust-organiser = Navend ji aliyê { $organiser } ve tê birêvebirin.

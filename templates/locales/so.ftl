@@ -151,7 +151,7 @@ error-code-not-found = Ma helin wada-hadal leh koodkan. Hubi inaad si sax ah u q
 
 draft-note = Tarjumaddan weli ma hubin qof afka Soomaaliga ku hadla, sidaa darteed waxaa laga yaabaa inay khaladaad leedahay.
 landing-quick-heading = Si degdeg ah uga bax, badbaado
-landing-quick-exit = Badhanka cas ee “Si degdeg ah uga bax boggan” had iyo jeer wuxuu ku yaallaa sare ee shaashadda. Wuxuu si toos ah kuu geeyaa bog cimilada ah. Kadib xir tabka.
+landing-quick-exit = Badhanka cas ee “Si degdeg ah uga bax boggan” had iyo jeer wuxuu ku yaallaa sare ee shaashadda. Wuxuu si toos ah kuu geeyaa bog kale. Kadib xir tabka.
 landing-quick-safety = Ma la wadaagtaa telefoonkaaga ama kombiyuutarkaaga, mise qof ayaa hubiya? Sida aad noogu soo booqan karto si ammaan ah
 landing-trust-heading = Ma idinku kalsoonaan karaa?
 landing-trust-organiser = Xarunta waxaa maamula { $organiser }.

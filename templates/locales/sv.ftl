@@ -151,7 +151,7 @@ error-code-not-found = Vi hittar inget samtal med den koden. Kontrollera att du 
 
 draft-note = Den här översättningen är ännu inte granskad av någon som har språket som modersmål, så den kan innehålla fel.
 landing-quick-heading = Lämna snabbt, var säker
-landing-quick-exit = Den röda knappen ”Lämna sidan snabbt” finns alltid högst upp på skärmen. Den tar dig direkt till en vädersajt. Stäng fliken efteråt.
+landing-quick-exit = Den röda knappen ”Lämna sidan snabbt” finns alltid högst upp på skärmen. Den tar dig direkt till en annan webbplats. Stäng fliken efteråt.
 landing-quick-safety = Delar du telefon eller dator, eller kontrollerar någon den? Så besöker du oss säkrare
 landing-trust-heading = Kan jag lita på er?
 landing-trust-organiser = Resurscentrumet drivs av { $organiser }.

@@ -150,7 +150,7 @@ error-code-not-found = Bu kodla bir konuşma bulamıyoruz. Doğru yazdığını 
 
 draft-note = Bu çeviri henüz anadili Türkçe olan biri tarafından kontrol edilmedi, bu yüzden hatalar içerebilir.
 landing-quick-heading = Hemen çık, güvende kal
-landing-quick-exit = Kırmızı "Bu sayfadan hemen çık" düğmesi her zaman ekranın en üstündedir. Seni doğrudan bir hava durumu sitesine götürür. Ardından sekmeyi kapat.
+landing-quick-exit = Kırmızı "Bu sayfadan hemen çık" düğmesi her zaman ekranın en üstündedir. Seni doğrudan başka bir siteye götürür. Ardından sekmeyi kapat.
 landing-quick-safety = Telefonunu ya da bilgisayarını başkasıyla mı paylaşıyorsun, ya da biri onu kontrol mü ediyor? Bizi nasıl daha güvenli ziyaret edersin
 landing-trust-heading = Size güvenebilir miyim?
 landing-trust-organiser = Merkezi { $organiser } yürütüyor.

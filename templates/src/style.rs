@@ -38,8 +38,11 @@ pub const STYLE: &str = concat!(
     ".skip:focus{position:static;flex-basis:100%;padding:.5rem 1rem;margin-top:.5rem;background:#fff;color:#0b0c0c}",
     "header{border-bottom:1px solid #b1b4b6;padding-block:.75rem}",
     ".home,.home:visited{font-weight:700;color:#0b0c0c;text-decoration:none}",
-    ".langs{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}",
-    ".langs a,.langs span{display:inline-block;padding-block:.25rem}",
+    // Eleven languages wrap to several rows on a phone: tight rows keep the page's own text on the first
+    // screen, while each name stays a target of at least 24 px.
+    ".langs{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}",
+    ".langs li{margin-block:0}",
+    ".langs a,.langs span{display:inline-block;padding-block:.125rem}",
     ".langs span{font-weight:700}",
     "main{display:block;padding-block:.5rem 2rem}",
     "h1{font-size:1.75rem;line-height:1.2;margin:1rem 0}",

@@ -50,6 +50,9 @@ pub enum StartError {
     /// TLS could not be set up.
     #[error("https: {0}")]
     Tls(#[from] crate::http::tls::TlsError),
+    /// The information pages have problems (`site.content_dir`).
+    #[error("site.content_dir: {0}")]
+    Content(#[from] crate::content::ContentErrors),
 }
 
 /// Limits in the form the server uses them.
@@ -94,6 +97,8 @@ pub const DEV_IDENTITY_FILE: &str = "DEVELOPMENT-ONLY-age-identity.txt";
 impl App {
     /// Opens everything the configuration names. Blocking: call before the runtime serves anything.
     pub fn open(config: Config) -> Result<Arc<App>, StartError> {
+        let content = crate::content::Content::load(config.site.content_dir.as_deref())?;
+        let pages = crate::http::page_cache::PageCache::build(&config, &content);
         crate::fsutil::create_private_dir(&config.data_dir).map_err(|source| {
             StartError::DataDir {
                 path: config.data_dir.clone(),
@@ -149,7 +154,7 @@ impl App {
             conversations,
             tokens,
             headers,
-            pages: Default::default(),
+            pages,
         }))
     }
 

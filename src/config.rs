@@ -58,6 +58,8 @@ pub struct Config {
     pub pepper_file: Option<PathBuf>,
     /// What the pages say and where the exit leads.
     pub site: SiteConfig,
+    /// What the landing page tells a visitor about the centre: who runs it, reply time, phone, helplines.
+    pub centre: CentreConfig,
     /// The public HTTPS listener.
     pub https: HttpsConfig,
     /// The plain-HTTP listener for the onion service (C tor) and for a reverse proxy on the same host.
@@ -82,6 +84,7 @@ impl Default for Config {
             data_dir: PathBuf::from("porten-data"),
             pepper_file: None,
             site: SiteConfig::default(),
+            centre: CentreConfig::default(),
             https: HttpsConfig::default(),
             http: HttpConfig::default(),
             limits: LimitsConfig::default(),
@@ -109,6 +112,12 @@ pub struct SiteConfig {
     /// An onion address to advertise (landing page and `Onion-Location`) when the onion service is run by a
     /// separate C tor; the in-process onion service advertises its own address.
     pub onion_address: Option<String>,
+    /// The languages offered, in the order the picker shows them. Default: every language the pages exist in.
+    /// A centre may leave out the drafts no native speaker has checked yet.
+    pub languages: Vec<String>,
+    /// A folder of information pages in Markdown (`<dir>/<lang>/<name>.md`), replacing the built-in set.
+    /// Default: none, which serves the built-in Swedish and English pages.
+    pub content_dir: Option<PathBuf>,
 }
 
 impl Default for SiteConfig {
@@ -119,6 +128,186 @@ impl Default for SiteConfig {
             default_language: "sv".into(),
             exit_url: "https://www.smhi.se/".into(),
             onion_address: None,
+            languages: porten_templates::Lang::ALL
+                .iter()
+                .map(|lang| lang.code().to_owned())
+                .collect(),
+            content_dir: None,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// The offered languages; call after [`Config::validate`], which refuses unknown codes.
+    pub fn offered_languages(&self) -> Vec<porten_templates::Lang> {
+        self.languages
+            .iter()
+            .filter_map(|code| porten_templates::Lang::from_code(code))
+            .collect()
+    }
+}
+
+/// What the landing page tells a visitor about the centre. The defaults name the national Swedish lines;
+/// check each number and its hours before going live, because lines change.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CentreConfig {
+    /// Who runs the centre, to fit "The centre is run by …". Empty: the sentence is left out.
+    pub organiser: String,
+    /// Working days within which the centre usually replies. Default: 3.
+    pub reply_working_days: u32,
+    /// The centre's own phone number, if visitors may call. Default: none.
+    pub phone: Option<String>,
+    /// When the phone is answered: `"always"`, `"weekdays 09:00-16:00"`, `"every day 08:00-20:00"`, or `""`
+    /// to say nothing.
+    pub phone_hours: String,
+    /// A number that takes SMS. Default: none.
+    pub sms: Option<String>,
+    /// Helplines shown under "Are you in danger?", after 112 and the police, in this order.
+    pub helplines: Vec<HelplineConfig>,
+}
+
+/// One helpline.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct HelplineConfig {
+    /// Who it is for: `young`, `women`, `boys-and-men`, `lgbtq`, `stop-violence`, `professionals`, `everyone`.
+    #[serde(rename = "for")]
+    pub audience: String,
+    /// Its name as its organisation writes it.
+    pub name: String,
+    /// The number.
+    pub number: String,
+    /// When it answers, as `centre.phone_hours`. Default: `""` (not stated).
+    #[serde(default)]
+    pub hours: String,
+    /// Free to call. Default: false (nothing said).
+    #[serde(default)]
+    pub free: bool,
+    /// Does not show on the phone bill. Default: false (nothing said).
+    #[serde(default)]
+    pub off_bill: bool,
+}
+
+impl Default for CentreConfig {
+    fn default() -> Self {
+        let line = |audience: &str, name: &str, number: &str, hours: &str, free, off_bill| {
+            HelplineConfig {
+                audience: audience.into(),
+                name: name.into(),
+                number: number.into(),
+                hours: hours.into(),
+                free,
+                off_bill,
+            }
+        };
+        Self {
+            organiser: "Länsstyrelsen och kommunerna i länet".into(),
+            reply_working_days: 3,
+            phone: None,
+            phone_hours: String::new(),
+            sms: None,
+            helplines: vec![
+                line("young", "BRIS", "116 111", "always", true, true),
+                line(
+                    "women",
+                    "Kvinnofridslinjen",
+                    "020-50 50 50",
+                    "always",
+                    true,
+                    true,
+                ),
+                line(
+                    "boys-and-men",
+                    "Brottsofferjouren",
+                    "116 006",
+                    "",
+                    false,
+                    false,
+                ),
+                line(
+                    "lgbtq",
+                    "RFSL Stödmottagning",
+                    "020-34 13 16",
+                    "",
+                    true,
+                    false,
+                ),
+                line(
+                    "stop-violence",
+                    "Välj att sluta",
+                    "020-555 666",
+                    "",
+                    true,
+                    false,
+                ),
+            ],
+        }
+    }
+}
+
+/// Reads `always`, `weekdays HH:MM-HH:MM`, `every day HH:MM-HH:MM` or `""`.
+fn parse_hours(text: &str) -> Option<porten_templates::Hours> {
+    use porten_templates::Hours;
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(Hours::Unknown);
+    }
+    if text == "always" {
+        return Some(Hours::Always);
+    }
+    let (days, range) = if let Some(range) = text.strip_prefix("weekdays ") {
+        (true, range)
+    } else {
+        (false, text.strip_prefix("every day ")?)
+    };
+    let (from, to) = range.trim().split_once('-')?;
+    let time = |t: &str| {
+        let t = t.trim();
+        let (h, m) = t.split_once(':')?;
+        let ok = h.len() == 2
+            && m.len() == 2
+            && h.parse::<u8>().ok()? <= 24
+            && m.parse::<u8>().ok()? < 60;
+        ok.then(|| t.to_owned())
+    };
+    let (from, to) = (time(from)?, time(to)?);
+    Some(if days {
+        Hours::Weekdays { from, to }
+    } else {
+        Hours::EveryDay { from, to }
+    })
+}
+
+impl Config {
+    /// What the pages say about the centre; call after [`Config::validate`], which refuses what this skips.
+    pub fn centre(&self) -> porten_templates::Centre {
+        use porten_templates::{Audience, Centre, Helpline, Hours, Phone};
+        let centre = &self.centre;
+        Centre {
+            organiser: centre.organiser.clone(),
+            reply_working_days: centre.reply_working_days,
+            expiry_days: self.ticket.idle_expiry_days,
+            phone: centre.phone.as_ref().map(|number| Phone {
+                number: number.clone(),
+                hours: parse_hours(&centre.phone_hours).unwrap_or(Hours::Unknown),
+            }),
+            sms: centre.sms.clone(),
+            helplines: centre
+                .helplines
+                .iter()
+                .filter_map(|line| {
+                    Some(Helpline {
+                        audience: Audience::parse(&line.audience)?,
+                        name: line.name.clone(),
+                        number: line.number.clone(),
+                        hours: parse_hours(&line.hours).unwrap_or(Hours::Unknown),
+                        free: line.free,
+                        off_bill: line.off_bill,
+                    })
+                })
+                .collect(),
+            languages: self.site.offered_languages(),
         }
     }
 }
@@ -344,6 +533,79 @@ impl Config {
         if self.data_dir.as_os_str().is_empty() {
             return Err(invalid("data_dir", "must not be empty"));
         }
+        let known = || {
+            porten_templates::Lang::ALL
+                .iter()
+                .map(|l| l.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if self.site.languages.is_empty() {
+            return Err(invalid("site.languages", "offer at least one language"));
+        }
+        for (at, code) in self.site.languages.iter().enumerate() {
+            if porten_templates::Lang::from_code(code).is_none() {
+                return Err(invalid(
+                    "site.languages",
+                    format!(
+                        "`{code}` is not a language the pages exist in; use some of: {}",
+                        known()
+                    ),
+                ));
+            }
+            if self.site.languages[..at].contains(code) {
+                return Err(invalid(
+                    "site.languages",
+                    format!("`{code}` is listed twice"),
+                ));
+            }
+        }
+        if !self.site.languages.contains(&self.site.default_language) {
+            return Err(invalid(
+                "site.default_language",
+                "must be one of site.languages, the languages offered",
+            ));
+        }
+        if self.centre.reply_working_days == 0 {
+            return Err(invalid("centre.reply_working_days", "must be at least 1"));
+        }
+        if parse_hours(&self.centre.phone_hours).is_none() {
+            return Err(invalid(
+                "centre.phone_hours",
+                "write \"always\", \"weekdays 09:00-16:00\", \"every day 08:00-20:00\" or \"\"",
+            ));
+        }
+        for line in &self.centre.helplines {
+            if porten_templates::Audience::parse(&line.audience).is_none() {
+                return Err(invalid(
+                    "centre.helplines.for",
+                    format!(
+                        "`{}` is not a group; use one of: {}",
+                        line.audience,
+                        porten_templates::Audience::ALL
+                            .iter()
+                            .map(|a| a.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            if parse_hours(&line.hours).is_none() {
+                return Err(invalid(
+                    "centre.helplines.hours",
+                    format!(
+                        "`{}` ({}): write \"always\", \"weekdays 09:00-16:00\", \"every day 08:00-20:00\" or \"\"",
+                        line.hours, line.name
+                    ),
+                ));
+            }
+            if line.name.trim().is_empty() || line.number.trim().is_empty() {
+                return Err(invalid(
+                    "centre.helplines",
+                    "every helpline needs a name and a number",
+                ));
+            }
+        }
         if porten_templates::Lang::from_code(&self.site.default_language).is_none() {
             return Err(invalid(
                 "site.default_language",
@@ -517,6 +779,7 @@ mod tests {
         assert_eq!(parsed.data_dir, default.data_dir);
         assert_eq!(parsed.pepper_file, default.pepper_file);
         assert_eq!(parsed.site, default.site);
+        assert_eq!(parsed.centre, default.centre);
         assert_eq!(parsed.https, default.https);
         assert_eq!(parsed.http, default.http);
         assert_eq!(parsed.limits, default.limits);
@@ -566,6 +829,72 @@ mod tests {
         assert!(err.to_string().contains("http.listen"), "{err}");
         let err = Config::parse("[site]\nexit_url = \"javascript:alert(1)\"\n").unwrap_err();
         assert!(err.to_string().contains("site.exit_url"), "{err}");
+    }
+
+    #[test]
+    fn hours_are_read_in_the_three_documented_shapes_and_nothing_else() {
+        use porten_templates::Hours;
+        assert_eq!(parse_hours(""), Some(Hours::Unknown));
+        assert_eq!(parse_hours("always"), Some(Hours::Always));
+        assert_eq!(
+            parse_hours("weekdays 09:00-16:00"),
+            Some(Hours::Weekdays {
+                from: "09:00".into(),
+                to: "16:00".into()
+            })
+        );
+        assert_eq!(
+            parse_hours("every day 08:00 - 22:30"),
+            Some(Hours::EveryDay {
+                from: "08:00".into(),
+                to: "22:30".into()
+            })
+        );
+        for bad in [
+            "sometimes",
+            "weekdays 9-16",
+            "weekdays 09:00",
+            "every day 25:00-26:00",
+            "mon 09:00-10:00",
+        ] {
+            assert_eq!(parse_hours(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn offered_languages_must_be_known_distinct_and_include_the_default() {
+        let err = Config::parse("[site]\nlanguages = [\"sv\", \"xx\"]\n").unwrap_err();
+        assert!(err.to_string().contains("site.languages"), "{err}");
+        let err = Config::parse("[site]\nlanguages = [\"sv\", \"sv\"]\n").unwrap_err();
+        assert!(err.to_string().contains("twice"), "{err}");
+        let err = Config::parse("[site]\nlanguages = [\"en\"]\n").unwrap_err();
+        assert!(err.to_string().contains("site.default_language"), "{err}");
+        let config = Config::parse("[site]\nlanguages = [\"sv\", \"en\"]\n").unwrap();
+        assert_eq!(
+            config.centre().languages,
+            [porten_templates::Lang::Sv, porten_templates::Lang::En]
+        );
+    }
+
+    #[test]
+    fn a_helpline_for_an_unknown_group_or_with_odd_hours_is_refused() {
+        let line = |audience: &str, hours: &str| {
+            format!(
+                "[[centre.helplines]]\nfor = \"{audience}\"\nname = \"X\"\nnumber = \"1\"\nhours = \"{hours}\"\n"
+            )
+        };
+        let err = Config::parse(&line("aliens", "")).unwrap_err();
+        assert!(err.to_string().contains("centre.helplines.for"), "{err}");
+        let err = Config::parse(&line("young", "9-5")).unwrap_err();
+        assert!(err.to_string().contains("centre.helplines.hours"), "{err}");
+        let config = Config::parse(&line("lgbtq", "always")).unwrap();
+        assert_eq!(config.centre().helplines.len(), 1);
+    }
+
+    #[test]
+    fn the_landing_page_learns_the_expiry_from_the_ticket_settings() {
+        let config = Config::parse("[ticket]\nidle_expiry_days = 14\n").unwrap();
+        assert_eq!(config.centre().expiry_days, 14);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod budget;
 pub mod config;
+pub mod content;
 pub mod conversation;
 pub mod display_time;
 pub mod envelope;

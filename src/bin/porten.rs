@@ -49,6 +49,11 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::CheckConfig => {
+            if let Err(errors) = porten::content::Content::load(config.site.content_dir.as_deref())
+            {
+                eprintln!("porten: site.content_dir: {errors}");
+                return ExitCode::from(2);
+            }
             match &cli.config {
                 Some(path) => println!("{}: the configuration is valid", path.display()),
                 None => println!("no --config given: the built-in defaults are valid"),

@@ -1,16 +1,22 @@
-//! Pages that are the same for every visitor, or differ only by their form token, rendered once per language
-//! and kept.
+//! Pages rendered once and kept: the information pages, whole, at start; and pages that are the same for
+//! every visitor, or differ only by their form token, once per language on first use.
 //!
 //! The landing page and the empty contact form are most of what visitors load, and rendering them (Fluent
 //! look-ups, HTML escaping of every string) was a quarter of the gateway's CPU time per page. Each is rendered
 //! once with a placeholder where the token goes, split there, and later answered by joining the two halves
 //! around a fresh token; a page without a form token is kept whole. A cached page is dropped when the onion
-//! address it shows changes.
+//! address it shows changes. The information pages carry no token and no onion address, so they are rendered
+//! for every offered language before the gateway listens, and a request only clones a reference-counted
+//! buffer.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use porten_templates::Lang;
+use bytes::Bytes;
+use porten_templates::{Centre, Lang};
+
+use crate::config::Config;
+use crate::content::Content;
 
 /// The pages kept. Each names one rendering: the start page at `/{lang}/contact` and the contact form it
 /// opens share a path, not a page.
@@ -41,9 +47,70 @@ struct Cached {
 #[derive(Default)]
 pub struct PageCache {
     pages: RwLock<HashMap<(CachedPage, Lang), Cached>>,
+    /// (language, page name) → the whole information page.
+    info: HashMap<(Lang, String), Bytes>,
+    centre: Centre,
 }
 
 impl PageCache {
+    /// A cache holding every information page in every offered language, and what the pages say about the
+    /// centre.
+    pub fn build(config: &Config, content: &Content) -> PageCache {
+        let centre = config.centre();
+        let mut info = HashMap::new();
+        for lang in centre.languages.iter().copied() {
+            for name in content.names() {
+                let Some(rendered) = content.render(name, lang) else {
+                    continue;
+                };
+                let is_index = name == "index";
+                let path = if is_index {
+                    "info/".to_owned()
+                } else {
+                    format!("info/{name}")
+                };
+                let site = porten_templates::Site {
+                    lang,
+                    title: &config.site.title,
+                    centre_name: &config.site.centre_name,
+                    onion_address: None,
+                    path_after_lang: &path,
+                    centre: &centre,
+                    keep: None,
+                };
+                let html = porten_templates::info(
+                    &site,
+                    &porten_templates::InfoPage {
+                        body_html: &rendered.html,
+                        written_in: rendered.written_in,
+                        is_index,
+                    },
+                );
+                info.insert((lang, name.to_owned()), Bytes::from(html));
+            }
+        }
+        PageCache {
+            pages: RwLock::default(),
+            info,
+            centre,
+        }
+    }
+
+    /// What the pages say about the centre.
+    pub fn centre(&self) -> &Centre {
+        &self.centre
+    }
+
+    /// The information page `name` (`index` for the list) in `lang`, if there is one.
+    pub fn info(&self, lang: Lang, name: &str) -> Option<Bytes> {
+        self.info.get(&(lang, name.to_owned())).cloned()
+    }
+
+    /// Whether `lang` is offered.
+    pub fn offers(&self, lang: Lang) -> bool {
+        self.centre.languages.contains(&lang)
+    }
+
     /// The page for `token`: from the cache, or rendered by `render` (given the token to put in) and cached.
     pub fn page(
         &self,
@@ -122,6 +189,27 @@ mod tests {
         assert_eq!(page(None, "A"), "none A");
         assert_eq!(page(Some("x.onion"), "B"), "x.onion B");
         assert_eq!(page(Some("x.onion"), "C"), "x.onion C");
+    }
+
+    #[test]
+    fn information_pages_are_built_for_every_offered_language_and_no_other() {
+        let config = Config::parse("[site]\nlanguages = [\"sv\", \"ar\"]\n").expect("config");
+        let content = Content::load(None).expect("built-in content");
+        let cache = PageCache::build(&config, &content);
+        let page = cache.info(Lang::Ar, "safety").expect("Arabic safety page");
+        let html = std::str::from_utf8(&page).expect("utf-8");
+        assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
+        assert!(
+            html.contains(r#"<div lang="sv" dir="ltr"><h1>"#),
+            "shown in Swedish"
+        );
+        assert!(cache.info(Lang::Sv, "index").is_some());
+        assert!(
+            cache.info(Lang::En, "safety").is_none(),
+            "English is not offered"
+        );
+        assert!(cache.info(Lang::Sv, "nothing").is_none());
+        assert!(cache.offers(Lang::Ar) && !cache.offers(Lang::En));
     }
 
     #[test]

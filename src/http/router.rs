@@ -23,8 +23,8 @@ pub type HtmlResponse = Response<Full<Bytes>>;
 
 /// Where a path leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Route {
-    /// `/`: to the default language.
+enum Route<'a> {
+    /// `/`: to the visitor's language among those offered (`Accept-Language`), else the default.
     Root,
     /// `/exit`: leave the site.
     Exit,
@@ -34,6 +34,10 @@ enum Route {
     LanguageRoot(Lang),
     /// A page in a language.
     Page(Lang, Page),
+    /// `/sv/info` without the slash.
+    InfoRoot(Lang),
+    /// An information page: `/sv/info/` (the list, `index`) or `/sv/info/{name}`.
+    Info(Lang, &'a str),
     /// Nothing here.
     NotFound(Option<Lang>),
 }
@@ -84,7 +88,21 @@ impl Page {
     }
 }
 
-fn route(path: &str) -> Route {
+impl Route<'_> {
+    /// The language in the path, if any.
+    fn lang(self) -> Option<Lang> {
+        match self {
+            Route::LanguageRoot(lang)
+            | Route::Page(lang, _)
+            | Route::InfoRoot(lang)
+            | Route::Info(lang, _) => Some(lang),
+            Route::NotFound(lang) => lang,
+            Route::Root | Route::Exit | Route::Robots => None,
+        }
+    }
+}
+
+fn route(path: &str) -> Route<'_> {
     match path {
         "/" => return Route::Root,
         "/exit" => return Route::Exit,
@@ -109,7 +127,14 @@ fn route(path: &str) -> Route {
         Some("code") => Route::Page(lang, Page::CodeCheck),
         Some("thread/write") => Route::Page(lang, Page::ThreadWrite),
         Some("thread/delete") => Route::Page(lang, Page::ThreadDelete),
-        Some(_) => Route::NotFound(Some(lang)),
+        Some("info") => Route::InfoRoot(lang),
+        Some("info/") => Route::Info(lang, "index"),
+        Some(tail) => match tail.strip_prefix("info/") {
+            // Page names are checked at start to be lowercase letters, digits and dashes; anything else is
+            // simply not in the cache.
+            Some(name) if !name.is_empty() && !name.contains('/') => Route::Info(lang, name),
+            _ => Route::NotFound(Some(lang)),
+        },
     }
 }
 
@@ -121,10 +146,33 @@ pub async fn handle(
 ) -> HtmlResponse {
     let (parts, body) = request.into_parts();
     let default_lang = default_lang(&app);
-    let route = route(parts.uri.path());
+    let route = match route(parts.uri.path()) {
+        // A language the centre does not offer is not there at all.
+        route if route.lang().is_some_and(|lang| !app.pages.offers(lang)) => Route::NotFound(None),
+        route => route,
+    };
     let mut response = match route {
-        Route::Root => redirect(&format!("/{}/", default_lang.code())),
+        Route::Root => {
+            let lang = preferred_lang(
+                parts.headers.get(header::ACCEPT_LANGUAGE),
+                &app.pages.centre().languages,
+                default_lang,
+            );
+            let mut response = redirect(&format!("/{}/", lang.code()));
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-language"));
+            response
+        }
         Route::LanguageRoot(lang) => redirect(&format!("/{}/", lang.code())),
+        Route::InfoRoot(lang) => redirect(&format!("/{}/info/", lang.code())),
+        Route::Info(lang, name) if parts.method == Method::GET || parts.method == Method::HEAD => {
+            match app.pages.info(lang, name) {
+                Some(body) => info_page(body),
+                None => pages::error(&app, transport, lang, ErrorKind::NotFound),
+            }
+        }
+        Route::Info(lang, _) => method_not_allowed(&app, transport, lang, "GET, HEAD"),
         Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(&app),
         Route::Exit => method_not_allowed(&app, transport, default_lang, "GET, HEAD"),
         Route::Robots => text(StatusCode::OK, "User-agent: *\nDisallow: /\n"),
@@ -156,6 +204,61 @@ pub async fn handle(
     app.headers
         .apply(response.headers_mut(), transport, onion_location);
     response
+}
+
+/// An information page from the cache.
+fn info_page(body: Bytes) -> HtmlResponse {
+    let mut response = Response::new(Full::new(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// The first of the visitor's `Accept-Language` choices that is offered, by quality and then by order;
+/// `default` when none is. A region is ignored (`sv-FI` is Swedish), except that `fa-AF` is Dari.
+fn preferred_lang(header: Option<&HeaderValue>, offered: &[Lang], default: Lang) -> Lang {
+    let Some(text) = header.and_then(|value| value.to_str().ok()) else {
+        return default;
+    };
+    let mut best: Option<(u16, Lang)> = None;
+    // Bounded: a header of hundreds of ranges is read no further than the first 32.
+    for range in text.split(',').take(32) {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1000), |q| {
+                q.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+                    .map(|q| (q * 1000.0) as u16)
+            });
+        let Some(quality) = quality.filter(|&q| q > 0) else {
+            continue;
+        };
+        let primary = tag.split('-').next().unwrap_or("");
+        // Dari is written `prs` or as Afghan Persian; plain `ku` is most often Kurmanji. Each falls back to
+        // its nearest offered neighbour.
+        let candidates: &[&str] = match (primary, tag.as_str()) {
+            ("fa", "fa-af") | ("prs", _) => &["prs", "fa"],
+            ("ku", _) => &["kmr", "ckb"],
+            _ => &[primary],
+        };
+        let Some(lang) = candidates
+            .iter()
+            .filter_map(|code| Lang::from_code(code))
+            .find(|lang| offered.contains(lang))
+        else {
+            continue;
+        };
+        if best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, lang));
+        }
+    }
+    best.map_or(default, |(_, lang)| lang)
 }
 
 fn default_lang(app: &App) -> Lang {
@@ -343,6 +446,46 @@ fn method_not_allowed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_follows_accept_language_among_the_offered_languages() {
+        let offered = [Lang::Sv, Lang::En, Lang::Ar, Lang::Fa];
+        let pick = |header: &'static str| {
+            preferred_lang(Some(&HeaderValue::from_static(header)), &offered, Lang::Sv)
+        };
+        assert_eq!(preferred_lang(None, &offered, Lang::Sv), Lang::Sv);
+        assert_eq!(pick("ar"), Lang::Ar);
+        assert_eq!(pick("en-GB,en;q=0.9"), Lang::En);
+        assert_eq!(pick("de-DE,de;q=0.9,fa;q=0.5"), Lang::Fa);
+        assert_eq!(pick("so,ar;q=0.8"), Lang::Ar, "Somali is not offered here");
+        assert_eq!(pick("en;q=0.3,ar;q=0.8"), Lang::Ar, "quality before order");
+        assert_eq!(pick("fa-AF"), Lang::Fa, "Dari is not offered here: Persian");
+        assert_eq!(pick("prs"), Lang::Fa);
+        let with_dari = [Lang::Sv, Lang::Fa, Lang::Prs, Lang::Kmr];
+        let pick_dari = |header: &'static str| {
+            preferred_lang(
+                Some(&HeaderValue::from_static(header)),
+                &with_dari,
+                Lang::Sv,
+            )
+        };
+        assert_eq!(pick_dari("fa-AF"), Lang::Prs);
+        assert_eq!(pick_dari("fa-IR"), Lang::Fa);
+        assert_eq!(pick_dari("ku"), Lang::Kmr);
+        assert_eq!(pick("ar;q=0,de"), Lang::Sv, "q=0 means not this one");
+        assert_eq!(pick("*"), Lang::Sv);
+        assert_eq!(pick("en;q=abc"), Lang::Sv);
+        assert_eq!(pick(""), Lang::Sv);
+    }
+
+    #[test]
+    fn information_pages_have_their_own_routes() {
+        assert_eq!(route("/sv/info/"), Route::Info(Lang::Sv, "index"));
+        assert_eq!(route("/ar/info/safety"), Route::Info(Lang::Ar, "safety"));
+        assert_eq!(route("/en/info"), Route::InfoRoot(Lang::En));
+        assert_eq!(route("/en/info/a/b"), Route::NotFound(Some(Lang::En)));
+        assert_eq!(route("/en/info//"), Route::NotFound(Some(Lang::En)));
+    }
 
     #[test]
     fn paths_route_to_pages_in_their_language() {

@@ -52,28 +52,6 @@ landing-return-heading = Ma haysataa kood horey?
 return-code-label = Koodkaaga
 return-code-hint = Koodka aad heshay markii aad noo soo qortay. Meelaha bannaan muhiim ma aha.
 return-submit = Akhri wada-hadalka
-landing-who-heading = Yaa noo soo qori kara?
-landing-who-exposed = Adiga oo laftaadu la kulma rabshad, hanjabaad, xakameyn ama qasab. Tusaale ahaan, haddii aan laguu oggolayn inaad doorato cidda aad la kulanto, cidda aad la joogto ama cidda aad guursato.
-landing-who-relative = Adiga oo ah qaraabo, saaxiib ama lammaane oo ka walwalsan qof.
-landing-who-used-violence = Adiga oo qof ku sameeyay rabshad ama xakameyn oo doonaya inaad joojiso.
-landing-who-professional = Adiga oo shaqadaada kula kulma qof laga yaabo inuu khatar ku jiro, oo doonaya la-tashi.
-landing-who-everyone = Muhiim ma aha da'daada, jinsigaaga ama meesha aad ka timid. Waxaan si gaar ah u daryeelnaa dhallinyarada.
-landing-help-heading = Maxaan kaa caawin karnaa?
-landing-help-talk = Wada-hadal aan kugu dhageysanno, kuu sharaxno xuquuqdaada, oo kaa caawinno inaad aragto waddooyinka jira.
-landing-help-advice = Talo iyo taageero ku saleysan xaaladdaada, xitaa haddii aadan weli garanayn waxa aad rabto inaad samayso.
-landing-help-contact = Caawimaad si aad ula xiriirto adeegga bulshada, booliska, daryeelka caafimaadka ama ururrada samafalka.
-landing-help-professionals = Xirfadlayaasha: la-tashi ku saabsan kiisas gaar ah, tusaale ahaan qiimaynta hanjabaadda iyo khatarta iyo qorshaynta badbaadada.
-landing-help-duty = Haddii aad noo sheegto cidda aad tahay, iyo in ilmo dhibaato loo geysanayo, sharciga ayaa laga yaabaa inuu nagu waajibiyo inaan u sheegno adeegga bulshada.
-landing-how-heading = Sidee bay u shaqeysaa?
-landing-how-write = Waxaad qortaa fariintaada. Uma baahnid inaad sheegto cidda aad tahay.
-landing-how-code = Waxaad heleysaa kood. Ku kaydi meel adiga keliya aad arki karto. Koodka la'aantii kuma soo noqon kartid wada-hadalka.
-landing-how-return = Waxaad halkan ku soo noqotaa oo qortaa koodka. Markaas waxaad akhrin kartaa jawaabteenna oo mar kale qori kartaa. Badanaa waxaan ku jawaabnaa dhowr maalmood oo shaqo gudahood. Wada-hadal aan muddo la isticmaalin waa la tirtiraa.
-landing-safety-heading = Si ammaan ah noo soo booqo
-landing-safety-private = Isticmaal daaqad gaar ah (incognito). Markaas browser-ku wuu ilaawaa booqashada marka aad xirto daaqadda.
-landing-safety-shared = Ma la wadaagtaa taleefankaaga ama kombiyuutarkaaga qof kale, mise qof baa baari kara? Kadib tirtir taariikhda (history). Ama isticmaal taleefan ama kombiyuutar uusan qofkaasi gaari karin, tusaale ahaan dugsiga ama maktabadda.
-landing-safety-tor = Markaad isticmaasho Tor Browser, qofka shabakadda ilaalinaya ma arki karo boggaga aad booqato, annaguna ma aragno meesha aad joogto. Laakiin ogow in dadka kale arki karaan in Tor Browser ku jiro taleefanka ama kombiyuutarka.
-landing-safety-exit = Badhanka “Si degdeg ah uga bax boggan” ee kor ku yaal wuxuu si toos ah kuugu geynayaa bog kale. Wuxuu sidoo kale browser-ka ka codsadaa inuu ilaawo waxa uu naga kaydiyay. Laakiin ma tirtiri karo taariikhda. Markaad dhammayso, xir tab-ka sidoo kale: daalacayaasha qaar ayaa dib u muujin kara bogga ugu dambeeyay dhowr daqiiqo iyadoo la adeegsanayo badhanka Dib u noqo.
-landing-safety-site = Boggan ma isticmaalo cookies iyo scripts, waxbana kuma kaydiyo browser-kaaga. Waxa aad qorto waxaa loo diraa si qarsoodi ah (encrypted), waxaana akhriyi kara oo keliya annaga oo xarunta jooga.
 landing-safety-onion = Tor Browser-ka waxaad sidoo kale nagu heli kartaa cinwaankeenna onion:
 
 ## Foomka xiriirka
@@ -167,6 +145,7 @@ error-internal-text = Mar kale isku day wax yar kadib. Haddii aadan arkin kood a
 error-code-not-found-heading = Wada-hadalka lama furi karin
 error-code-not-found = Ma helin wada-hadal leh koodkan. Hubi inaad si sax ah u qortay. Wada-hadal waa la tirtiraa haddii aan muddo la isticmaalin, ama haddii qofkii qoray uu tirtiro. Had iyo jeer waad noo soo qori kartaa mar kale oo kood cusub heli kartaa.
 
+
 ## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
 
 landing-return-button = Fur wadahadalkayga
@@ -188,3 +167,38 @@ thread-session-time = Boggani wuxuu shaqeeyaa { $minutes } daqiiqo kadib markaad
 burn-confirm-no = Maya, hay wadahadalka
 error-code-form-expired = Boggu muddo dheer ayuu furnaa wuuna joogsaday. Amnigaaga darteed koodhka mar kale lama muujinayo. Fadlan mar kale geli.
 error-code-check-differs = Koodhka aad qortay kuma eka koodhkaaga. Is barbar dhig tirooyinka la calaamadeeyay.
+
+## Kalsoonida, badbaadada iyo bogagga macluumaadka
+
+draft-note = Tarjumaddan weli ma hubin qof afka Soomaaliga ku hadla, sidaa darteed waxaa laga yaabaa inay khaladaad leedahay.
+landing-quick-heading = Si degdeg ah uga bax, badbaado
+landing-quick-exit = Badhanka cas ee “Si degdeg ah uga bax boggan” had iyo jeer wuxuu ku yaallaa sare ee shaashadda. Wuxuu si toos ah kuu geeyaa bog kale. Kadib xir tabka.
+landing-quick-safety = Ma la wadaagtaa telefoonkaaga ama kombiyuutarkaaga, mise qof ayaa hubiya? Sida aad noogu soo booqan karto si ammaan ah
+landing-trust-heading = Ma idinku kalsoonaan karaa?
+landing-trust-organiser = Xarunta waxaa maamula { $organiser }.
+landing-trust-confidential = Qof kasta oo halkan ka shaqeeya sharci ahaan waa inuu sir hayaa (tystnadsplikt). Ma gudbinno waxaad noo sheegto haddii aadan oggolaan, marka laga reebo xaaladda hoos ku qoran.
+landing-trust-under-18 = Haddii aad ka yar tahay 18 sano oo aan ogaanno cidda aad tahay iyo in lagu dhibaateynayo, sharcigu wuxuu leeyahay waa inaan u sheegno adeegga bulshada.
+landing-trust-ip = Waligeen ma aragno cinwaankaaga IP-ga ama meesha aad joogto. Waxaan aragnaa oo keliya waxaad qorto.
+landing-trust-reply = Fariimaha waxaan akhrinnaa maalmaha shaqada, badanaana waxaan ku jawaabnaa { $days } maalmood oo shaqo gudahood.
+landing-trust-expiry = Haddii aan qofna furin ama wax ku qorin wada-hadal muddo { $days } maalmood ah, waa la tirtiraa.
+landing-other-heading = Siyaabo kale oo nalagula soo xiriiro
+landing-other-phone = Telefoon:
+landing-other-sms = Fariin qoraal ah (SMS):
+landing-more-heading = Wax badan akhri
+landing-more-info = Rabshadaha la xiriira sharafta, guurka qasabka ah, xuquuqdaada iyo waxa dhaca marka aad noo soo qorto
+helpline-young = { $name }, qof kasta oo ka yar 18 sano.
+helpline-women = { $name }, haweenka iyo dadka u dhow.
+helpline-boys-and-men = { $name }, sidoo kale wiilasha iyo ragga.
+helpline-lgbtq = { $name }, dadka LGBTQ+.
+helpline-stop-violence = { $name }, dadka rabshad adeegsada oo doonaya inay joojiyaan.
+helpline-professionals = { $name }, shaqaalaha xirfadlayaasha ah.
+helpline-everyone = { $name }, qof kasta.
+hours-always = Waa furan yahay habeen iyo maalin.
+hours-weekdays = Isniin ilaa Jimce
+hours-every-day = Maalin kasta
+line-free = Wicitaanku waa bilaash.
+line-off-bill = Kama muuqdo biilka telefoonka.
+line-free-off-bill = Waa bilaash, kamana muuqdo biilka telefoonka.
+info-fallback-note = Boggan weli laguma hayo Af-Soomaali, sidaa darteed waxaa lagu muujinayaa Iswiidhish.
+info-index-link = Dhammaan bogagga macluumaadka
+thread-new-reply = Jawaab cusub ayaa xarunta kaaga timid.

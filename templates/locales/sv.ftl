@@ -52,28 +52,6 @@ landing-return-heading = Har du redan en kod?
 return-code-label = Din kod
 return-code-hint = Koden du fick när du skrev till oss. Mellanslag spelar ingen roll.
 return-submit = Läs samtalet
-landing-who-heading = Vem kan skriva till oss?
-landing-who-exposed = Du som själv utsätts för våld, hot, kontroll eller tvång. Till exempel att du inte får välja vilka du träffar, vem du är tillsammans med eller vem du gifter dig med.
-landing-who-relative = Du som är anhörig, vän eller partner och oroar dig för någon.
-landing-who-used-violence = Du som har utsatt någon för våld eller kontroll och vill sluta.
-landing-who-professional = Du som i ditt arbete möter någon som kan vara utsatt och vill ha konsultation.
-landing-who-everyone = Det spelar ingen roll hur gammal du är, vilket kön du har eller var du kommer ifrån. Vi har särskilt fokus på unga.
-landing-help-heading = Vad kan vi hjälpa till med?
-landing-help-talk = Samtal där vi lyssnar, berättar vad som gäller och hjälper dig att se vilka vägar som finns.
-landing-help-advice = Råd och stöd utifrån din situation, även om du inte vet vad du vill göra än.
-landing-help-contact = Hjälp att komma i kontakt med socialtjänsten, polisen, vården eller ideella organisationer.
-landing-help-professionals = För dig som är yrkesverksam: konsultation i enskilda ärenden, till exempel om hot- och riskbedömningar och säkerhetsplanering.
-landing-help-duty = Om du berättar vem du är, och att ett barn far illa, kan vi enligt lag behöva anmäla det till socialtjänsten.
-landing-how-heading = Så fungerar det
-landing-how-write = Du skriver ditt meddelande. Du behöver inte berätta vem du är.
-landing-how-code = Du får en kod. Spara den där bara du kan se den. Utan koden kommer du inte tillbaka till samtalet.
-landing-how-return = Du kommer tillbaka hit och skriver in koden. Då kan du läsa vårt svar och skriva igen. Vi svarar oftast inom några arbetsdagar. Ett samtal som inte används på ett tag raderas.
-landing-safety-heading = Besök oss säkrare
-landing-safety-private = Använd ett privat fönster (inkognito). Då glömmer webbläsaren besöket när du stänger fönstret.
-landing-safety-shared = Delar du telefon eller dator med någon, eller kan någon kontrollera den? Rensa historiken efteråt. Eller använd en telefon eller dator som den personen inte kommer åt, till exempel i skolan eller på biblioteket.
-landing-safety-tor = Med Tor Browser kan den som övervakar nätet inte se vilka webbplatser du besöker, och vi ser inte var du är. Men tänk på att andra kan se att Tor Browser finns på telefonen eller datorn.
-landing-safety-exit = Knappen ”Lämna sidan snabbt” högst upp tar dig direkt till en annan webbplats. Den ber också webbläsaren att glömma det den har sparat från oss. Men den kan inte radera historiken. Stäng också fliken när du är klar: vissa webbläsare kan visa den senaste sidan igen med Tillbaka-knappen i några minuter.
-landing-safety-site = Den här webbplatsen använder inga kakor (cookies) och inga skript, och sparar inget i din webbläsare. Det du skriver skickas krypterat och kan bara läsas av oss på resurscentrumet.
 landing-safety-onion = I Tor Browser kan du också nå oss på vår onion-adress:
 
 ## Kontaktformuläret
@@ -167,6 +145,7 @@ error-internal-text = Försök igen om en stund. Om du inte fick se en kod eller
 error-code-not-found-heading = Samtalet kunde inte öppnas
 error-code-not-found = Vi hittar inget samtal med den koden. Kontrollera att du har skrivit rätt. Ett samtal raderas om det inte har använts på ett tag, eller om den som skrev har raderat det. Du kan alltid skriva till oss på nytt och få en ny kod.
 
+
 ## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
 
 landing-return-button = Öppna mitt samtal
@@ -188,3 +167,38 @@ thread-session-time = Sidan fungerar i { $minutes } minuter efter att du öppnad
 burn-confirm-no = Nej, behåll samtalet
 error-code-form-expired = Sidan var öppen för länge och slutade fungera. För din säkerhet visas koden inte igen. Skriv in den en gång till.
 error-code-check-differs = Koden du skrev stämmer inte med din kod. Jämför de markerade siffrorna.
+
+## Förtroende, säkerhet och informationssidorna
+
+draft-note = Den här översättningen är ännu inte granskad av någon som har språket som modersmål, så den kan innehålla fel.
+landing-quick-heading = Lämna snabbt, var säker
+landing-quick-exit = Den röda knappen ”Lämna sidan snabbt” finns alltid högst upp på skärmen. Den tar dig direkt till en annan webbplats. Stäng fliken efteråt.
+landing-quick-safety = Delar du telefon eller dator, eller kontrollerar någon den? Så besöker du oss säkrare
+landing-trust-heading = Kan jag lita på er?
+landing-trust-organiser = Resurscentrumet drivs av { $organiser }.
+landing-trust-confidential = Alla som arbetar här har tystnadsplikt enligt lag. Vi för inte vidare det du berättar om du inte vill det, utom i fallet här nedanför.
+landing-trust-under-18 = Om du är under 18 år och vi får veta vem du är och att du far illa, säger lagen att vi måste berätta det för socialtjänsten.
+landing-trust-ip = Vi ser aldrig din IP-adress eller var du är. Vi ser bara det du skriver.
+landing-trust-reply = Vi läser meddelanden på vardagar och svarar oftast inom { $days } arbetsdagar.
+landing-trust-expiry = Om ingen öppnar eller skriver i ett samtal på { $days } dagar raderas det.
+landing-other-heading = Andra sätt att nå oss
+landing-other-phone = Telefon:
+landing-other-sms = Sms:
+landing-more-heading = Läs mer
+landing-more-info = Hedersrelaterat våld, tvångsäktenskap, dina rättigheter och vad som händer när du skriver till oss
+helpline-young = { $name }, för dig som är under 18 år.
+helpline-women = { $name }, för kvinnor och deras anhöriga.
+helpline-boys-and-men = { $name }, också för pojkar och män.
+helpline-lgbtq = { $name }, för hbtqi-personer.
+helpline-stop-violence = { $name }, för dig som använder våld och vill sluta.
+helpline-professionals = { $name }, för yrkesverksamma.
+helpline-everyone = { $name }, för alla.
+hours-always = Öppet dygnet runt.
+hours-weekdays = Måndag till fredag
+hours-every-day = Alla dagar
+line-free = Gratis att ringa.
+line-off-bill = Syns inte på telefonräkningen.
+line-free-off-bill = Gratis, och syns inte på telefonräkningen.
+info-fallback-note = Den här sidan finns ännu inte på ditt språk, så den visas på svenska.
+info-index-link = Alla informationssidor
+thread-new-reply = Du har fått ett nytt svar från resurscentrumet.

@@ -52,28 +52,6 @@ landing-return-heading = ድሮ ኮድ ኣለኩም ድዩ?
 return-code-label = ኮድኩም
 return-code-hint = ክትጽሕፉልና ከለኹም ዝረኸብኩምዎ ኮድ። ባዶ ቦታታት ጸገም የብሉን።
 return-submit = ዝርርብ ኣንብቡ
-landing-who-heading = መን ክጽሕፈልና ይኽእል?
-landing-who-exposed = ባዕልኹም ዓመጽ፣ ምፍራራሕ፣ ቍጽጽር ወይ ምግዳድ ዘጋጥመኩም። ንኣብነት ምስ መን ትራኸቡ፣ ምስ መን ትፋቐሩ ወይ ንመን ትምርዓዉ ባዕልኹም ክትመርጹ እንተ ዘይተፈቒዱልኩም።
-landing-who-relative = ቤተሰብ፣ ዓርኪ ወይ መጻምድቲ ኮይንኩም ብዛዕባ ሓደ ሰብ እትሻቐሉ።
-landing-who-used-violence = ኣብ ልዕሊ ሓደ ሰብ ዓመጽ ወይ ቍጽጽር ፈጺምኩም ከተቋርጹ እትደልዩ።
-landing-who-professional = ኣብ ስራሕኩም ኣብ ሓደጋ ክኸውን ዝኽእል ሰብ ዘጋጥመኩም፣ ምኽሪ እትደልዩ ሞያውያን።
-landing-who-everyone = ዕድሜኹም፣ ጾታኹም ወይ ካበይ ከም ዝመጻእኩም ኣየገድስን። ብፍላይ ንመንእሰያት ነተኩረሎም።
-landing-help-heading = ብምንታይ ክንሕግዝ ንኽእል?
-landing-help-talk = ዝርርብ፦ ንሰምዓኩም፣ መሰላትኩም ንገልጸልኩም፣ ዘለዉ መገድታት ክትርእዩ ድማ ንሕግዘኩም።
-landing-help-advice = ከም ኩነታትኩም ምኽርን ደገፍን፣ እንታይ ክትገብሩ ከም እትደልዩ ገና እንተ ዘይፈለጥኩም'ውን።
-landing-help-contact = ምስ ማሕበራዊ ኣገልግሎት፣ ፖሊስ፣ ክንክን ጥዕና ወይ ወለንተኛታት ማሕበራት ንምርኻብ ሓገዝ።
-landing-help-professionals = ንሞያውያን፦ ኣብ ውልቀ ጉዳያት ምኽሪ፣ ንኣብነት ብዛዕባ ገምጋም ምፍራራሕን ሓደጋን፣ ከምኡ'ውን ውጥን ድሕንነት።
-landing-help-duty = መን ምዃንኩምን ሓደ ቆልዓ ይጉዳእ ከም ዘሎን እንተ ነጊርኩምና፣ ብሕጊ ንማሕበራዊ ኣገልግሎት ክንሕብር ንግደድ ንኸውን።
-landing-how-heading = ብኸመይ ይሰርሕ?
-landing-how-write = መልእኽትኹም ትጽሕፉ። መን ምዃንኩም ክትገልጹ ኣየድልየኩምን።
-landing-how-code = ኮድ ትረኽቡ። ንስኹም ጥራይ ክትርእይዎ ኣብ እትኽእሉ ቦታ ዓቅብዎ። ብዘይ እቲ ኮድ ናብቲ ዝርርብ ክትምለሱ ኣይትኽእሉን።
-landing-how-return = ናብዚ ተመሊስኩም ነቲ ኮድ ትጽሕፉ። ሽዑ መልስና ከተንብቡን እንደገና ክትጽሕፉን ትኽእሉ። መብዛሕትኡ ግዜ ኣብ ውሽጢ ገለ መዓልታት ስራሕ ንምልስ። ንገለ ግዜ ዘይተሰርሓሉ ዝርርብ ይድምሰስ።
-landing-safety-heading = ብዝያዳ ድሕንነት ብጽሑና
-landing-safety-private = ብሕታዊ መስኮት (incognito) ተጠቐሙ። ሽዑ ነቲ መስኮት ምስ ዓጸኹምዎ፣ እቲ ብራውዘር ነቲ ምብጻሕ ይርስዖ።
-landing-safety-shared = ተሌፎንኩም ወይ ኮምፒተርኩም ምስ ካልእ ሰብ ትካፈሉ ዲኹም፣ ወይ ሓደ ሰብ ክፍትሾ ይኽእል ድዩ? ድሕሪኡ ታሪኽ (history) ደምስሱ። ወይ እቲ ሰብ ዘይበጽሖ ተሌፎን ወይ ኮምፒተር ተጠቐሙ፣ ንኣብነት ኣብ ቤት ትምህርቲ ወይ ኣብ ቤት መጻሕፍቲ።
-landing-safety-tor = ብ Tor Browser፣ ነቲ መርበብ ዝከታተል ሰብ ኣየናይ ወብሳይት ከም እትበጽሑ ክርኢ ኣይክእልን፣ ንሕና'ውን ኣበይ ከም ዘለኹም ኣይንርእን። ግን Tor Browser ኣብቲ ተሌፎን ወይ ኮምፒተር ከም ዘሎ ካልኦት ክርእዩ ከም ዝኽእሉ ኣስተውዕሉ።
-landing-safety-exit = ኣብ ላዕሊ ዘሎ «ብቕልጡፍ ካብዚ ገጽ ውጹ» ዝብል መጠወቒ ብቐጥታ ናብ ካልእ ወብሳይት ይወስደኩም። እቲ ብራውዘር ካባና ዝዓቀቦ ክርስዕ'ውን ይሓቶ። ግን ታሪኽ ክድምስስ ኣይክእልን። ምስ ወዳእኩም፡ ነቲ ታብ እውን ዕጸዉዎ፦ ገለ መርበባት ብመልሲ መጠወቒ ንቑሩብ ደቓይቕ ነታ ናይ መወዳእታ ገጽ ደጊሞም ከርእዩ ይኽእሉ እዮም።
-landing-safety-site = እዚ ወብሳይት ኩኪስን ስክሪፕትን ኣይጥቀምን፣ ኣብ ብራውዘርኩም'ውን ዋላ ሓንቲ ኣይዕቅብን። እትጽሕፍዎ ተመስጢሩ ይለኣኽ፣ ኣብቲ ማእከል ዘለና ንሕና ጥራይ ኢና ከነንብቦ እንኽእል።
 landing-safety-onion = ኣብ Tor Browser ብ onion ኣድራሻና'ውን ክትረኽቡና ትኽእሉ ኢኹም፦
 
 ## ፎርም ርክብ
@@ -167,6 +145,7 @@ error-internal-text = ድሕሪ ቁሩብ እንደገና ፈትኑ። ኮድ �
 error-code-not-found-heading = እቲ ዝርርብ ክኽፈት ኣይተኻእለን
 error-code-not-found = በዚ ኮድ ዝርርብ ኣይረኸብናን። ብትኽክል ከም ዝጸሓፍኩምዎ ኣረጋግጹ። ዝርርብ ንገለ ግዜ እንተ ዘይተሰርሓሉ፣ ወይ እቲ ዝጸሓፎ ሰብ እንተ ደምሲስዎ ይድምሰስ። ኩሉ ግዜ እንደገና ጽሒፍኩምልና ሓድሽ ኮድ ክትረኽቡ ትኽእሉ ኢኹም።
 
+
 ## Forms that keep nothing for whoever comes after: opening forms, the code page, timed-out pages
 
 landing-return-button = ዝርርበይ ክፈት
@@ -188,3 +167,38 @@ thread-session-time = እዚ ገጽ ምስ ከፈትካዮ ወይ ገለ ምስ 
 burn-confirm-no = ኣይፋል፡ ዝርርብ ይጽናሕ
 error-code-form-expired = እቲ ገጽ ነዊሕ ግዜ ተኸፊቱ ስለ ዝጸንሐ ምስራሕ ኣቋሪጹ። ንድሕንነትካ እቲ ኮድ ደጊሙ ኣይርአን። በጃኻ ሓንሳብ ደጊምካ ኣእትዎ።
 error-code-check-differs = ዝጸሓፍካዮ ኮድ ምስ ኮድካ ኣይሰማማዕን። ነቶም ዝተመልከቱ ኣሃዛት ኣወዳድር።
+
+## ምትእምማን፣ ድሕንነትን ገጻት ሓበሬታን
+
+draft-note = እዚ ትርጉም እዚ ገና ብወዲ ቋንቋ ኣይተመርመረን፣ ስለዚ ጌጋታት ክህልዎ ይኽእል።
+landing-quick-heading = ቀልጢፍካ ውጻእ፣ ውሑስ ኩን
+landing-quick-exit = እቲ ቀይሕ መልጎም «ብቕልጡፍ ካብዚ ገጽ ውጹ» ኩሉ ግዜ ኣብ ላዕሊ ናይ መርኣዪ ኣሎ። ብቐጥታ ናብ ካልእ መርበብ ይወስደካ። ድሕሪኡ ነቲ ታብ ዕጾዎ።
+landing-quick-safety = ተሌፎንካ ወይ ኮምፒተርካ ምስ ካልእ ትካፈሎ ዲኻ፣ ወይ ሓደ ሰብ ይፍትሾ ድዩ? ብኸመይ ብድሕንነት ክትበጽሓና ከም ትኽእል
+landing-trust-heading = ክኣምነኩም ይኽእል ድየ?
+landing-trust-organiser = እቲ ማእከል ብ { $organiser } ይመሓደር።
+landing-trust-confidential = ኩሎም ኣብዚ ዝሰርሑ ብሕጊ ምስጢር ናይ ምሓዝ ግዴታ ኣለዎም (tystnadsplikt)። እቲ እትነግረና ብዘይ ፍቓድካ ንካልእ ኣይነሕልፎን፣ ብዘይካ እቲ ኣብ ታሕቲ ዘሎ ኩነታት።
+landing-trust-under-18 = ዕድሜኻ ካብ 18 ዓመት ንታሕቲ እንተኾይኑን መን ምዃንካን ከም ዝጉዳእ ዘሎኻን እንተፈሊጥናን፣ ሕጊ ንማሕበራዊ ኣገልግሎት ክንነግር ይግድደና።
+landing-trust-ip = ናይ IP ኣድራሻኻ ወይ ኣበይ ከም ዘለኻ ፈጺምና ኣይንርእን። እቲ እትጽሕፎ ጥራይ ኢና እንርኢ።
+landing-trust-reply = መልእኽትታት ኣብ መዓልታት ስራሕ ነንብብ፣ ብዙሕ ግዜ ኣብ ውሽጢ { $days } መዓልታት ስራሕ ንምልስ።
+landing-trust-expiry = ንሓደ ዝርርብ ን { $days } መዓልታት ዝኸፈቶ ወይ ዝጸሓፈሉ እንተዘይሃልዩ፣ ይድምሰስ።
+landing-other-heading = ካልኦት መገድታት ንምርካብና
+landing-other-phone = ተሌፎን፦
+landing-other-sms = ሓጻር መልእኽቲ (SMS)፦
+landing-more-heading = ተወሳኺ ኣንብብ
+landing-more-info = ምስ ክብሪ ዝተኣሳሰረ ዓመጽ፣ ብግዴታ መርዓ፣ መሰላትካን ክትጽሕፈልና ከለኻ እንታይ ከም ዝኸውንን
+helpline-young = { $name }፣ ንዝኾነ ካብ 18 ዓመት ንታሕቲ።
+helpline-women = { $name }፣ ንደቂ ኣንስትዮን ቀረባታተንን።
+helpline-boys-and-men = { $name }፣ ንኣወዳትን ሰብኡትን እውን።
+helpline-lgbtq = { $name }፣ ንሰባት LGBTQ+።
+helpline-stop-violence = { $name }፣ ዓመጽ ንዝጥቀሙን ከቋርጹ ንዝደልዩን።
+helpline-professionals = { $name }፣ ንሞያውያን።
+helpline-everyone = { $name }፣ ንኹሉ።
+hours-always = ለይትን መዓልትን ክፉት እዩ።
+hours-weekdays = ሰኑይ ክሳብ ዓርቢ
+hours-every-day = ኩሉ መዓልቲ
+line-free = ምድዋል ብናጻ እዩ።
+line-off-bill = ኣብ ሕሳብ ተሌፎን ኣይርአን።
+line-free-off-bill = ብናጻ እዩ፣ ኣብ ሕሳብ ተሌፎን ድማ ኣይርአን።
+info-fallback-note = እዚ ገጽ እዚ ገና ብትግርኛ የለን፣ ስለዚ ብሽወደንኛ ይረአ።
+info-index-link = ኩሎም ገጻት ሓበሬታ
+thread-new-reply = ካብቲ ማእከል ሓድሽ መልሲ በጺሑካ ኣሎ።

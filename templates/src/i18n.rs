@@ -16,9 +16,13 @@ pub(crate) const fn source(lang: Lang) -> &'static str {
         Lang::En => include_str!("../locales/en.ftl"),
         Lang::Ar => include_str!("../locales/ar.ftl"),
         Lang::Fa => include_str!("../locales/fa.ftl"),
+        Lang::Prs => include_str!("../locales/prs.ftl"),
+        Lang::Ps => include_str!("../locales/ps.ftl"),
         Lang::Ckb => include_str!("../locales/ckb.ftl"),
+        Lang::Kmr => include_str!("../locales/kmr.ftl"),
         Lang::So => include_str!("../locales/so.ftl"),
         Lang::Ti => include_str!("../locales/ti.ftl"),
+        Lang::Tr => include_str!("../locales/tr.ftl"),
     }
 }
 
@@ -162,6 +166,8 @@ pub(crate) mod tests {
             ("minutes", FluentValue::from(30)),
             ("digits", FluentValue::from(16)),
             ("positions", FluentValue::from("7, 8")),
+            ("days", FluentValue::from(30)),
+            ("organiser", FluentValue::from("Länsstyrelsen")),
         ] {
             args.set(name, value);
         }

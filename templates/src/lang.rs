@@ -16,38 +16,55 @@ pub enum Lang {
     Ar,
     /// Persian (`fa`), right to left.
     Fa,
+    /// Dari (`prs`, the ISO 639-3 code for Dari; `fa-AF` is the same language as a region of Persian), right
+    /// to left.
+    Prs,
+    /// Pashto (`ps`), right to left.
+    Ps,
     /// Sorani Kurdish (`ckb`), right to left, in Arabic script.
     Ckb,
+    /// Kurmanji Kurdish (`kmr`), in Latin script.
+    Kmr,
     /// Somali (`so`).
     So,
     /// Tigrinya (`ti`), in Ethiopic script: needs a system font that covers it (see the crate README).
     Ti,
+    /// Turkish (`tr`).
+    Tr,
 }
 
 impl Lang {
     /// Every language, in the order the language picker and the reply-language list show them: the centre's own
     /// language, English, then the right-to-left languages together, then the rest.
-    pub const ALL: [Lang; 7] = [
+    pub const ALL: [Lang; 11] = [
         Lang::Sv,
         Lang::En,
         Lang::Ar,
         Lang::Fa,
+        Lang::Prs,
+        Lang::Ps,
         Lang::Ckb,
+        Lang::Kmr,
         Lang::So,
         Lang::Ti,
+        Lang::Tr,
     ];
 
     /// The language code used in paths (`/sv/`), in `lang` and `hreflang` attributes and in form values
-    /// (ISO 639-1 where there is one; Sorani has only the ISO 639-3 `ckb`).
+    /// (ISO 639-1 where there is one; Dari, Sorani and Kurmanji have only their ISO 639-3 codes).
     pub const fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",
             Lang::En => "en",
             Lang::Ar => "ar",
             Lang::Fa => "fa",
+            Lang::Prs => "prs",
+            Lang::Ps => "ps",
             Lang::Ckb => "ckb",
+            Lang::Kmr => "kmr",
             Lang::So => "so",
             Lang::Ti => "ti",
+            Lang::Tr => "tr",
         }
     }
 
@@ -61,8 +78,8 @@ impl Lang {
     /// properties, so a right-to-left page mirrors by itself; codes, numbers and times keep `dir="ltr"`.
     pub const fn dir(self) -> &'static str {
         match self {
-            Lang::Ar | Lang::Fa | Lang::Ckb => "rtl",
-            Lang::Sv | Lang::En | Lang::So | Lang::Ti => "ltr",
+            Lang::Ar | Lang::Fa | Lang::Prs | Lang::Ps | Lang::Ckb => "rtl",
+            Lang::Sv | Lang::En | Lang::Kmr | Lang::So | Lang::Ti | Lang::Tr => "ltr",
         }
     }
 
@@ -74,9 +91,13 @@ impl Lang {
             Lang::En => "English",
             Lang::Ar => "العربية",
             Lang::Fa => "فارسی",
+            Lang::Prs => "دری",
+            Lang::Ps => "پښتو",
             Lang::Ckb => "کوردی (سۆرانی)",
+            Lang::Kmr => "Kurdî (Kurmancî)",
             Lang::So => "Soomaali",
             Lang::Ti => "ትግርኛ",
+            Lang::Tr => "Türkçe",
         }
     }
 
@@ -86,7 +107,15 @@ impl Lang {
     pub const fn reviewed(self) -> bool {
         match self {
             Lang::Sv | Lang::En => true,
-            Lang::Ar | Lang::Fa | Lang::Ckb | Lang::So | Lang::Ti => false,
+            Lang::Ar
+            | Lang::Fa
+            | Lang::Prs
+            | Lang::Ps
+            | Lang::Ckb
+            | Lang::Kmr
+            | Lang::So
+            | Lang::Ti
+            | Lang::Tr => false,
         }
     }
 
@@ -97,9 +126,13 @@ impl Lang {
             Lang::En => 1,
             Lang::Ar => 2,
             Lang::Fa => 3,
-            Lang::Ckb => 4,
-            Lang::So => 5,
-            Lang::Ti => 6,
+            Lang::Prs => 4,
+            Lang::Ps => 5,
+            Lang::Ckb => 6,
+            Lang::Kmr => 7,
+            Lang::So => 8,
+            Lang::Ti => 9,
+            Lang::Tr => 10,
         }
     }
 }
@@ -118,7 +151,8 @@ mod tests {
     #[test]
     fn unknown_or_differently_cased_codes_are_not_languages() {
         for code in [
-            "", "SV", "sv-SE", "de", "sv/", " en", "../sv", "ku", "AR", "fa-IR", "tir",
+            "", "SV", "sv-SE", "de", "sv/", " en", "../sv", "ku", "AR", "fa-IR", "tir", "fa-AF",
+            "kur",
         ] {
             assert_eq!(Lang::from_code(code), None, "{code:?}");
         }
@@ -141,13 +175,13 @@ mod tests {
     }
 
     #[test]
-    fn arabic_persian_and_sorani_are_right_to_left_and_the_others_left_to_right() {
+    fn arabic_persian_dari_pashto_and_sorani_are_right_to_left_and_the_others_left_to_right() {
         let rtl: Vec<&str> = Lang::ALL
             .into_iter()
             .filter(|lang| lang.dir() == "rtl")
             .map(Lang::code)
             .collect();
-        assert_eq!(rtl, ["ar", "fa", "ckb"]);
+        assert_eq!(rtl, ["ar", "fa", "prs", "ps", "ckb"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::i18n::Tr;
-use crate::{Field, FieldError, Lang, Site, STYLE};
+use crate::{Field, FieldError, Site, STYLE};
 
 /// A whole page: the frame around `content`, which goes inside `<main>`.
 pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
@@ -25,8 +25,8 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
             }
             body {
                 // A landmark of its own, so every piece of content sits in one; it stays a direct child of
-                // <body> for the sticky bar.
-                nav.exit-bar aria-label=(t.msg("exit-link")) {
+                // <body> for the sticky bar. No label: the link inside says it, and a label would say it twice.
+                nav.exit-bar {
                     a.exit href="/exit" rel="noreferrer" { (t.msg("exit-link")) }
                     a.skip href="#main" { (t.msg("skip-link")) }
                 }
@@ -40,7 +40,7 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                     }
                     nav aria-label=(t.msg("language-nav")) {
                         ul.langs {
-                            @for lang in Lang::ALL {
+                            @for lang in site.centre.languages.iter().copied() {
                                 li {
                                     // Each name in its own language and direction, so a right-to-left name
                                     // keeps its shape and order among left-to-right ones, and the reverse.
@@ -63,6 +63,9 @@ pub(crate) fn page(site: &Site<'_>, t: Tr, content: Markup) -> String {
                                 }
                             }
                         }
+                    }
+                    @if !page_lang.reviewed() {
+                        p.draft { (t.msg("draft-note")) }
                     }
                 }
                 main #main .w { (content) }
@@ -206,7 +209,7 @@ pub(crate) fn field_class(errors: &[FieldError], field: &str) -> &'static str {
 }
 
 /// The message textarea shared by the contact form and the write-again form: label, limit, error and the
-/// text kept after a failed submit. No `required` or `maxlength`: the server checks both and says so in the
+/// text kept after a failed submit. No `required` or `maxlength`: the server checks both and explains in the
 /// page's language, where a browser's own bubble would speak the browser's language.
 pub(crate) fn message_field(
     t: Tr,

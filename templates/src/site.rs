@@ -2,7 +2,7 @@
 //! name, the onion address and where the language picker should point. The handler builds one per request from
 //! the configuration; pages only read it.
 
-use crate::Lang;
+use crate::{Centre, Lang};
 
 /// Per-request facts every page shows: the HTTP handler fills it from the configuration and the path.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +20,8 @@ pub struct Site<'a> {
     /// same page in another language. Use `""` (the landing page) on pages that answer a POST. Anything other
     /// than lowercase ASCII letters, digits, `-` and inner `/` is ignored and the picker links to the landing page.
     pub path_after_lang: &'a str,
+    /// What differs between centres: who runs it, reply time, expiry, phone, helplines, offered languages.
+    pub centre: &'a Centre,
     /// Set on a page that holds what the visitor would lose by leaving it (the code page): see [`Keep`].
     pub keep: Option<Keep<'a>>,
 }
@@ -76,8 +78,11 @@ mod tests {
             onion_address: None,
             path_after_lang,
             keep: None,
+            centre: &CENTRE,
         }
     }
+
+    static CENTRE: std::sync::LazyLock<Centre> = std::sync::LazyLock::new(Centre::default);
 
     #[test]
     fn picker_links_to_the_same_page_in_the_other_language() {

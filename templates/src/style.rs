@@ -21,20 +21,28 @@ pub const STYLE: &str = concat!(
     // A message may mix languages line by line: each line takes the direction of its own first letter.
     "textarea,.text{unicode-bidi:plaintext}",
     ".w{max-width:42rem;margin-inline:auto;padding-inline:1rem}",
-    // The exit bar stays on screen while scrolling, so leaving never needs a scroll back up first.
-    ".exit-bar{background:#0b0c0c;padding:.5rem;text-align:end}",
-    // Not on short viewports (a phone at 200 % zoom), where a sticky bar would hide a third of the page.
-    "@media (min-height:30rem){.exit-bar{position:sticky;top:0;z-index:1}}",
-    ".exit,.exit:visited{display:block;background:#b10e1e;color:#fff;font-weight:700;font-size:1.25rem;",
+    // The exit bar stays on screen while scrolling on every screen, so leaving never needs a scroll back up
+    // first. It sits top right in every language: `row-reverse` undoes the mirroring of right-to-left pages, so
+    // a hand that learned where it is finds it whatever the page's language.
+    ".exit-bar{position:sticky;top:0;z-index:1;background:#0b0c0c;padding:.5rem;display:flex;flex-wrap:wrap;",
+    "justify-content:flex-end}",
+    "[dir=rtl] .exit-bar{flex-direction:row-reverse}",
+    ".exit,.exit:visited{flex:1 1 100%;background:#b10e1e;color:#fff;font-weight:700;font-size:1.25rem;",
     "line-height:1.3;padding:.75rem 1rem;min-height:3rem;border:2px solid #fff;border-radius:.3rem;",
     "text-decoration:none;text-align:center}",
-    "@media (min-width:40rem){.exit,.exit:visited{display:inline-block;min-width:16rem}}",
+    "@media (min-width:40rem){.exit,.exit:visited{flex:0 1 16rem}}",
+    // On short screens (a phone held sideways, 200 % zoom) the bar shrinks so it hides little of the page.
+    "@media (max-height:30rem){.exit-bar{padding:.25rem}.exit,.exit:visited{font-size:1.125rem;",
+    "padding:.4rem 1rem;min-height:2.75rem}}",
     ".skip{position:absolute;inset-inline-start:-999rem}",
-    ".skip:focus{position:static;display:block;padding:.5rem 1rem;margin-top:.5rem;background:#fff;color:#0b0c0c}",
+    ".skip:focus{position:static;flex-basis:100%;padding:.5rem 1rem;margin-top:.5rem;background:#fff;color:#0b0c0c}",
     "header{border-bottom:1px solid #b1b4b6;padding-block:.75rem}",
     ".home,.home:visited{font-weight:700;color:#0b0c0c;text-decoration:none}",
-    ".langs{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}",
-    ".langs a,.langs span{display:inline-block;padding-block:.25rem}",
+    // Eleven languages wrap to several rows on a phone: tight rows keep the page's own text on the first
+    // screen, while each name stays a target of at least 24 px.
+    ".langs{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:0 1.25rem}",
+    ".langs li{margin-block:0}",
+    ".langs a,.langs span{display:inline-block;padding-block:.125rem}",
     ".langs span{font-weight:700}",
     "main{display:block;padding-block:.5rem 2rem}",
     "h1{font-size:1.75rem;line-height:1.2;margin:1rem 0}",
@@ -59,6 +67,14 @@ pub const STYLE: &str = concat!(
     "background:#00703c;color:#fff;border:2px solid transparent;border-radius:.3rem;padding:.75rem 1.25rem;",
     "min-height:3rem;text-decoration:none;text-align:center;cursor:pointer;box-shadow:0 2px #002d18}",
     ".big{font-size:1.375rem;padding:1rem 1.5rem}",
+    // The code page's language buttons send its form (to keep the code) but read as the links they replace.
+    ".langs .lang{background:none;color:#1d4f91;border:0;box-shadow:none;padding:.125rem 0;min-height:0;",
+    "font-weight:400;text-decoration:underline}",
+    // A form that only opens another form: the button alone, in the flow of the text.
+    ".open{margin-block:1rem}",
+    // The code first, and the 112 line right under it; a failed check marks the digits that differ.
+    ".urgent-line{margin-top:0}",
+    "mark{background:#fd0;color:#0b0c0c;font-weight:700;text-decoration:underline}",
     ".danger{background:#b10e1e;box-shadow:0 2px #55070e}",
     ".quiet{background:#fff;color:#b10e1e;border-color:#b10e1e;box-shadow:none}",
     ".box{border-inline-start:.5rem solid #1d4f91;background:#f3f2f1;padding:1rem;margin-block:1.5rem}",
@@ -99,6 +115,8 @@ pub const STYLE: &str = concat!(
     ".mine{border-inline-start-color:#00703c;background:#fff;border-block:1px solid #b1b4b6;",
     "border-inline-end:1px solid #b1b4b6}",
     ".meta{color:#505a5f;font-size:1rem;margin:0 0 .5rem}",
+    ".meta bdi{white-space:nowrap}",
+    ".draft{font-size:1rem;margin:.5rem 0 0}",
     ".text{white-space:pre-wrap;margin:0 0 .5rem}",
     "footer{border-top:1px solid #b1b4b6;padding-block:1rem 2rem;color:#505a5f;font-size:1rem}",
 );
@@ -156,6 +174,19 @@ mod tests {
         ] {
             assert!(!lower.contains(forbidden), "style contains {forbidden:?}");
         }
+    }
+
+    #[test]
+    fn exit_bar_is_pinned_on_every_screen_and_on_the_same_side_in_every_direction() {
+        let rule = ".exit-bar{position:sticky;top:0;";
+        let at = STYLE.find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
+        let before = &STYLE[..at];
+        assert_eq!(
+            before.matches('{').count(),
+            before.matches('}').count(),
+            "the sticky rule is not inside a media query"
+        );
+        assert!(STYLE.contains("[dir=rtl] .exit-bar{flex-direction:row-reverse}"));
     }
 
     #[test]

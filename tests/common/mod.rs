@@ -205,6 +205,32 @@ impl Gateway {
         exchange(TokioIo::new(stream), request).await
     }
 
+    /// Sends `request` (a whole HTTP/1.1 request, which should say `Connection: close`) over HTTPS and returns
+    /// every byte of the response exactly as it arrived after decryption: status line, headers and body.
+    pub async fn raw(&self, request: &[u8]) -> Vec<u8> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let tcp = tokio::net::TcpStream::connect(self.https)
+            .await
+            .expect("connect");
+        let connector = tokio_rustls::TlsConnector::from(Arc::clone(&self.tls));
+        let name = ServerName::try_from("localhost").expect("name");
+        let mut stream = connector.connect(name, tcp).await.expect("TLS handshake");
+        stream.write_all(request).await.expect("write request");
+        let mut response = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut response))
+            .await
+            .expect("the response arrives within 30 s");
+        // A peer that closes without close_notify is fine here: every byte sent is already in `response`.
+        if let Err(error) = read {
+            assert_eq!(
+                error.kind(),
+                std::io::ErrorKind::UnexpectedEof,
+                "read: {error}"
+            );
+        }
+        response
+    }
+
     /// A request over the plain-HTTP listener.
     pub async fn send_plain(&self, request: Request<Full<Bytes>>) -> Reply {
         let tcp = tokio::net::TcpStream::connect(self.http)

@@ -40,6 +40,7 @@ pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a s
         onion_address: onion,
         path_after_lang: page.path_after_lang(),
         keep: None,
+        centre: app.pages.centre(),
     }
 }
 

@@ -1,6 +1,7 @@
-//! The landing page (`GET /{lang}/`): what the centre does and for whom, emergency numbers, the way to write,
-//! the way back with a code, and how to visit more safely. Also the two small pages a link can lead to
-//! (`GET /{lang}/contact` and `GET /{lang}/return`), which hold only the button that opens the form.
+//! The landing page (`GET /{lang}/`): how to leave quickly, the way to write, who else can help, why the
+//! centre can be trusted, the way back with a code, and links to the information pages. Also the two small
+//! pages a link can lead to (`GET /{lang}/contact` and `GET /{lang}/return`), which hold only the button that
+//! opens the form.
 //!
 //! No page reached by a plain link holds a field to type in. A browser may keep such a page in its
 //! back/forward cache and show it again, typed text and all, to whoever presses Back after the visitor has
@@ -10,7 +11,7 @@ use maud::{html, Markup};
 
 use crate::i18n::Tr;
 use crate::layout;
-use crate::Site;
+use crate::{help, Site};
 
 /// The button that opens the contact form: a form post with no fields (`POST /{lang}/contact`).
 pub(crate) fn write_button(site: &Site<'_>, t: Tr) -> Markup {
@@ -56,56 +57,72 @@ pub fn start_page(site: &Site<'_>, start: Start) -> String {
     layout::page(site, t, content)
 }
 
-/// The landing page: the same for every visitor, with no field to type in.
+/// The landing page: the same for every visitor, with no field to type in. The first screens answer "how do
+/// I leave, can I trust this, who else can help"; longer text lives on the information pages it links to.
 pub fn landing(site: &Site<'_>) -> String {
     let t = Tr::new(site.lang);
     let content = html! {
         h1 { (t.msg("landing-heading")) }
         p { (t.msg("landing-intro")) }
         p { (t.msg("landing-anonymous")) }
+        (leave_quickly(site, t))
         (write_button(site, t))
-        (layout::emergency_full(t, &t.msg("emergency-heading")))
+        (help::emergency(t, site.centre))
+        (trust(site, t))
         section {
             h2 { (t.msg("landing-return-heading")) }
             (return_button(site, t))
         }
-        section {
-            h2 { (t.msg("landing-who-heading")) }
-            ul {
-                li { (t.msg("landing-who-exposed")) }
-                li { (t.msg("landing-who-relative")) }
-                li { (t.msg("landing-who-used-violence")) }
-                li { (t.msg("landing-who-professional")) }
-            }
-            p { (t.msg("landing-who-everyone")) }
+        (help::other_ways(t, site.centre))
+        (read_more(site, t))
+    };
+    layout::page(site, t, content)
+}
+
+/// "Leave quickly, stay safe": before the first form, what the exit does and where the safety advice is.
+fn leave_quickly(site: &Site<'_>, t: Tr) -> Markup {
+    html! {
+        section.box {
+            h2 { (t.msg("landing-quick-heading")) }
+            p { (t.msg("landing-quick-exit")) }
+            p { a href=(site.route("info/safety")) { (t.msg("landing-quick-safety")) } }
         }
+    }
+}
+
+/// "Can I trust you?": who runs the centre, confidentiality and its limit, what the centre cannot see, when
+/// replies come and when an unused conversation is deleted.
+fn trust(site: &Site<'_>, t: Tr) -> Markup {
+    let centre = site.centre;
+    html! {
         section {
-            h2 { (t.msg("landing-help-heading")) }
+            h2 { (t.msg("landing-trust-heading")) }
             ul {
-                li { (t.msg("landing-help-talk")) }
-                li { (t.msg("landing-help-advice")) }
-                li { (t.msg("landing-help-contact")) }
-                li { (t.msg("landing-help-professionals")) }
-            }
-            p { (t.msg("landing-help-duty")) }
-        }
-        section {
-            h2 { (t.msg("landing-how-heading")) }
-            ol {
-                li { (t.msg("landing-how-write")) }
-                li { (t.msg("landing-how-code")) }
-                li { (t.msg("landing-how-return")) }
+                @if !centre.organiser.is_empty() {
+                    li {
+                        (t.msg_args("landing-trust-organiser",
+                            &[("organiser", centre.organiser.as_str().into())]))
+                    }
+                }
+                li { (t.msg("landing-trust-confidential")) }
+                li { strong { (t.msg("landing-trust-under-18")) } }
+                li { (t.msg("landing-trust-ip")) }
+                li { (t.msg_args("landing-trust-reply", &[("days", centre.reply_working_days.into())])) }
+                li { (t.msg_args("landing-trust-expiry", &[("days", centre.expiry_days.into())])) }
             }
         }
+    }
+}
+
+/// Links to the information pages, and the onion address for Tor Browser.
+fn read_more(site: &Site<'_>, t: Tr) -> Markup {
+    html! {
         section {
-            h2 { (t.msg("landing-safety-heading")) }
+            h2 { (t.msg("landing-more-heading")) }
             ul {
-                li { (t.msg("landing-safety-private")) }
-                li { (t.msg("landing-safety-shared")) }
-                li { (t.msg("landing-safety-tor")) }
-                li { (t.msg("landing-safety-exit")) }
+                li { a href=(site.route("info/")) { (t.msg("landing-more-info")) } }
+                li { a href=(site.route("info/safety")) { (t.msg("landing-quick-safety")) } }
             }
-            p { (t.msg("landing-safety-site")) }
             @if let Some(onion) = site.onion_address {
                 p {
                     (t.msg("landing-safety-onion")) " "
@@ -113,6 +130,5 @@ pub fn landing(site: &Site<'_>) -> String {
                 }
             }
         }
-    };
-    layout::page(site, t, content)
+    }
 }

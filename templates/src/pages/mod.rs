@@ -5,6 +5,7 @@ pub(crate) mod burn;
 pub(crate) mod code;
 pub(crate) mod contact;
 pub(crate) mod error;
+pub(crate) mod info;
 pub(crate) mod landing;
 pub(crate) mod open;
 pub(crate) mod thread;

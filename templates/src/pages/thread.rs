@@ -1,5 +1,5 @@
-//! The conversation (`POST /{lang}/return`, and after writing again): every entry in order with who wrote it
-//! and whether the centre has received it, when the code was last used before this visit (so a visitor can
+//! The conversation (`POST /{lang}/return`, and after writing again): every entry, newest first, with who
+//! wrote it and whether the centre has received it, a "you have a new reply" line when the centre wrote last, when the code was last used before this visit (so a visitor can
 //! notice someone else has it), the write-again form and the way to delete the conversation.
 
 use maud::html;
@@ -59,21 +59,16 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
             div.box.ok { p { strong { (t.msg("thread-sent")) } } }
         }
         (error_summary(t, page.errors, Some(page.max_message_chars)))
-        div.box {
-            @match page.previous_open {
-                Some(time) => {
-                    p { strong { (t.msg("thread-previous-open")) " " bdi { (time) } } }
-                    p { (t.msg("thread-previous-open-not-you")) }
-                },
-                None => p { (t.msg("thread-first-open")) },
-            }
-        }
         h2 { (t.msg("thread-messages-heading")) }
         @if page.entries.is_empty() {
             p { (t.msg("thread-empty")) }
         } @else {
-            ol.thread {
-                @for entry in page.entries {
+            @if page.entries.last().is_some_and(|entry| !entry.mine) {
+                p.box.ok { strong { (t.msg("thread-new-reply")) } }
+            }
+            // Newest first, so a new reply is on the first screen; `reversed` keeps the numbers true.
+            ol.thread reversed {
+                @for entry in page.entries.iter().rev() {
                     li class=(if entry.mine { "entry mine" } else { "entry staff" }) {
                         h3 {
                             @if entry.mine {
@@ -98,6 +93,15 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
                         }
                     }
                 }
+            }
+        }
+        div.box {
+            @match page.previous_open {
+                Some(time) => {
+                    p { strong { (t.msg("thread-previous-open")) " " bdi { (time) } } }
+                    p { (t.msg("thread-previous-open-not-you")) }
+                },
+                None => p { (t.msg("thread-first-open")) },
             }
         }
         p { (t.msg("thread-answer-time")) }

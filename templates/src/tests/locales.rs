@@ -60,7 +60,7 @@ fn persian_and_sorani_use_their_own_letters_and_arabic_uses_arabic_ones() {
     // screen reader may also read them differently.
     let arabic_only = ['\u{064A}', '\u{0643}', '\u{0629}', '\u{0649}'];
     let persian_only = ['\u{06CC}', '\u{06A9}', '\u{200C}'];
-    for lang in [Lang::Fa, Lang::Ckb] {
+    for lang in [Lang::Fa, Lang::Prs, Lang::Ckb] {
         for (id, text) in messages(source(lang)) {
             assert!(
                 !text.contains(arabic_only),
@@ -84,7 +84,7 @@ fn every_message_is_written_in_its_own_script() {
     for lang in Lang::ALL {
         for (id, text) in messages(source(lang)) {
             let own = match lang.code() {
-                "ar" | "fa" | "ckb" => text.chars().any(arabic_script),
+                "ar" | "fa" | "prs" | "ps" | "ckb" => text.chars().any(arabic_script),
                 "ti" => text.chars().any(ethiopic),
                 _ => !text.chars().any(|c| arabic_script(c) || ethiopic(c)),
             };
@@ -134,7 +134,7 @@ fn texts_name_the_exit_link_buttons_and_headings_in_their_exact_words() {
     for lang in Lang::ALL {
         let t = Tr::new(lang);
         let exit = t.msg("exit-link");
-        for id in ["landing-safety-exit", "thread-leave"] {
+        for id in ["landing-quick-exit", "thread-leave"] {
             assert!(t.msg(id).contains(&exit), "{}: {id} ≠ {exit}", lang.code());
         }
         let heading = t.msg("landing-return-heading");

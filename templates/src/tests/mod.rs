@@ -22,6 +22,7 @@ fn site(lang: Lang, path_after_lang: &str) -> Site<'_> {
         onion_address: Some("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"),
         path_after_lang,
         keep: None,
+        centre: centre(),
     }
 }
 
@@ -31,6 +32,54 @@ fn code_site(lang: Lang) -> Site<'static> {
         keep: Some(CodePage::KEEP),
         ..site(lang, "")
     }
+}
+
+/// A centre with every optional part filled in, so every page shows all it can.
+pub(super) fn centre() -> &'static Centre {
+    static CENTRE: std::sync::LazyLock<Centre> = std::sync::LazyLock::new(|| Centre {
+        organiser: "Länsstyrelsen och kommunerna i länet".into(),
+        reply_working_days: 2,
+        expiry_days: 30,
+        phone: Some(Phone {
+            number: "010-123 45 67".into(),
+            hours: Hours::Weekdays {
+                from: "09:00".into(),
+                to: "16:00".into(),
+            },
+        }),
+        sms: Some("070-123 45 67".into()),
+        helplines: vec![
+            Helpline {
+                audience: Audience::Young,
+                name: "BRIS".into(),
+                number: "116 111".into(),
+                hours: Hours::Always,
+                free: true,
+                off_bill: true,
+            },
+            Helpline {
+                audience: Audience::Lgbtq,
+                name: "RFSL".into(),
+                number: "020-34 13 16".into(),
+                hours: Hours::EveryDay {
+                    from: "10:00".into(),
+                    to: "22:00".into(),
+                },
+                free: true,
+                off_bill: false,
+            },
+            Helpline {
+                audience: Audience::StopViolence,
+                name: "Välj att sluta".into(),
+                number: "020-555 666".into(),
+                hours: Hours::Unknown,
+                free: true,
+                off_bill: false,
+            },
+        ],
+        languages: Lang::ALL.to_vec(),
+    });
+    &CENTRE
 }
 
 const ENTRIES: [EntryView<'static>; 3] = [
@@ -256,8 +305,31 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
     for kind in ErrorKind::ALL {
         pages.push((format!("error {kind:?}"), error(&post, kind)));
     }
+    let info_site = site(lang, "info/safety");
+    for (name, written_in, is_index) in [
+        ("info", lang, false),
+        ("info index", lang, true),
+        ("info in Swedish", Lang::Sv, false),
+    ] {
+        pages.push((
+            name.to_owned(),
+            info(
+                &info_site,
+                &InfoPage {
+                    body_html: INFO_BODY,
+                    written_in,
+                    is_index,
+                },
+            ),
+        ));
+    }
     pages
 }
+
+/// An information page's body as the gateway's Markdown renderer writes it.
+const INFO_BODY: &str =
+    "<h1>Om att vara säker</h1>\n<p>Text med <a href=\"/sv/info/about\">en länk</a>.</p>\n\
+                         <h2>Historik</h2>\n<ul>\n<li>En punkt</li>\n</ul>\n";
 
 fn every_page() -> Vec<(Lang, String, String)> {
     Lang::ALL

@@ -33,12 +33,30 @@ fn landing_page_offers_writing_returning_and_the_emergency_numbers() {
     let html = landing(&site(Lang::Sv, ""));
     assert!(html.contains(r#"<form class="open" method="post" action="/sv/contact">"#));
     assert!(html.contains(r#"<form class="open" method="post" action="/sv/return">"#));
-    for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
+    for number in [
+        "112",
+        "114 14",
+        "116 111",
+        "020-34 13 16",
+        "020-555 666",
+        "010-123 45 67",
+        "070-123 45 67",
+    ] {
         assert!(
             html.contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)),
             "{number}"
         );
     }
+    assert!(html
+        .contains("BRIS, för dig som är under 18 år. Öppet dygnet runt. Gratis, och syns inte på"));
+    assert!(html.contains("RFSL, för hbtqi-personer. Alla dagar <span dir=\"ltr\">10:00–22:00</span>. Gratis att ringa."));
+    assert!(html.contains(
+        "Välj att sluta, för dig som använder våld och vill sluta. Gratis att ringa.</li>"
+    ));
+    assert!(html.contains("Resurscentrumet drivs av Länsstyrelsen och kommunerna i länet."));
+    assert!(html.contains("svarar oftast inom 2 arbetsdagar"));
+    assert!(html.contains("på 30 dagar raderas det"));
+    assert!(html.contains(r#"href="/sv/info/safety""#) && html.contains(r#"href="/sv/info/""#));
     assert!(html.contains("porten2xq4ab7example5examplemw3t7mj3ylzkkr3cwq2fq6g5cyd.onion"));
     let without_onion = landing(&Site {
         onion_address: None,
@@ -79,9 +97,9 @@ fn a_failed_return_keeps_the_code_and_explains_the_error_beside_the_field() {
     );
     assert!(html.contains(r#"value="1234 5678""#));
     assert!(html.contains(r#"aria-describedby="code-hint code-error""#));
-    assert!(html.contains(r##"<a href="#code">The code has a typo."##));
+    assert!(html.contains(r##"<a href="#code">One of the digits is wrong."##));
     assert!(html.contains(
-        r#"<p class="error" id="code-error"><span class="vh">Error: </span>The code has a typo."#
+        r#"<p class="error" id="code-error"><span class="vh">Error: </span>One of the digits is wrong."#
     ));
     assert!(
         !html.contains("<textarea"),
@@ -202,7 +220,7 @@ fn code_page_shows_the_code_first_and_the_emergency_numbers_after_it_when_urgent
     let main = urgent.find("<main").unwrap_or(usize::MAX);
     let the_code = urgent.find(r#"class="code""#).unwrap_or(usize::MAX);
     let emergency = urgent.find("box urgent").unwrap_or(0);
-    let reminder = urgent.find("urgent-line").unwrap_or(usize::MAX);
+    let reminder = urgent.find(r#"class="urgent-line""#).unwrap_or(usize::MAX);
     assert!(
         main < the_code && the_code < emergency,
         "the code comes first"
@@ -270,21 +288,28 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
         )
     };
     let html = render(Some("1 May 10:00"), false);
-    assert!(
-        html.contains("The conversation was last opened before this visit: <bdi>1 May 10:00</bdi>")
-    );
+    assert!(html
+        .contains("Before this visit, the conversation was last opened: <bdi>1 May 10:00</bdi>"));
     assert!(!html.contains("first time"));
-    assert!(html.contains("<h3>Sara, the centre</h3>"));
+    assert!(html.contains("<h3>Sara, at the centre</h3>"));
     assert_eq!(html.matches("<h3>You</h3>").count(), 2);
-    assert_eq!(html.matches("Received by the centre").count(), 1);
-    assert_eq!(html.matches("Not yet received by the centre").count(), 1);
+    assert_eq!(html.matches("The centre has received this").count(), 1);
+    assert_eq!(
+        html.matches("The centre has not received this yet").count(),
+        1
+    );
     assert!(
         html.contains("Hej.\nJag behöver hjälp."),
         "line breaks kept"
     );
     assert!(
-        html.find("Hej.").unwrap_or(0) < html.find("Tack.").unwrap_or(0),
-        "entries in order"
+        html.find("Tack.").unwrap_or(usize::MAX) < html.find("Hej.").unwrap_or(0),
+        "newest entry first"
+    );
+    assert!(html.contains(r#"<ol class="thread" reversed>"#));
+    assert!(
+        !html.contains("You have a new reply"),
+        "the visitor wrote last"
     );
     assert!(html.contains(r#"action="/en/thread/write""#));
     assert!(html.contains(r#"action="/en/thread/delete""#));
@@ -294,7 +319,7 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
         "how long the page stays usable"
     );
     let first = render(None, true);
-    assert!(first.contains("This is the first time the conversation is opened"));
+    assert!(first.contains("This is the first time your code has been used"));
     assert!(first.contains("Your message has been sent."));
 }
 
@@ -323,8 +348,15 @@ fn thread_without_a_staff_name_says_the_centre() {
     );
     assert!(html.contains("<h3>The centre</h3>"));
     assert!(
-        !html.contains("received by the centre"),
+        !html.contains("received this"),
         "no delivery state on staff entries"
+    );
+    let new_reply = html
+        .find("You have a new reply from the centre.")
+        .unwrap_or_else(|| panic!("the centre wrote last: {html}"));
+    assert!(
+        new_reply < html.find("<ol").unwrap_or(0),
+        "before the entries"
     );
 }
 
@@ -341,7 +373,7 @@ fn burn_confirmation_offers_delete_and_keep() {
     assert!(html.contains(r#"name="confirm" value="no">No, keep it</button>"#));
     assert!(html.contains(r#"<input type="hidden" name="opened" value="1700000000">"#));
     assert!(html.contains(r#"action="/en/thread/delete""#));
-    assert!(html.contains("This cannot be undone."));
+    assert!(html.contains("You cannot undo this."));
 }
 
 #[test]

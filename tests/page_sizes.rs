@@ -41,6 +41,16 @@ fn post(path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The value of the first hidden `token` field of a raw response.
+fn hidden_token(response: &[u8]) -> String {
+    String::from_utf8_lossy(response)
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The status code of a raw response.
 fn status(response: &[u8]) -> u16 {
     let line = String::from_utf8_lossy(&response[..response.len().min(12)]).into_owned();
@@ -68,9 +78,19 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
             gateway.raw(&get(&format!("/{code}/"))).await,
         ));
         pages.push((
-            "contact".into(),
+            "start (write)".into(),
             gateway.raw(&get(&format!("/{code}/contact"))).await,
         ));
+        pages.push((
+            "start (return)".into(),
+            gateway.raw(&get(&format!("/{code}/return"))).await,
+        ));
+        let contact_form = gateway.raw(&post(&format!("/{code}/contact"), &[])).await;
+        let token = hidden_token(&contact_form);
+        pages.push(("contact form".into(), contact_form));
+        let code_form = gateway.raw(&post(&format!("/{code}/return"), &[])).await;
+        let return_token = hidden_token(&code_form);
+        pages.push(("code form".into(), code_form));
         for name in INFO_PAGES {
             let label = if name.is_empty() { "info index" } else { name };
             pages.push((
@@ -84,14 +104,11 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
         ));
         pages.push((
             "method not allowed".into(),
-            gateway.raw(&get(&format!("/{code}/return"))).await,
+            gateway.raw(&get(&format!("/{code}/code"))).await,
         ));
 
-        // The pages behind forms: the code page, the conversation, and the delete confirmation.
-        let token = gateway
-            .get(&format!("/{code}/contact"))
-            .await
-            .hidden("token");
+        // The pages behind forms: the code page (also after a mistyped check, with the code twice), the code
+        // checked, the conversation, and the delete confirmation.
         let code_page = gateway
             .raw(&post(
                 &format!("/{code}/contact"),
@@ -106,12 +123,29 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
             ))
             .await;
         let ticket = common::code_from_page(&String::from_utf8_lossy(&code_page));
+        let check = hidden_token(&code_page);
         pages.push(("code (urgent)".into(), code_page));
-        let token = gateway.get(&format!("/{code}/")).await.hidden("token");
+        let mistyped = gateway
+            .raw(&post(
+                &format!("/{code}/code"),
+                &[("token", &check), ("code", "0000 0000 0000 0000")],
+            ))
+            .await;
+        let check = hidden_token(&mistyped);
+        pages.push(("code after a mistyped check".into(), mistyped));
+        pages.push((
+            "code checked".into(),
+            gateway
+                .raw(&post(
+                    &format!("/{code}/code"),
+                    &[("token", &check), ("code", &ticket)],
+                ))
+                .await,
+        ));
         let thread = gateway
             .raw(&post(
                 &format!("/{code}/return"),
-                &[("token", &token), ("code", &ticket)],
+                &[("token", &return_token), ("code", &ticket)],
             ))
             .await;
         let thread_text = String::from_utf8_lossy(&thread).into_owned();
@@ -135,7 +169,7 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
         for (name, response) in pages {
             let text = String::from_utf8_lossy(&response);
             assert!(
-                matches!(status(&response), 200 | 404 | 405),
+                matches!(status(&response), 200 | 404 | 405 | 422),
                 "{code} {name}: status {}",
                 status(&response)
             );
@@ -154,7 +188,7 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
         .collect();
     assert!(over.is_empty(), "over {FIRST_WINDOW} bytes: {over:?}");
     assert!(
-        sizes.len() >= Lang::ALL.len() * 16,
+        sizes.len() >= Lang::ALL.len() * 21,
         "every page was measured"
     );
 }

@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod internal_api;
 pub mod logging;
 pub mod onion;
+pub mod preflight;
 pub mod secret;
 pub mod serve;
 pub mod store;

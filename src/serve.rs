@@ -24,6 +24,12 @@ pub enum ServeError {
     /// Start-up failed.
     #[error(transparent)]
     Start(#[from] crate::app::StartError),
+    /// `onion.enabled` in a build without the onion service.
+    #[error(
+        "onion.enabled: this porten was built without the onion service (feature `onion`); build it with the \
+         default features, or set enabled = false and run C tor (onion-service/torrc.example)"
+    )]
+    OnionNotBuilt,
     /// A listener could not be bound.
     #[error("cannot listen on {address} ({field}): {source}")]
     Bind {
@@ -151,6 +157,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     .await
     {
         Ok(running) => running,
+        // Asked for in a build without it: a mistake in the configuration, refused like any other.
+        Err(porten_onion::OnionError::NotBuilt) => return Err(ServeError::OnionNotBuilt),
         // The onion side failing to start must not take HTTPS down with it.
         Err(error) => {
             tracing::error!(

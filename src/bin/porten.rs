@@ -49,9 +49,15 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::CheckConfig => {
-            if let Err(errors) = porten::content::Content::load(config.site.content_dir.as_deref())
-            {
-                eprintln!("porten: site.content_dir: {errors}");
+            let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+            let report = porten::preflight::check(&config, credentials.as_deref());
+            for problem in &report.problems {
+                eprintln!("porten: {problem}");
+            }
+            for note in &report.notes {
+                println!("note: {note}");
+            }
+            if !report.is_valid() {
                 return ExitCode::from(2);
             }
             match &cli.config {

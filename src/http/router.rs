@@ -16,7 +16,9 @@ use porten_templates::{ErrorKind, Lang};
 use super::form::Form;
 use super::headers::Transport;
 use super::pages;
+use super::Web;
 use crate::app::App;
+use crate::page_cache::CachedPage;
 
 /// The response type of every handler.
 pub type HtmlResponse = Response<Full<Bytes>>;
@@ -51,6 +53,18 @@ pub enum Page {
     ThreadWrite,
     /// `/{lang}/thread/delete`.
     ThreadDelete,
+}
+
+impl CachedPage for Page {
+    fn cache_name(self) -> &'static str {
+        match self {
+            Page::Landing => "landing",
+            Page::Contact => "contact",
+            Page::Return => "return",
+            Page::ThreadWrite => "thread/write",
+            Page::ThreadDelete => "thread/delete",
+        }
+    }
 }
 
 impl Page {
@@ -111,37 +125,36 @@ fn route(path: &str) -> Route {
 
 /// Handles one request. Never fails: every problem becomes a page.
 pub async fn handle(
-    app: Arc<App>,
+    web: Arc<Web>,
     transport: Transport,
     request: Request<Incoming>,
 ) -> HtmlResponse {
+    let app: &App = &web.app;
     let (parts, body) = request.into_parts();
-    let default_lang = default_lang(&app);
+    let default_lang = default_lang(app);
     let route = route(parts.uri.path());
     let mut response = match route {
         Route::Root => redirect(&format!("/{}/", default_lang.code())),
         Route::LanguageRoot(lang) => redirect(&format!("/{}/", lang.code())),
-        Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(&app),
-        Route::Exit => method_not_allowed(&app, transport, default_lang, "GET, HEAD"),
+        Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(app),
+        Route::Exit => method_not_allowed(app, transport, default_lang, "GET, HEAD"),
         Route::Robots => text(StatusCode::OK, "User-agent: *\nDisallow: /\n"),
         Route::NotFound(lang) => pages::error(
-            &app,
+            app,
             transport,
             lang.unwrap_or(default_lang),
             ErrorKind::NotFound,
         ),
         Route::Page(lang, page) if !page.accepts(&parts.method) => {
-            method_not_allowed(&app, transport, lang, page.allow_header())
+            method_not_allowed(app, transport, lang, page.allow_header())
         }
         Route::Page(lang, page) if parts.method == Method::POST => {
-            match read_form(&app, transport, &parts.headers, body).await {
-                Ok(form) => pages::post(&app, transport, lang, page, form).await,
-                Err((kind, status)) => {
-                    pages::error_with_status(&app, transport, lang, kind, status)
-                }
+            match read_form(app, transport, &parts.headers, body).await {
+                Ok(form) => pages::post(app, transport, lang, page, form).await,
+                Err((kind, status)) => pages::error_with_status(app, transport, lang, kind, status),
             }
         }
-        Route::Page(lang, page) => pages::get(&app, transport, lang, page),
+        Route::Page(lang, page) => pages::get(app, transport, lang, page),
     };
     let onion_location = match transport {
         Transport::Https => app.onion_address().and_then(|onion| {
@@ -149,7 +162,7 @@ pub async fn handle(
         }),
         Transport::Http | Transport::Onion => None,
     };
-    app.headers
+    web.headers
         .apply(response.headers_mut(), transport, onion_location);
     response
 }

@@ -10,7 +10,11 @@ use std::sync::RwLock;
 
 use porten_templates::Lang;
 
-use super::router::Page;
+/// A page that may be cached: its name tells it apart from the other cached pages.
+pub trait CachedPage: Copy {
+    /// A name unique among the pages that are cached.
+    fn cache_name(self) -> &'static str;
+}
 
 /// Stands where the token goes while a page is rendered for the cache. It cannot occur in a page otherwise,
 /// and a page in which it does not occur exactly once is simply not cached.
@@ -25,21 +29,21 @@ struct Cached {
 /// The cache, shared by all connections.
 #[derive(Default)]
 pub struct PageCache {
-    pages: RwLock<HashMap<(Page, Lang), Cached>>,
+    pages: RwLock<HashMap<(&'static str, Lang), Cached>>,
 }
 
 impl PageCache {
     /// The page for `token`: from the cache, or rendered by `render` (given the token to put in) and cached.
     pub fn page(
         &self,
-        page: Page,
+        page: impl CachedPage,
         lang: Lang,
         onion: Option<&str>,
         token: &str,
         render: impl Fn(&str) -> String,
     ) -> String {
         if let Ok(pages) = self.pages.read() {
-            if let Some(cached) = pages.get(&(page, lang)) {
+            if let Some(cached) = pages.get(&(page.cache_name(), lang)) {
                 if cached.onion.as_deref() == onion {
                     return [cached.before.as_str(), token, cached.after.as_str()].concat();
                 }
@@ -53,7 +57,7 @@ impl PageCache {
         let joined = [before, token, after].concat();
         if let Ok(mut pages) = self.pages.write() {
             pages.insert(
-                (page, lang),
+                (page.cache_name(), lang),
                 Cached {
                     onion: onion.map(str::to_owned),
                     before: before.to_owned(),
@@ -70,6 +74,21 @@ impl PageCache {
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    #[derive(Clone, Copy)]
+    enum Page {
+        Landing,
+        Contact,
+    }
+
+    impl CachedPage for Page {
+        fn cache_name(self) -> &'static str {
+            match self {
+                Page::Landing => "landing",
+                Page::Contact => "contact",
+            }
+        }
+    }
 
     #[test]
     fn a_cached_page_is_the_rendered_page_with_the_new_token() {

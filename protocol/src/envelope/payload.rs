@@ -32,8 +32,9 @@ pub enum EnvelopeKind {
     Closed,
 }
 
-/// Who the visitor says they are, chosen on the first-contact form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// Who the visitor says they are, chosen on the first-contact form. All genders and ages alike. The same
+/// names are the form values and the JSON values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
     /// A person exposed to honour-related violence and oppression.
@@ -46,6 +47,33 @@ pub enum Group {
     Professional,
     /// None of the above, or the visitor would rather not say.
     Other,
+}
+
+impl Group {
+    /// Every group, in the order the contact form lists them.
+    pub const ALL: [Group; 5] = [
+        Group::Exposed,
+        Group::Relative,
+        Group::UsedViolence,
+        Group::Professional,
+        Group::Other,
+    ];
+
+    /// The form and JSON value: `"exposed"`, `"relative"`, `"used-violence"`, `"professional"` or `"other"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Group::Exposed => "exposed",
+            Group::Relative => "relative",
+            Group::UsedViolence => "used-violence",
+            Group::Professional => "professional",
+            Group::Other => "other",
+        }
+    }
+
+    /// The group for a form value; `None` for anything but exactly one of the [`Group::as_str`] values.
+    pub fn from_str_opt(value: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|group| group.as_str() == value)
+    }
 }
 
 /// Why a ticket was closed.

@@ -333,3 +333,12 @@ fn a_blank_message_is_refused_when_made() {
         })
     ));
 }
+
+#[test]
+fn every_group_is_written_as_its_form_value() {
+    for group in Group::ALL {
+        assert_eq!(serde_json::to_value(group).unwrap(), group.as_str());
+        assert_eq!(Group::from_str_opt(group.as_str()), Some(group));
+    }
+    assert_eq!(Group::from_str_opt("Exposed"), None);
+}

@@ -30,7 +30,7 @@ command -v curl >/dev/null || bench_die "curl is needed"
 command -v python3 >/dev/null || bench_die "python3 is needed"
 
 bench_log "building ($PROFILE)"
-cargo build --quiet --profile "$PROFILE" --bin porten --bin porten-inbox
+cargo build --quiet --profile "$PROFILE" --workspace --bin porten --bin porten-inbox
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 case $PROFILE in
     dev) bin_dir=$target_dir/debug ;;

@@ -129,7 +129,7 @@ if [ "$BUILD" = 1 ]; then
     bench_log "building the bare key-derivation benchmark (benches/kdf.rs)"
     cargo bench --no-default-features --bench kdf --no-run 2>"$WORK/build-kdf.log" || true
     # porten-inbox too, so that benches/internal-side.sh finds its release build ready.
-    build_variant default 1800 "" "--bin porten-inbox" || { tail -n 30 "$WORK/build-default.log"; bench_die "release build failed"; }
+    build_variant default 1800 "" "--workspace --bin porten-inbox" || { tail -n 30 "$WORK/build-default.log"; bench_die "release build failed"; }
 else
     [ -x "$ROOT/target/release/porten" ] || bench_die "no target/release/porten (build it, or run without --no-build)"
     cp "$ROOT/target/release/porten" "$WORK/porten-default"

@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::conversation::Conversations;
-use crate::envelope::Recipients;
-use crate::http::headers::SecurityHeaders;
-use crate::http::rate::RateLimit;
+use crate::outbox::{Outbox, OutboxSignal};
+use crate::rate::RateLimit;
 use crate::store::Store;
 use crate::ticket::{Kdf, KdfPool, Pepper};
 use crate::token::Tokens;
+use porten_protocol::envelope::{self, EnvelopeError, Recipients};
+use porten_protocol::fsutil;
 
 /// Why the gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +39,7 @@ pub enum StartError {
     Kdf(#[from] crate::ticket::KdfError),
     /// A recipient in `outbox.recipients` is not an age X25519 recipient.
     #[error("outbox.recipients: {0}")]
-    Recipients(#[from] crate::envelope::EnvelopeError),
+    Recipients(#[from] EnvelopeError),
     /// The development recipient could not be written.
     #[error("cannot write the development identity {path}: {source}")]
     DevIdentity {
@@ -47,6 +48,9 @@ pub enum StartError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The development identity file has no `# public key:` line to seal to.
+    #[error("the development identity {0} has no `# public key: age1…` line; delete the file to make a new one")]
+    DevIdentityDamaged(PathBuf),
     /// TLS could not be set up.
     #[error("https: {0}")]
     Tls(#[from] crate::http::tls::TlsError),
@@ -76,34 +80,35 @@ pub struct Limits {
 pub struct App {
     config: Config,
     limits: Limits,
-    /// Tickets, threads and the outbox.
+    /// Tickets and threads, as visitors use them.
     pub conversations: Conversations,
+    /// The outbox and the replies, as the internal side uses them.
+    pub outbox: Outbox,
     /// Form tokens and return sessions.
     pub tokens: Tokens,
     /// First contacts and follow-ups, over everyone.
     pub submissions: RateLimit,
     /// Code attempts, over everyone.
     pub code_attempts: RateLimit,
-    /// The security headers.
-    pub headers: SecurityHeaders,
     /// Pages that differ only by their form token, rendered once per language.
-    pub pages: crate::http::page_cache::PageCache,
+    pub pages: crate::page_cache::PageCache,
     onion_address: RwLock<Option<String>>,
 }
 
 /// The file name of the development identity, chosen to be impossible to mistake for a real one.
 pub const DEV_IDENTITY_FILE: &str = "DEVELOPMENT-ONLY-age-identity.txt";
 
+/// The comment line of an identity file that names its recipient, as `age-keygen` writes it.
+const PUBLIC_KEY_LINE: &str = "# public key: ";
+
 impl App {
     /// Opens everything the configuration names. Blocking: call before the runtime serves anything.
     pub fn open(config: Config) -> Result<Arc<App>, StartError> {
         let content = crate::content::Content::load(config.site.content_dir.as_deref())?;
-        let pages = crate::http::page_cache::PageCache::build(&config, &content);
-        crate::fsutil::create_private_dir(&config.data_dir).map_err(|source| {
-            StartError::DataDir {
-                path: config.data_dir.clone(),
-                source,
-            }
+        let pages = crate::page_cache::PageCache::build(&config, &content);
+        fsutil::create_private_dir(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
         })?;
         let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         let pepper_path = config.pepper_path_in(credentials.as_deref());
@@ -117,8 +122,11 @@ impl App {
             config.ticket.kdf_max_waiting,
         );
         let recipients = recipients(&config)?;
+        let outbox_signal = OutboxSignal::default();
+        let outbox = Outbox::new(Arc::clone(&store), Arc::clone(&outbox_signal));
         let conversations = Conversations::new(
             store,
+            outbox_signal,
             kdf,
             recipients,
             config.ticket.code_length,
@@ -135,10 +143,6 @@ impl App {
             max_body_bytes: config.limits.max_body_bytes,
             max_message_chars: config.limits.max_message_chars,
         };
-        let headers = SecurityHeaders::new(
-            &porten_templates::style_csp_source(),
-            config.https.hsts_max_age,
-        );
         Ok(Arc::new(App {
             submissions: RateLimit::new(
                 config.limits.submissions_per_minute,
@@ -152,8 +156,8 @@ impl App {
             config,
             limits,
             conversations,
+            outbox,
             tokens,
-            headers,
             pages,
         }))
     }
@@ -194,15 +198,14 @@ fn recipients(config: &Config) -> Result<Recipients, StartError> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            let (identity, recipient) = crate::envelope::generate_identity();
-            use age::secrecy::ExposeSecret;
+            let (identity, recipient) = envelope::generate_identity();
             let text = format!(
                 "# DEVELOPMENT ONLY: made by `porten serve` because outbox.recipients is empty.\n\
                  # Anyone who can read this file can open every envelope in the outbox.\n\
-                 # public key: {recipient}\n{}\n",
-                identity.to_string().expose_secret()
+                 {PUBLIC_KEY_LINE}{recipient}\n{}\n",
+                identity.expose()
             );
-            crate::fsutil::write_private_file(&path, text.as_bytes()).map_err(|source| {
+            fsutil::write_private_file(&path, text.as_bytes()).map_err(|source| {
                 StartError::DevIdentity {
                     path: path.clone(),
                     source,
@@ -213,11 +216,15 @@ fn recipients(config: &Config) -> Result<Recipients, StartError> {
         Err(source) => return Err(StartError::DevIdentity { path, source }),
     };
     let text = zeroize::Zeroizing::new(text);
-    let identities = crate::envelope::parse_identity_file(&text)?;
-    let recipients: Vec<String> = identities
-        .iter()
-        .map(|identity| identity.to_public().to_string())
+    // The gateway reads only the public key back: it has no code that parses an identity or decrypts.
+    let recipients: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix(PUBLIC_KEY_LINE))
+        .map(str::to_owned)
         .collect();
+    if recipients.is_empty() {
+        return Err(StartError::DevIdentityDamaged(path));
+    }
     tracing::warn!(
         file = %path.display(),
         "outbox.recipients is empty: sealing to a DEVELOPMENT key whose identity lies in the data directory; \

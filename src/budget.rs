@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use ring::hmac;
 
-use crate::http::rate::RateLimit;
+use crate::rate::RateLimit;
 
 /// How long one table key lives; the table is emptied with it.
 const KEY_LIFETIME: Duration = Duration::from_secs(3600);

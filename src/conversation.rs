@@ -12,12 +12,14 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::envelope::{
+use crate::outbox::OutboxSignal;
+use crate::store::{NewEntry, Store, StoreError, ThreadRecord};
+use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys, TicketRef};
+use porten_protocol::envelope::{
     self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage,
 };
-use crate::store::{NewEntry, Store, StoreError, ThreadRecord};
-use crate::thread::{self, AuthorKind, EntryId, EntryPlain, ThreadError};
-use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys};
+use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain, ThreadError};
+use porten_protocol::time::minute;
 
 /// Why a visitor's action could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +91,7 @@ pub struct OpenedThread {
 /// Tickets, threads and the outbox, as a visitor uses them.
 pub struct Conversations {
     store: Arc<Store>,
-    outbox_signal: Arc<tokio::sync::Notify>,
+    outbox_signal: OutboxSignal,
     kdf: KdfPool,
     recipients: Recipients,
     code_length: usize,
@@ -123,16 +125,11 @@ fn visitor_entry(
     Ok((id, entry))
 }
 
-/// Unix seconds rounded down to the minute: the only precision stored or sealed.
-pub fn minute(now: OffsetDateTime) -> i64 {
-    let seconds = now.unix_timestamp();
-    seconds - seconds.rem_euclid(60)
-}
-
 impl Conversations {
-    /// Ties the pieces together.
+    /// Ties the pieces together; `outbox_signal` is woken after every commit that may add to the outbox.
     pub fn new(
         store: Arc<Store>,
+        outbox_signal: OutboxSignal,
         kdf: KdfPool,
         recipients: Recipients,
         code_length: usize,
@@ -140,22 +137,12 @@ impl Conversations {
     ) -> Conversations {
         Conversations {
             store,
-            outbox_signal: Arc::new(tokio::sync::Notify::new()),
+            outbox_signal,
             kdf,
             recipients,
             code_length,
             idle_expiry,
         }
-    }
-
-    /// The store, for the internal API and the sweeper.
-    pub fn store(&self) -> &Arc<Store> {
-        &self.store
-    }
-
-    /// Woken (`notify_waiters`) after every commit that adds to the outbox, so long-polls answer at once.
-    pub fn outbox_signal(&self) -> &Arc<tokio::sync::Notify> {
-        &self.outbox_signal
     }
 
     /// Runs blocking store work off the async threads. Every write here may add to the outbox, so waiting
@@ -186,17 +173,16 @@ impl Conversations {
             let code = TicketCode::generate(self.code_length);
             let keys = self.kdf.derive(code.clone()).await?;
             let (entry_id, entry) = visitor_entry(&keys, &contact.message, now)?;
-            let reply_key = keys.reply_key.to_base64();
             let payload = Payload::first_contact(
-                keys.ticket_ref.as_bytes(),
-                entry_id.as_bytes(),
+                &keys.ticket_ref,
+                entry_id,
                 contact.group,
                 VisitorMessage {
                     message: &contact.message,
                     language: Some(&contact.language),
                     urgent: contact.urgent,
                 },
-                &reply_key,
+                &keys.reply_key,
                 now,
             )?;
             let sealed = envelope::seal(&payload, &self.recipients)?;
@@ -296,8 +282,8 @@ impl Conversations {
     ) -> Result<bool, ConversationError> {
         let (entry_id, entry) = visitor_entry(keys, &message, now)?;
         let payload = Payload::follow_up(
-            keys.ticket_ref.as_bytes(),
-            entry_id.as_bytes(),
+            &keys.ticket_ref,
+            entry_id,
             VisitorMessage {
                 message: &message,
                 language: None,
@@ -324,11 +310,17 @@ impl Conversations {
         keys: &TicketKeys,
         now: OffsetDateTime,
     ) -> Result<bool, ConversationError> {
-        let payload = Payload::closed(keys.ticket_ref.as_bytes(), ClosedReason::Visitor, now)?;
+        let payload = Payload::closed(&keys.ticket_ref, ClosedReason::Visitor, now)?;
         let sealed = envelope::seal(&payload, &self.recipients)?;
         let ticket = *keys.ticket_ref.as_bytes();
         self.blocking(move |store| store.burn(&ticket, &sealed))
             .await
+    }
+
+    /// Compacts the database if something was deleted since the last time and no call is running; see
+    /// [`Store::compact_if_due`].
+    pub async fn compact_if_due(&self) -> Result<Option<bool>, ConversationError> {
+        self.blocking(|store| store.compact_if_due()).await
     }
 
     /// Deletes tickets idle past the expiry time, each with a "closed: expired" envelope. Returns how many.
@@ -346,7 +338,8 @@ impl Conversations {
             }
             let batch_len = batch.len();
             for ticket in batch {
-                let payload = Payload::closed(&ticket, ClosedReason::Expired, now)?;
+                let payload =
+                    Payload::closed(&TicketRef::from_bytes(ticket), ClosedReason::Expired, now)?;
                 let sealed = envelope::seal(&payload, &self.recipients)?;
                 if self
                     .blocking(move |store| store.expire(&ticket, cutoff, &sealed))

@@ -1,9 +1,13 @@
-//! porten: an anonymous contact gateway for a resource centre against honour-related violence.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 //!
-//! The public side (`porten serve`) takes first contacts and follow-ups from visitors, seals each one for the
-//! centre's internal side with age, and keeps it in a one-way outbox that the internal side pulls over mutual
-//! TLS. The internal side (`porten-inbox`) alone holds the age identity. See `DESIGN.md` in the repository for
-//! the whole picture and `threat-model/` for what it defends against.
+//! # This crate
+//!
+//! `porten` is the gateway, the public side: configuration, the HTTP layer and the visitor's pages, tickets
+//! and their keys, the conversation (what a visitor can do), the outbox (what the internal side can do), the
+//! store, form tokens, the internal API's listener and the onion service's wiring. It is **not** the internal
+//! side: it depends on `porten-protocol`, which can seal an envelope but not open one, and never on
+//! `porten-inbox`, so nothing built from this crate can read what it forwards.
 
 pub mod app;
 pub mod budget;
@@ -11,17 +15,17 @@ pub mod config;
 pub mod content;
 pub mod conversation;
 pub mod display_time;
-pub mod envelope;
-pub mod fsutil;
 pub mod http;
-pub mod inbox;
 pub mod internal_api;
-pub mod logging;
 pub mod onion;
+pub mod outbox;
+pub mod page_cache;
 pub mod preflight;
-pub mod secret;
+pub mod rate;
 pub mod serve;
 pub mod store;
-pub mod thread;
 pub mod ticket;
 pub mod token;
+
+// The shared formats under the paths the visitor pages know them by.
+use porten_protocol::{envelope, thread};

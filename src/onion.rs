@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use tokio::sync::{watch, Semaphore};
 
-use crate::app::App;
 use crate::config::Config;
 use crate::http::headers::Transport;
 use crate::http::server::serve_connection;
+use crate::http::Web;
 
 /// A running onion service; dropping it stops the service.
 pub struct Running {
@@ -23,7 +23,7 @@ pub struct Running {
 /// Starts the onion service if the configuration enables it. `Ok(None)` when it is disabled.
 pub async fn start(
     config: &Config,
-    app: Arc<App>,
+    web: Arc<Web>,
     connections: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<Running>, porten_onion::OnionError> {
@@ -34,7 +34,7 @@ pub async fn start(
     if let Some(address) = service.address() {
         tracing::info!(%address, "onion service address");
         // A configured address (for a separate C tor) is replaced by the one this process serves.
-        app.set_onion_address(Some(address));
+        web.app.set_onion_address(Some(address));
     }
     tokio::spawn(async move {
         loop {
@@ -50,11 +50,11 @@ pub async fn start(
             let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
                 return;
             };
-            let app = Arc::clone(&app);
+            let web = Arc::clone(&web);
             let shutdown = shutdown.clone();
             tokio::spawn(async move {
                 let _permit = permit;
-                serve_connection(stream, app, Transport::Onion, shutdown).await;
+                serve_connection(stream, web, Transport::Onion, shutdown).await;
             });
         }
     });

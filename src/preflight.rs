@@ -57,7 +57,7 @@ fn certificate(config: &Config, report: &mut Report) {
     let https = &config.https;
     match (https.cert.as_deref(), https.key.as_deref()) {
         (Some(cert), Some(key)) => {
-            tls::install_provider();
+            porten_protocol::tls::install_provider();
             let source = CertificateSource {
                 cert: cert.to_owned(),
                 key: key.to_owned(),

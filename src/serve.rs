@@ -16,7 +16,8 @@ use crate::app::App;
 use crate::config::Config;
 use crate::http::headers::Transport;
 use crate::http::server::{run_listener, Listener};
-use crate::http::tls::{self, CertificateSource, ReloadableTls};
+use crate::http::tls::{CertificateSource, ReloadableTls};
+use crate::http::Web;
 
 /// Why serving stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +60,7 @@ const DRAIN_TIME: Duration = Duration::from_secs(5);
 
 /// Runs the gateway until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
-    tls::install_provider();
+    porten_protocol::tls::install_provider();
     let data_dir = config.data_dir.clone();
     let https_config = config.https.clone();
     let http_config = config.http.clone();
@@ -139,10 +140,11 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             shutdown_rx.clone(),
         )));
     }
+    let web = Web::new(Arc::clone(&app));
     for listener in listeners {
         tasks.push(tokio::spawn(run_listener(
             listener,
-            Arc::clone(&app),
+            Arc::clone(&web),
             Arc::clone(&connections),
             shutdown_rx.clone(),
         )));
@@ -150,7 +152,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     tokio::spawn(sweeper(Arc::clone(&app), shutdown_rx.clone()));
     let _onion = match crate::onion::start(
         app.config(),
-        Arc::clone(&app),
+        Arc::clone(&web),
         Arc::clone(&connections),
         shutdown_rx.clone(),
     )
@@ -231,10 +233,7 @@ async fn sweeper(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
 }
 
 async fn compact(app: &Arc<App>) {
-    let store = Arc::clone(app.conversations.store());
-    match tokio::task::spawn_blocking(move || store.compact_if_due()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(error)) => tracing::error!(%error, "compacting the database failed"),
-        Err(_) => tracing::error!("the compaction task did not finish"),
+    if let Err(error) = app.conversations.compact_if_due().await {
+        tracing::error!(%error, "compacting the database failed");
     }
 }

@@ -32,9 +32,9 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use porten::conversation::{Conversations, NewContact};
-use porten::envelope::{generate_identity, Group, Recipients};
+use porten_protocol::envelope::{generate_identity, Group, Recipients};
 use porten::store::{NewEntry, Store};
-use porten::thread::{self, AuthorKind, EntryId, EntryPlain};
+use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
 use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode};
 
 use common::{code_from_page, Gateway};
@@ -62,7 +62,7 @@ struct World {
 fn world() -> World {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    porten::fsutil::create_private_dir(&data).expect("data dir");
+    porten_protocol::fsutil::create_private_dir(&data).expect("data dir");
     let pepper = Pepper::load_or_create(&data.join("pepper")).expect("pepper");
     let store = Arc::new(Store::open(&data.join("porten.redb")).expect("store"));
     let kdf = Kdf::new(PARAMS, store.salt(), pepper.clone()).expect("kdf");
@@ -75,6 +75,7 @@ fn world() -> World {
     let (_identity, recipient) = generate_identity();
     let conversations = Conversations::new(
         Arc::clone(&store),
+        Arc::new(tokio::sync::Notify::new()),
         pool,
         Recipients::parse(&[recipient]).expect("recipient"),
         16,

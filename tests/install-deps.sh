@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the test suites need. Each suite asks for what it uses:
-#   tests/install-deps.sh base       age (the standard age tool opens the gateway's envelopes)
+#   tests/install-deps.sh base       age (the standard age tool opens the gateway's envelopes), binutils (nm)
 #   tests/install-deps.sh tor        tor (the local Tor network)
 #   tests/install-deps.sh bench      wrk, nginx
 # Packages already installed are not touched; `apt-get update` runs once, only when something is missing.
@@ -9,7 +9,7 @@ set -euo pipefail
 want=()
 for suite in "$@"; do
   case "$suite" in
-    base) want+=(age) ;;
+    base) want+=(age binutils) ;;
     tor) want+=(tor curl) ;;
     bench) want+=(wrk nginx-light) ;;
     *) echo "install-deps: unknown suite '$suite'" >&2; exit 2 ;;

@@ -18,8 +18,8 @@ use common_inbox::{
     Relay,
 };
 use hyper::StatusCode;
-use porten::internal_api::wire::{ReplyOutcome, ReplyRequest};
-use porten::thread::{AuthorKind, EntryId, EntryPlain};
+use porten_protocol::thread::{AuthorKind, EntryId, EntryPlain};
+use porten_protocol::wire::{ReplyOutcome, ReplyRequest};
 
 const MESSAGE: &str =
     "Min pappa har bestämt vem jag ska gifta mig med. Jag vill inte. Kontakt-7Q4Z";
@@ -129,11 +129,11 @@ async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no
         .join(format!("{ticket_ref}.json"));
     assert!(key_file.exists(), "the inbox keeps the ticket's reply key");
     assert!(
-        !porten::fsutil::is_shared(&key_file).expect("stat"),
+        !porten_protocol::fsutil::is_shared(&key_file).expect("stat"),
         "reply keys are 0600"
     );
     assert!(
-        !porten::fsutil::is_shared(&documents[0].0).expect("stat"),
+        !porten_protocol::fsutil::is_shared(&documents[0].0).expect("stat"),
         "spool files are 0600"
     );
 
@@ -301,7 +301,7 @@ async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no
 async fn only_a_client_certificate_from_the_configured_ca_gets_through() {
     let side = InboxSide::prepare();
     let (gateway, port) = start_gateway(&side, 0);
-    porten::http::tls::install_provider();
+    porten_protocol::tls::install_provider();
     let url = format!("https://localhost:{port}");
 
     // The inbox's own certificate works (so the refusals below are about the certificate alone).
@@ -314,9 +314,9 @@ async fn only_a_client_certificate_from_the_configured_ca_gets_through() {
 
     // No client certificate at all.
     let no_cert =
-        porten::inbox::client::client_tls_config(&side.certs("ca.pem"), None).expect("tls");
+        porten_inbox::client::client_tls_config(&side.certs("ca.pem"), None).expect("tls");
     let mut client =
-        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(no_cert)).expect("client");
+        porten_inbox::client::GatewayClient::with_tls(&url, Arc::new(no_cert)).expect("client");
     assert!(
         client.health().await.is_err(),
         "a client without a certificate is refused"
@@ -327,13 +327,13 @@ async fn only_a_client_certificate_from_the_configured_ca_gets_through() {
     let other = side.path("other-certs");
     let made = inbox_command(&["certs", "--out", other.to_str().expect("path")], None, "");
     assert!(made.status.success());
-    let foreign = porten::inbox::client::client_tls_config(
+    let foreign = porten_inbox::client::client_tls_config(
         &side.certs("ca.pem"),
         Some((&other.join("inbox.pem"), &other.join("inbox-key.pem"))),
     )
     .expect("tls");
     let mut client =
-        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(foreign)).expect("client");
+        porten_inbox::client::GatewayClient::with_tls(&url, Arc::new(foreign)).expect("client");
     assert!(
         client.health().await.is_err(),
         "a certificate from another CA is refused"
@@ -341,13 +341,13 @@ async fn only_a_client_certificate_from_the_configured_ca_gets_through() {
     assert!(client.metrics().await.is_err());
 
     // The gateway's own server certificate is not a client certificate either.
-    let server_as_client = porten::inbox::client::client_tls_config(
+    let server_as_client = porten_inbox::client::client_tls_config(
         &side.certs("ca.pem"),
         Some((&side.certs("gateway.pem"), &side.certs("gateway-key.pem"))),
     )
     .expect("tls");
     let mut client =
-        porten::inbox::client::GatewayClient::with_tls(&url, Arc::new(server_as_client))
+        porten_inbox::client::GatewayClient::with_tls(&url, Arc::new(server_as_client))
             .expect("client");
     assert!(
         client.health().await.is_err(),
@@ -492,7 +492,7 @@ async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
     drop(inbox);
 
     // Seal one reply as the inbox does and push the very same request twice.
-    let keys = porten::inbox::reply_keys::ReplyKeys::open(&side.state()).expect("keys");
+    let keys = porten_inbox::reply_keys::ReplyKeys::open(&side.state()).expect("keys");
     let key = keys.find(&ticket_ref).expect("reply key");
     let entry_id = EntryId::random();
     let plain = EntryPlain {
@@ -500,7 +500,7 @@ async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
         written: 1_700_000_040,
         text: REPLY.into(),
     };
-    let sealed = porten::thread::seal_entry(
+    let sealed = porten_protocol::thread::seal_entry(
         &key.reply_key,
         &key.ticket_ref,
         &entry_id,
@@ -532,7 +532,7 @@ async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
     let unknown = ReplyRequest::new(EntryId::random().as_bytes(), &[0x5a; 32], &sealed);
     assert!(matches!(
         client.push_reply(&unknown).await,
-        Err(porten::inbox::client::ClientError::NoSuchTicket)
+        Err(porten_inbox::client::ClientError::NoSuchTicket)
     ));
 }
 
@@ -552,15 +552,16 @@ fn the_identity_from_keygen_opens_envelopes_with_the_standard_age_tool() {
         return;
     }
     let side = InboxSide::prepare();
-    let recipients = porten::envelope::Recipients::parse(std::slice::from_ref(&side.recipient))
-        .expect("recipient");
-    let payload = porten::envelope::Payload::closed(
-        &[0x42; 32],
-        porten::envelope::ClosedReason::Expired,
+    let recipients =
+        porten_protocol::envelope::Recipients::parse(std::slice::from_ref(&side.recipient))
+            .expect("recipient");
+    let payload = porten_protocol::envelope::Payload::closed(
+        &porten_protocol::TicketRef::from_bytes([0x42; 32]),
+        porten_protocol::envelope::ClosedReason::Expired,
         time::OffsetDateTime::now_utc(),
     )
     .expect("payload");
-    let sealed = porten::envelope::seal(&payload, &recipients).expect("seal");
+    let sealed = porten_protocol::envelope::seal(&payload, &recipients).expect("seal");
     let path = side.path("envelope.age");
     std::fs::write(&path, sealed).expect("write");
     let output = std::process::Command::new("age")
@@ -606,16 +607,16 @@ async fn raw(
     path: &str,
     content_type: Option<&str>,
     body: Vec<u8>,
-) -> porten::inbox::endpoint::Answer {
-    porten::http::tls::install_provider();
-    let tls = porten::inbox::client::client_tls_config(
+) -> porten_inbox::endpoint::Answer {
+    porten_protocol::tls::install_provider();
+    let tls = porten_inbox::client::client_tls_config(
         &side.certs("ca.pem"),
         Some((&side.certs("inbox.pem"), &side.certs("inbox-key.pem"))),
     )
     .expect("tls");
-    let endpoint = porten::inbox::endpoint::Endpoint::parse(&format!("https://localhost:{port}"))
-        .expect("url");
-    let mut sender = porten::inbox::endpoint::connect(&endpoint, Some(&Arc::new(tls)))
+    let endpoint =
+        porten_inbox::endpoint::Endpoint::parse(&format!("https://localhost:{port}")).expect("url");
+    let mut sender = porten_inbox::endpoint::connect(&endpoint, Some(&Arc::new(tls)))
         .await
         .expect("connect");
     let mut request = hyper::Request::builder()
@@ -628,7 +629,7 @@ async fn raw(
     let request = request
         .body(http_body_util::Full::new(bytes::Bytes::from(body)))
         .expect("request");
-    porten::inbox::endpoint::exchange(&mut sender, request, Duration::from_secs(40), 1 << 24)
+    porten_inbox::endpoint::exchange(&mut sender, request, Duration::from_secs(40), 1 << 24)
         .await
         .expect("answer")
 }
@@ -917,9 +918,12 @@ async fn an_envelope_for_another_key_is_kept_unopened_logged_and_acked() {
     assert!(inbox.log_text().contains("could not be opened"));
     // With the right identity, the kept file opens like any envelope.
     let identity = std::fs::read_to_string(&other_identity).expect("identity");
-    let identities = porten::envelope::parse_identity_file(&identity).expect("parse");
+    let identities = porten_inbox::open::parse_identity_file(&identity).expect("parse");
     let payload =
-        porten::envelope::open_with_any(&std::fs::read(&kept[0]).expect("read"), &identities)
+        porten_inbox::open::open_with_any(&std::fs::read(&kept[0]).expect("read"), &identities)
             .expect("opens with the right key");
-    assert_eq!(payload.message.as_deref(), Some(MESSAGE));
+    assert_eq!(
+        payload.visitor().map(|v| v.message.expose().as_str()),
+        Some(MESSAGE)
+    );
 }

@@ -334,7 +334,7 @@ async fn write_again_and_delete_sent_again_show_no_thread_and_change_nothing() {
     let (_dir, data_dir) = stop(gateway);
     let kinds: Vec<String> = outbox::payloads(&data_dir)
         .iter()
-        .map(|payload| format!("{:?}", payload.kind))
+        .map(|payload| format!("{:?}", payload.kind()))
         .collect();
     assert_eq!(
         kinds.len(),

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use common::{code_from_page, Gateway};
 use hardening::outbox;
 use hyper::StatusCode;
-use porten::envelope::EnvelopeKind;
+use porten_protocol::envelope::{Content, EnvelopeKind};
 use serde::Deserialize;
 
 /// The adversaries the model must cover, by id.
@@ -278,8 +278,11 @@ async fn a_seized_data_directory_holds_no_code_no_message_and_no_reply_key() {
 
     // The reply key, as the internal side receives it.
     let payloads = outbox::payloads(&data_dir);
-    let reply_key_text = payloads[0].reply_key.clone().expect("reply key");
-    let reply_key = porten::ticket::ReplyKey::from_base64(&reply_key_text).expect("reply key");
+    let reply_key = match &payloads[0].content {
+        Content::FirstContact { reply_key, .. } => reply_key.clone(),
+        other => panic!("the first envelope is the first contact, not {other:?}"),
+    };
+    let reply_key_text = reply_key.to_base64().to_string();
     let digits: String = code.chars().filter(char::is_ascii_digit).collect();
     let secrets: [(&str, &[u8]); 6] = [
         ("the code", digits.as_bytes()),
@@ -304,8 +307,10 @@ async fn a_seized_data_directory_holds_no_code_no_message_and_no_reply_key() {
 
 #[tokio::test]
 async fn with_configured_recipients_the_gateway_keeps_no_key_to_its_own_outbox() {
-    use age::secrecy::ExposeSecret;
-    let (identity, recipient) = porten::envelope::generate_identity();
+    let (secret, recipient) = porten_protocol::envelope::generate_identity();
+    let identity = porten_inbox::open::parse_identity_file(secret.expose())
+        .expect("identity")
+        .remove(0);
     let gateway = Gateway::start(&format!("[outbox]\nrecipients = [\"{recipient}\"]\n"));
     let form = gateway.open_contact().await;
     let page = gateway
@@ -327,7 +332,6 @@ async fn with_configured_recipients_the_gateway_keeps_no_key_to_its_own_outbox()
         "no development key is made when recipients are set"
     );
     assert!(!data_dir.join(porten::app::DEV_IDENTITY_FILE).exists());
-    let secret = identity.to_string();
     for file in files_under(&data_dir) {
         let bytes = std::fs::read(&file).expect("read");
         assert!(
@@ -335,18 +339,24 @@ async fn with_configured_recipients_the_gateway_keeps_no_key_to_its_own_outbox()
             "{} holds an age identity",
             file.display()
         );
-        assert!(!contains(&bytes, secret.expose_secret().as_bytes()));
+        assert!(!contains(&bytes, secret.expose().as_bytes()));
     }
     // Only the internal side's identity opens what was queued.
     let store = outbox::open_store(&data_dir);
     let items = store.outbox_after(0, 10).expect("outbox");
     assert_eq!(items.len(), 1);
-    let payload =
-        porten::envelope::open(&items[0].envelope, &identity).expect("the internal side opens it");
-    assert_eq!(payload.message.as_deref(), Some("Min syster"));
-    let (stranger, _) = porten::envelope::generate_identity();
+    let payload = porten_inbox::open::open(&items[0].envelope, &identity)
+        .expect("the internal side opens it");
+    assert_eq!(
+        payload.visitor().map(|v| v.message.expose().as_str()),
+        Some("Min syster")
+    );
+    let (stranger, _) = porten_protocol::envelope::generate_identity();
+    let stranger = porten_inbox::open::parse_identity_file(stranger.expose())
+        .expect("identity")
+        .remove(0);
     assert!(
-        porten::envelope::open(&items[0].envelope, &stranger).is_err(),
+        porten_inbox::open::open(&items[0].envelope, &stranger).is_err(),
         "no one else does"
     );
 }
@@ -468,7 +478,10 @@ async fn a_deleted_code_cannot_be_told_from_one_never_issued() {
     assert_eq!(answers[0], answers[1], "the same status and the same page");
     let data_dir = gateway.data_dir();
     let _dir = gateway.stop();
-    let kinds: Vec<EnvelopeKind> = outbox::payloads(&data_dir).iter().map(|p| p.kind).collect();
+    let kinds: Vec<EnvelopeKind> = outbox::payloads(&data_dir)
+        .iter()
+        .map(|p| p.kind())
+        .collect();
     assert_eq!(
         kinds,
         [EnvelopeKind::FirstContact, EnvelopeKind::Closed],

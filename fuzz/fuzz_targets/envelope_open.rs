@@ -1,9 +1,10 @@
-//! Fuzz target: the envelope opener and payload decoder (`envelope::open`) with any bytes.
+//! Fuzz target: the envelope opener and payload reader (`porten_inbox::open::open`) with any bytes.
 //!
 //! It must never panic. The first byte chooses the input: arbitrary bytes as a sealed envelope; a genuine
 //! envelope with the rest of the input XORed into it (any change must be refused as damaged or not age); or
 //! the rest of the input as the JSON payload, sealed properly with age, so the decoder and the payload checks
-//! are reached. A payload that opens must seal again: what the inbox accepts, the gateway could have made.
+//! are reached. A payload that opens must seal again and write back the very JSON it was read from: what the
+//! inbox accepts, the gateway could have made.
 
 #![no_main]
 
@@ -11,7 +12,9 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use porten::envelope::{self, ClosedReason, Payload, Recipients};
+use porten_inbox::open::{open, parse_identity_file};
+use porten_protocol::envelope::{self, ClosedReason, Payload, Recipients};
+use porten_protocol::TicketRef;
 
 struct Fixture {
     identity: age::x25519::Identity,
@@ -23,10 +26,13 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let (identity, recipient_line) = envelope::generate_identity();
+        let (secret, recipient_line) = envelope::generate_identity();
+        let identity = parse_identity_file(secret.expose())
+            .expect("identity")
+            .remove(0);
         let recipients = Recipients::parse(&[recipient_line]).expect("recipient");
         let payload = Payload::closed(
-            &[3; 32],
+            &TicketRef::from_bytes([3; 32]),
             ClosedReason::Visitor,
             time::OffsetDateTime::now_utc(),
         )
@@ -61,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match mode % 3 {
         0 => {
-            let _ = envelope::open(rest, &fixture.identity);
+            let _ = open(rest, &fixture.identity);
         }
         1 => {
             let mut altered = fixture.genuine.clone();
@@ -72,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
             }
             if altered != fixture.genuine {
                 assert!(
-                    envelope::open(&altered, &fixture.identity).is_err(),
+                    open(&altered, &fixture.identity).is_err(),
                     "an altered envelope opened"
                 );
             }
@@ -81,8 +87,14 @@ fuzz_target!(|data: &[u8]| {
             let Some(sealed) = seal_raw(fixture, rest) else {
                 return;
             };
-            if let Ok(payload) = envelope::open(&sealed, &fixture.identity) {
-                assert!(payload.validate().is_ok(), "what opens is valid");
+            if let Ok(payload) = open(&sealed, &fixture.identity) {
+                let json = serde_json::to_vec(&payload).expect("what opens writes back");
+                let again = Payload::from_json(&json).expect("what it writes reads again");
+                assert_eq!(
+                    serde_json::to_vec(&again).expect("writes"),
+                    json,
+                    "reading and writing is stable"
+                );
                 assert!(
                     envelope::seal(&payload, &fixture.recipients).is_ok(),
                     "what opens seals again"

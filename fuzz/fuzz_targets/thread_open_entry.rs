@@ -7,11 +7,10 @@
 #![no_main]
 
 use std::sync::OnceLock;
-use std::time::SystemTime;
 
 use libfuzzer_sys::fuzz_target;
-use porten::thread::{self, AuthorKind, EntryId, EntryPlain};
-use porten::ticket::{ReplyKey, TicketRef};
+use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
+use porten_protocol::{ReplyKey, TicketRef};
 
 const AUTHORS: [AuthorKind; 2] = [AuthorKind::Visitor, AuthorKind::Staff];
 
@@ -30,7 +29,7 @@ fn fixture() -> &'static Fixture {
         let id = EntryId::from_bytes([7; 16]);
         let plain = EntryPlain::new(
             Some("Samira".into()),
-            SystemTime::now(),
+            time::OffsetDateTime::now_utc(),
             "Hej, vi finns här.".into(),
         );
         let genuine =

@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         }
         Command::OnionAddress => porten::onion::print_address(&config),
         Command::Serve => {
-            porten::logging::init(&config.log.level);
+            porten_protocol::logging::init(&config.log.level);
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

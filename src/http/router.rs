@@ -16,6 +16,7 @@ use porten_templates::{ErrorKind, Lang};
 use super::form::Form;
 use super::headers::Transport;
 use super::pages;
+use super::Web;
 use crate::app::App;
 
 /// The response type of every handler.
@@ -140,12 +141,13 @@ fn route(path: &str) -> Route<'_> {
 
 /// Handles one request. Never fails: every problem becomes a page.
 pub async fn handle(
-    app: Arc<App>,
+    web: Arc<Web>,
     transport: Transport,
     request: Request<Incoming>,
 ) -> HtmlResponse {
+    let app: &App = &web.app;
     let (parts, body) = request.into_parts();
-    let default_lang = default_lang(&app);
+    let default_lang = default_lang(app);
     let route = match route(parts.uri.path()) {
         // A language the centre does not offer is not there at all.
         route if route.lang().is_some_and(|lang| !app.pages.offers(lang)) => Route::NotFound(None),
@@ -169,31 +171,29 @@ pub async fn handle(
         Route::Info(lang, name) if parts.method == Method::GET || parts.method == Method::HEAD => {
             match app.pages.info(lang, name) {
                 Some(body) => info_page(body),
-                None => pages::error(&app, transport, lang, ErrorKind::NotFound),
+                None => pages::error(app, transport, lang, ErrorKind::NotFound),
             }
         }
-        Route::Info(lang, _) => method_not_allowed(&app, transport, lang, "GET, HEAD"),
-        Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(&app),
-        Route::Exit => method_not_allowed(&app, transport, default_lang, "GET, HEAD"),
+        Route::Info(lang, _) => method_not_allowed(app, transport, lang, "GET, HEAD"),
+        Route::Exit if parts.method == Method::GET || parts.method == Method::HEAD => exit(app),
+        Route::Exit => method_not_allowed(app, transport, default_lang, "GET, HEAD"),
         Route::Robots => text(StatusCode::OK, "User-agent: *\nDisallow: /\n"),
         Route::NotFound(lang) => pages::error(
-            &app,
+            app,
             transport,
             lang.unwrap_or(default_lang),
             ErrorKind::NotFound,
         ),
         Route::Page(lang, page) if !page.accepts(&parts.method) => {
-            method_not_allowed(&app, transport, lang, page.allow_header())
+            method_not_allowed(app, transport, lang, page.allow_header())
         }
         Route::Page(lang, page) if parts.method == Method::POST => {
-            match read_form(&app, transport, &parts.headers, body).await {
-                Ok(form) => pages::post(&app, transport, lang, page, form).await,
-                Err((kind, status)) => {
-                    pages::error_with_status(&app, transport, lang, kind, status)
-                }
+            match read_form(app, transport, &parts.headers, body).await {
+                Ok(form) => pages::post(app, transport, lang, page, form).await,
+                Err((kind, status)) => pages::error_with_status(app, transport, lang, kind, status),
             }
         }
-        Route::Page(lang, page) => pages::get(&app, transport, lang, page),
+        Route::Page(lang, page) => pages::get(app, transport, lang, page),
     };
     let onion_location = match transport {
         Transport::Https => app.onion_address().and_then(|onion| {
@@ -201,7 +201,7 @@ pub async fn handle(
         }),
         Transport::Http | Transport::Onion => None,
     };
-    app.headers
+    web.headers
         .apply(response.headers_mut(), transport, onion_location);
     response
 }

@@ -22,7 +22,7 @@ use tokio::sync::{watch, Semaphore};
 use super::headers::Transport;
 use super::router;
 use super::tls::ReloadableTls;
-use crate::app::App;
+use super::Web;
 
 /// What one listener needs to serve.
 pub struct Listener {
@@ -37,7 +37,7 @@ pub struct Listener {
 /// Accepts connections until `shutdown` turns true, serving each on its own task.
 pub async fn run_listener(
     listener: Listener,
-    app: Arc<App>,
+    web: Arc<Web>,
     connections: Arc<Semaphore>,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -64,25 +64,25 @@ pub async fn run_listener(
             }
         };
         let _ = stream.set_nodelay(true);
-        let app = Arc::clone(&app);
+        let web = Arc::clone(&web);
         let tls = listener.tls.clone();
         let transport = listener.transport;
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let handshake_timeout = app.limits().header_timeout;
+            let handshake_timeout = web.app.limits().header_timeout;
             match tls {
                 Some(tls) => {
                     let acceptor = tokio_rustls::TlsAcceptor::from(tls.current());
                     match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
-                        Ok(Ok(stream)) => serve_connection(stream, app, transport, shutdown).await,
+                        Ok(Ok(stream)) => serve_connection(stream, web, transport, shutdown).await,
                         // A failed or slow handshake says nothing worth logging about a visitor.
                         Ok(Err(_)) | Err(_) => {
                             tracing::debug!("TLS handshake failed or timed out");
                         }
                     }
                 }
-                None => serve_connection(stream, app, transport, shutdown).await,
+                None => serve_connection(stream, web, transport, shutdown).await,
             }
         });
     }
@@ -91,17 +91,16 @@ pub async fn run_listener(
 /// Serves HTTP/1.1 on one established connection (TCP, TLS or an onion stream).
 pub async fn serve_connection<I>(
     io: I,
-    app: Arc<App>,
+    web: Arc<Web>,
     transport: Transport,
     mut shutdown: watch::Receiver<bool>,
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let limits = app.limits().clone();
-    let service_app = Arc::clone(&app);
+    let limits = web.app.limits().clone();
     let service = service_fn(move |request: Request<Incoming>| {
-        let app = Arc::clone(&service_app);
-        async move { Ok::<_, Infallible>(router::handle(app, transport, request).await) }
+        let web = Arc::clone(&web);
+        async move { Ok::<_, Infallible>(router::handle(web, transport, request).await) }
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())

@@ -4,67 +4,32 @@
 //! configuration they started with, new ones get the new one. Without configured files a self-signed
 //! development certificate is made once and kept in the data directory.
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use porten_protocol::tls::{load_certificates, load_private_key, provider, PemError};
 use rustls::ServerConfig;
 
 /// Why a TLS configuration could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    /// A PEM file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
+    /// A PEM file could not be read or holds nothing usable.
+    #[error(transparent)]
+    Pem(#[from] PemError),
+    /// A development certificate file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or directory.
         path: PathBuf,
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The certificate file holds no certificate.
-    #[error("{0}: no PEM certificate found (expected -----BEGIN CERTIFICATE-----)")]
-    NoCertificate(PathBuf),
-    /// The key file holds no usable private key.
-    #[error("{0}: no PEM private key found (PKCS#8, SEC1 or PKCS#1)")]
-    NoKey(PathBuf),
     /// rustls refused the certificate and key, for example because they do not match.
     #[error("the certificate and key cannot be used together: {0}")]
     Rustls(#[from] rustls::Error),
     /// The development certificate could not be made.
     #[error("cannot make a development certificate: {0}")]
     DevCertificate(String),
-}
-
-/// The process-wide crypto provider: ring, restricted to forward-secret AEAD cipher suites.
-///
-/// rustls offers no suite without forward secrecy or without AEAD; the filter keeps that promise explicit
-/// should a later version add one.
-pub fn provider() -> CryptoProvider {
-    let mut provider = rustls::crypto::ring::default_provider();
-    provider.cipher_suites.retain(|suite| {
-        use rustls::CipherSuite::*;
-        matches!(
-            suite.suite(),
-            TLS13_AES_128_GCM_SHA256
-                | TLS13_AES_256_GCM_SHA384
-                | TLS13_CHACHA20_POLY1305_SHA256
-                | TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
-                | TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
-                | TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
-                | TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
-                | TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
-                | TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
-        )
-    });
-    provider
-}
-
-/// Installs [`provider`] for the whole process. Harmless when one is already installed.
-pub fn install_provider() {
-    // An error means a provider is already installed, which is what we want.
-    let _ = provider().install_default();
 }
 
 /// Where the certificate and key come from.
@@ -115,55 +80,25 @@ fn write_development_certificate(dir: &Path, cert: &Path, key: &Path) -> Result<
     ];
     let generated = rcgen::generate_simple_self_signed(names)
         .map_err(|e| TlsError::DevCertificate(e.to_string()))?;
-    crate::fsutil::create_private_dir(dir).map_err(|source| TlsError::Read {
+    porten_protocol::fsutil::create_private_dir(dir).map_err(|source| TlsError::Write {
         path: dir.to_owned(),
         source,
     })?;
-    crate::fsutil::write_private_file(key, generated.signing_key.serialize_pem().as_bytes())
-        .map_err(|source| TlsError::Read {
-            path: key.to_owned(),
-            source,
-        })?;
-    crate::fsutil::write_private_file(cert, generated.cert.pem().as_bytes()).map_err(|source| {
-        TlsError::Read {
+    porten_protocol::fsutil::write_private_file(
+        key,
+        generated.signing_key.serialize_pem().as_bytes(),
+    )
+    .map_err(|source| TlsError::Write {
+        path: key.to_owned(),
+        source,
+    })?;
+    porten_protocol::fsutil::write_private_file(cert, generated.cert.pem().as_bytes()).map_err(
+        |source| TlsError::Write {
             path: cert.to_owned(),
             source,
-        }
-    })?;
+        },
+    )?;
     Ok(())
-}
-
-fn read_pem(path: &Path) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(|source| TlsError::Read {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Reads a certificate chain from a PEM file.
-pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let pem = read_pem(path)?;
-    let certs: Vec<_> = rustls_pemfile::certs(&mut BufReader::new(pem.as_slice()))
-        .collect::<Result<_, _>>()
-        .map_err(|source| TlsError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-    if certs.is_empty() {
-        return Err(TlsError::NoCertificate(path.to_owned()));
-    }
-    Ok(certs)
-}
-
-/// Reads a private key from a PEM file.
-pub fn load_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
-    let pem = zeroize::Zeroizing::new(read_pem(path)?);
-    rustls_pemfile::private_key(&mut BufReader::new(pem.as_slice()))
-        .map_err(|source| TlsError::Read {
-            path: path.to_owned(),
-            source,
-        })?
-        .ok_or_else(|| TlsError::NoKey(path.to_owned()))
 }
 
 /// Builds the public listener's server configuration from PEM files.

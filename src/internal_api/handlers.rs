@@ -15,10 +15,10 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::watch;
 
 use super::metrics::{Metrics, StoreCounts};
-use super::wire::{self, codes, ErrorBody, OutboxBatch, OutboxEnvelope};
 use crate::app::App;
-use crate::store::{NewEntry, ReplyOutcome as StoreReplyOutcome, Store, StoreError};
-use crate::thread::AuthorKind;
+use crate::outbox::{OutboxError, PullLimits, StaffReply};
+use crate::store::ReplyOutcome as StoreReplyOutcome;
+use porten_protocol::wire::{self, codes, ErrorBody, OutboxBatch, OutboxEnvelope};
 
 /// Everything a request handler needs.
 pub(super) struct ApiState {
@@ -129,24 +129,11 @@ fn plain_response(status: StatusCode, content_type: &'static str, body: Vec<u8>)
     response
 }
 
-/// Runs blocking store work off the async threads. A failure is logged (store errors carry no secrets) and
-/// becomes a 503.
-async fn blocking<T, F>(app: &App, what: &'static str, work: F) -> Result<T, Refusal>
-where
-    F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-    T: Send + 'static,
-{
-    let store = Arc::clone(app.conversations.store());
-    match tokio::task::spawn_blocking(move || work(&store)).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => {
-            tracing::error!(%error, operation = what, "internal API: the store failed");
-            Err(Refusal::unavailable())
-        }
-        Err(_) => {
-            tracing::error!(operation = what, "internal API: a store task failed");
-            Err(Refusal::unavailable())
-        }
+/// A failed outbox operation, logged (its errors carry no secrets) and answered with a 503.
+fn unavailable(what: &'static str) -> impl FnOnce(OutboxError) -> Refusal {
+    move |error| {
+        tracing::error!(%error, operation = what, "internal API: the store failed");
+        Refusal::unavailable()
     }
 }
 
@@ -188,45 +175,24 @@ fn parse_pull_query(query: Option<&str>) -> Result<PullQuery, Refusal> {
 async fn pull(state: &ApiState, query: Option<&str>) -> Result<ApiResponse, Refusal> {
     let query = parse_pull_query(query)?;
     let config = &state.app.config().internal_api;
-    let wait = Duration::from_secs(query.wait_secs.min(config.max_wait_secs));
-    let max_batch = config.max_batch;
-    let deadline = tokio::time::Instant::now() + wait;
-    let signal = Arc::clone(state.app.conversations.outbox_signal());
-    let mut shutdown = state.shutdown.clone();
-    let after = query.after;
-    let items = loop {
-        // Registered before the store is read, so a commit between the read and the wait still wakes us.
-        let notified = signal.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        let items = blocking(&state.app, "outbox pull", move |store| {
-            store.outbox_after(after, max_batch)
-        })
-        .await?;
-        let stopping = *shutdown.borrow();
-        if !items.is_empty() || stopping || tokio::time::Instant::now() >= deadline {
-            break items;
-        }
-        tokio::select! {
-            _ = &mut notified => {}
-            _ = tokio::time::sleep_until(deadline) => {}
-            // A closed channel means the gateway is going away as well.
-            _ = shutdown.changed() => {}
-        }
+    let limits = PullLimits {
+        max_envelopes: config.max_batch,
+        max_bytes: wire::MAX_BATCH_BYTES,
+        wait: Duration::from_secs(query.wait_secs.min(config.max_wait_secs)),
     };
-    let mut more = items.len() >= max_batch;
-    let mut envelopes = Vec::with_capacity(items.len());
-    let mut bytes = 0usize;
-    for item in items {
-        if !envelopes.is_empty()
-            && bytes.saturating_add(item.envelope.len()) > wire::MAX_BATCH_BYTES
-        {
-            more = true;
-            break;
-        }
-        bytes = bytes.saturating_add(item.envelope.len());
-        envelopes.push(OutboxEnvelope::new(item.seq, &item.envelope));
-    }
+    let mut shutdown = state.shutdown.clone();
+    let pulled = state
+        .app
+        .outbox
+        .pull(query.after, limits, &mut shutdown)
+        .await
+        .map_err(unavailable("outbox pull"))?;
+    let more = pulled.more;
+    let envelopes: Vec<OutboxEnvelope> = pulled
+        .envelopes
+        .iter()
+        .map(|item| OutboxEnvelope::new(item.seq, &item.envelope))
+        .collect();
     state.metrics.add_pulled(envelopes.len());
     if !envelopes.is_empty() {
         tracing::debug!(
@@ -291,8 +257,12 @@ async fn ack(state: &ApiState, request: Request<Incoming>) -> Result<ApiResponse
             wire::MAX_ACK_SEQS
         )));
     }
-    let seqs = ack.seqs;
-    let deleted = blocking(&state.app, "outbox ack", move |store| store.ack(&seqs)).await?;
+    let deleted = state
+        .app
+        .outbox
+        .ack(ack.seqs)
+        .await
+        .map_err(unavailable("outbox ack"))?;
     state.metrics.add_acked(deleted);
     if deleted > 0 {
         tracing::info!(deleted, "internal API: envelopes acked and deleted");
@@ -309,16 +279,17 @@ async fn reply(state: &ApiState, request: Request<Incoming>) -> Result<ApiRespon
     let parsed = request
         .parse()
         .map_err(|error| Refusal::bad_request(error.to_string()))?;
-    let now = crate::conversation::minute(time::OffsetDateTime::now_utc());
-    let outcome = blocking(&state.app, "reply", move |store| {
-        let reply = NewEntry {
-            id: parsed.reply_id,
-            author: AuthorKind::Staff.as_byte(),
-            ciphertext: parsed.ciphertext,
-        };
-        store.add_reply(&parsed.ticket_ref, now, reply)
-    })
-    .await?;
+    let reply = StaffReply {
+        id: parsed.reply_id,
+        ticket_ref: parsed.ticket_ref,
+        ciphertext: parsed.ciphertext,
+    };
+    let outcome = state
+        .app
+        .outbox
+        .store_reply(reply, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(unavailable("reply"))?;
     match outcome {
         StoreReplyOutcome::Stored => {
             state.metrics.reply_stored();
@@ -353,7 +324,7 @@ async fn reply(state: &ApiState, request: Request<Incoming>) -> Result<ApiRespon
 }
 
 async fn store_counts(app: &App) -> Result<StoreCounts, Refusal> {
-    let counts = blocking(app, "counts", |store| store.counts()).await?;
+    let counts = app.outbox.counts().await.map_err(unavailable("counts"))?;
     Ok(StoreCounts {
         tickets: counts.tickets as u64,
         entries: counts.entries as u64,

@@ -4,7 +4,7 @@
 //! handshake; a client without one, or with one from any other CA, is refused before a byte of HTTP is read.
 //! Behind it, `porten-inbox` pulls sealed envelopes (long-poll), acks what it has delivered, and pushes staff
 //! replies that are already sealed with the ticket's reply key. The gateway only ever answers here: it never
-//! opens a connection inward. Paths and bodies are defined once, in [`wire`], for both sides.
+//! opens a connection inward. Paths and bodies are defined once, in `porten_protocol::wire`, for both sides.
 //!
 //! Space: acked envelopes are deleted in the same transaction as the ack. redb puts freed pages on its free
 //! list and reuses them for later writes, and shrinks the file when the free space is at its end, so the
@@ -14,7 +14,6 @@
 
 mod handlers;
 pub mod metrics;
-pub mod wire;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,9 +31,9 @@ use tokio::sync::{watch, Semaphore};
 
 use crate::app::App;
 use crate::config::InternalApiConfig;
-use crate::http::tls::{self, TlsError};
 use handlers::ApiState;
 use metrics::Metrics;
+use porten_protocol::tls::{self, PemError};
 
 /// Connections served at once. The inbox needs one or two; the rest is room for a monitoring scraper.
 const MAX_CONNECTIONS: usize = 32;
@@ -51,7 +50,7 @@ pub enum InternalApiError {
     Missing(&'static str),
     /// A certificate or key file could not be read or used.
     #[error("internal_api: {0}")]
-    Tls(#[from] TlsError),
+    Pem(#[from] PemError),
     /// A certificate in `internal_api.client_ca` is not a usable trust anchor.
     #[error("internal_api.client_ca {path}: not a usable CA certificate: {reason}")]
     BadClientCa {

@@ -183,7 +183,7 @@ impl KeyFile {
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            crate::fsutil::sync_dir(parent)?;
+            porten_protocol::fsutil::sync_dir(parent)?;
         }
         let len = file.metadata()?.len();
         let count = u32::try_from(len / SLOT_LEN as u64)

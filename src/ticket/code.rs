@@ -5,13 +5,11 @@
 //! ([`super::damm`]), so a typo is caught before any expensive work. The code is shown once and never stored;
 //! in memory it lives in a buffer that is wiped when dropped and never printed by `Debug`.
 
-use std::fmt;
-
 use thiserror::Error;
 use zeroize::Zeroizing;
 
 use super::damm;
-use crate::secret::Sensitive;
+use porten_protocol::Sensitive;
 
 /// Digits in a code unless the configuration says otherwise: 15 random digits (about 50 bits) and a check digit.
 pub const DEFAULT_CODE_LENGTH: usize = 16;
@@ -53,7 +51,7 @@ pub enum CodeError {
 /// A ticket code: ASCII digits, the last one a Damm check digit.
 ///
 /// Cloning copies the secret; each copy is wiped when dropped.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct TicketCode {
     /// ASCII digits; allocated with its final capacity so that it never reallocates and leaves a copy behind.
     digits: Sensitive<String>,
@@ -252,12 +250,6 @@ impl TicketCode {
     /// Always false: a code has at least [`MIN_CODE_LENGTH`] digits.
     pub fn is_empty(&self) -> bool {
         self.digits().is_empty()
-    }
-}
-
-impl fmt::Debug for TicketCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TicketCode([redacted])")
     }
 }
 

@@ -11,17 +11,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use ring::hkdf;
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
 use thiserror::Error;
 use tokio::sync::{Semaphore, TryAcquireError};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::code::TicketCode;
 use super::pepper::Pepper;
+use super::{ReplyKey, TicketRef};
 
 /// HKDF `info` for the ticket ref.
 const TICKET_REF_INFO: &[u8] = b"porten ticket-ref v1";
@@ -77,119 +75,6 @@ pub enum KdfError {
     /// The blocking task that ran the derivation panicked or was cancelled.
     #[error("the key derivation task did not finish")]
     TaskFailed,
-}
-
-/// The ticket ref: the key under which a ticket and its thread are stored.
-///
-/// Sensitive (whoever holds it can find the ticket's rows): never logged, `Debug` prints `[redacted]`, compared
-/// in constant time, wiped when dropped.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct TicketRef([u8; 32]);
-
-impl TicketRef {
-    /// A ticket ref from its 32 bytes, as read back from storage.
-    pub fn from_bytes(bytes: [u8; 32]) -> TicketRef {
-        TicketRef(bytes)
-    }
-
-    /// A ticket ref from a slice of exactly 32 bytes; `None` for any other length.
-    pub fn from_slice(bytes: &[u8]) -> Option<TicketRef> {
-        let mut ticket_ref = TicketRef([0; 32]);
-        ticket_ref
-            .0
-            .copy_from_slice(bytes.get(..32).filter(|_| bytes.len() == 32)?);
-        Some(ticket_ref)
-    }
-
-    /// The 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// Lower-case hex, 64 characters.
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// Reads 64 hex characters; `None` for anything else.
-    pub fn from_hex(input: &str) -> Option<TicketRef> {
-        let mut bytes = [0u8; 32];
-        hex::decode_to_slice(input, &mut bytes).ok()?;
-        Some(TicketRef(bytes))
-    }
-}
-
-impl PartialEq for TicketRef {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.ct_eq(&other.0).into()
-    }
-}
-
-impl Eq for TicketRef {}
-
-impl fmt::Debug for TicketRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TicketRef([redacted])")
-    }
-}
-
-/// The reply key: the ChaCha20-Poly1305 key that seals a ticket's thread. Never stored by the gateway.
-///
-/// `Debug` prints `[redacted]`; compared in constant time; wiped when dropped.
-#[derive(Clone)]
-pub struct ReplyKey(Zeroizing<[u8; 32]>);
-
-impl ReplyKey {
-    /// A reply key from its 32 bytes.
-    pub fn from_bytes(bytes: [u8; 32]) -> ReplyKey {
-        ReplyKey(Zeroizing::new(bytes))
-    }
-
-    /// A reply key from a slice of exactly 32 bytes, copied straight into its wiping buffer; `None` for any
-    /// other length.
-    pub fn from_slice(bytes: &[u8]) -> Option<ReplyKey> {
-        let mut key = ReplyKey::from_bytes([0; 32]);
-        key.0
-            .copy_from_slice(bytes.get(..32).filter(|_| bytes.len() == 32)?);
-        Some(key)
-    }
-
-    /// The 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// Standard base64 with padding (44 characters), as carried inside a sealed envelope.
-    pub fn to_base64(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(44));
-        STANDARD.encode_string(&self.0[..], &mut out);
-        out
-    }
-
-    /// Reads what [`ReplyKey::to_base64`] wrote; `None` for anything that is not 32 bytes in standard base64.
-    pub fn from_base64(input: &str) -> Option<ReplyKey> {
-        if input.len() != 44 {
-            return None;
-        }
-        // The decoder wants room for its conservative length estimate.
-        let mut buf = Zeroizing::new([0u8; 48]);
-        let n = STANDARD.decode_slice(input, &mut buf[..]).ok()?;
-        ReplyKey::from_slice(buf.get(..n)?)
-    }
-}
-
-impl PartialEq for ReplyKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.ct_eq(&other.0[..]).into()
-    }
-}
-
-impl Eq for ReplyKey {}
-
-impl fmt::Debug for ReplyKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ReplyKey([redacted])")
-    }
 }
 
 /// What a ticket code derives to.
@@ -288,11 +173,11 @@ impl Kdf {
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[]).extract(&master[..]);
         // Expanded straight into the wiping containers, so no stray copy of a key is left on the stack.
         let mut keys = TicketKeys {
-            ticket_ref: TicketRef([0; 32]),
+            ticket_ref: TicketRef::from_bytes([0; 32]),
             reply_key: ReplyKey::from_bytes([0; 32]),
         };
-        expand(&prk, TICKET_REF_INFO, &mut keys.ticket_ref.0)?;
-        expand(&prk, REPLY_KEY_INFO, &mut keys.reply_key.0)?;
+        expand(&prk, TICKET_REF_INFO, keys.ticket_ref.as_mut_bytes())?;
+        expand(&prk, REPLY_KEY_INFO, keys.reply_key.as_mut_bytes())?;
         Ok(keys)
     }
 }
@@ -660,35 +545,6 @@ mod tests {
         assert_eq!(TicketRef::from_hex(&format!("{hex}00")), None);
         assert_eq!(TicketRef::from_hex(&format!("{}zz", &hex[..62])), None);
         Ok(())
-    }
-
-    #[test]
-    fn keys_from_slices_of_exactly_32_bytes_only() {
-        assert_eq!(
-            TicketRef::from_slice(&[7; 32]),
-            Some(TicketRef::from_bytes([7; 32]))
-        );
-        assert_eq!(
-            ReplyKey::from_slice(&[7; 32]),
-            Some(ReplyKey::from_bytes([7; 32]))
-        );
-        for len in [0, 31, 33] {
-            assert_eq!(TicketRef::from_slice(&vec![7; len]), None);
-            assert_eq!(ReplyKey::from_slice(&vec![7; len]), None);
-        }
-    }
-
-    #[test]
-    fn reply_key_base64_round_trip_and_refusals() {
-        let key = ReplyKey::from_bytes([0x5a; 32]);
-        let text = key.to_base64();
-        assert_eq!(text.len(), 44);
-        assert_eq!(ReplyKey::from_base64(&text), Some(key));
-        assert_eq!(ReplyKey::from_base64(&text[..43]), None);
-        assert_eq!(ReplyKey::from_base64(&format!("{}==", &text[..42])), None);
-        // 33 bytes encode to 44 characters too.
-        assert_eq!(ReplyKey::from_base64(&STANDARD.encode([1u8; 33])), None);
-        assert_eq!(ReplyKey::from_base64(&"!".repeat(44)), None);
     }
 
     #[test]

@@ -18,22 +18,8 @@ pub mod kdf;
 pub mod pepper;
 
 pub use code::{CodeError, TicketCode};
-pub use kdf::{Kdf, KdfError, KdfParams, KdfPool, ReplyKey, TicketKeys, TicketRef};
+pub use kdf::{Kdf, KdfError, KdfParams, KdfPool, TicketKeys};
 pub use pepper::{Pepper, PepperError};
+pub use porten_protocol::{ReplyKey, TicketRef};
 
-use ring::rand::{SecureRandom, SystemRandom};
-
-/// Fills `out` from the operating system's random number generator.
-///
-/// Codes, keys, nonces and ids come from here. There is no safe fallback when the generator fails (on Linux
-/// it does not once the kernel's pool is seeded), so the request that needed randomness ends instead of going
-/// on with predictable bytes.
-///
-/// # Panics
-///
-/// If the operating system's random number generator fails.
-pub(crate) fn fill_random(out: &mut [u8]) {
-    if SystemRandom::new().fill(out).is_err() {
-        panic!("the operating system's random number generator failed");
-    }
-}
+pub(crate) use porten_protocol::fill_random;

@@ -4,15 +4,14 @@
 //! test a single guessed code. The file lives outside the database (mode 0600) and is made once, on first
 //! start; losing it makes every existing ticket unreachable, so operators back it up apart from the database.
 
-use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use porten_protocol::Sensitive;
 use ring::rand::{SecureRandom, SystemRandom};
 use thiserror::Error;
-use zeroize::Zeroizing;
 
 /// Bytes in a pepper.
 pub const PEPPER_LEN: usize = 32;
@@ -70,8 +69,8 @@ pub enum PepperError {
 }
 
 /// The installation's 32-byte secret pepper; wiped when dropped, never printed.
-#[derive(Clone)]
-pub struct Pepper(Zeroizing<[u8; PEPPER_LEN]>);
+#[derive(Clone, Debug)]
+pub struct Pepper(Sensitive<[u8; PEPPER_LEN]>);
 
 impl Pepper {
     /// Reads the pepper from `path`, or makes a new one there on first start.
@@ -104,12 +103,12 @@ impl Pepper {
 
     /// A pepper from known bytes, for tests and tools.
     pub fn from_bytes(bytes: [u8; PEPPER_LEN]) -> Pepper {
-        Pepper(Zeroizing::new(bytes))
+        Pepper(Sensitive::new(bytes))
     }
 
     /// The secret bytes, for the key derivation.
     pub(crate) fn as_bytes(&self) -> &[u8; PEPPER_LEN] {
-        &self.0
+        self.0.expose()
     }
 
     fn read(path: &Path, mut file: File) -> Result<Pepper, PepperError> {
@@ -136,12 +135,12 @@ impl Pepper {
         if meta.len() != PEPPER_LEN as u64 {
             return Err(wrong_length(meta.len()));
         }
-        let mut bytes = Zeroizing::new([0u8; PEPPER_LEN]);
+        let mut bytes = Sensitive::new([0u8; PEPPER_LEN]);
         let mut read = 0;
         // Read one byte past the end too, so a file that grew since the metadata was taken is still refused.
         let mut extra = [0u8; 1];
         while read < PEPPER_LEN {
-            let buf = bytes.get_mut(read..).unwrap_or_default();
+            let buf = bytes.expose_mut().get_mut(read..).unwrap_or_default();
             match file.read(buf) {
                 Ok(0) => return Err(wrong_length(read as u64)),
                 Ok(n) => read += n,
@@ -157,9 +156,9 @@ impl Pepper {
     }
 
     fn create(path: &Path) -> Result<Pepper, PepperError> {
-        let mut bytes = Zeroizing::new([0u8; PEPPER_LEN]);
+        let mut bytes = Sensitive::new([0u8; PEPPER_LEN]);
         SystemRandom::new()
-            .fill(&mut bytes[..])
+            .fill(bytes.expose_mut())
             .map_err(|_| PepperError::Random {
                 path: path.to_owned(),
             })?;
@@ -170,7 +169,7 @@ impl Pepper {
             .open(path)
             .map_err(|source| io_error(path, "create the file", source))?;
         let written = file
-            .write_all(&bytes[..])
+            .write_all(bytes.expose())
             .map_err(|source| io_error(path, "write the file", source))
             .and_then(|()| {
                 file.sync_all()
@@ -203,12 +202,6 @@ fn io_error(path: &Path, action: &'static str, source: io::Error) -> PepperError
         path: path.to_owned(),
         action,
         source,
-    }
-}
-
-impl fmt::Debug for Pepper {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pepper([redacted])")
     }
 }
 

@@ -64,47 +64,9 @@ impl Field {
     }
 }
 
-/// Who the visitor says they are writing as, chosen on the contact form. All genders and ages alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Group {
-    /// The visitor is exposed to honour-related violence or oppression themselves.
-    Exposed,
-    /// A relative, friend or partner worried about someone.
-    Relative,
-    /// Someone who has used such violence or control and wants to stop.
-    UsedViolence,
-    /// A professional who needs consultation in a case.
-    Professional,
-    /// None of the above.
-    Other,
-}
-
-impl Group {
-    /// Every group, in the order the contact form lists them.
-    pub const ALL: [Group; 5] = [
-        Group::Exposed,
-        Group::Relative,
-        Group::UsedViolence,
-        Group::Professional,
-        Group::Other,
-    ];
-
-    /// The form value: `"exposed"`, `"relative"`, `"used-violence"`, `"professional"` or `"other"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Group::Exposed => "exposed",
-            Group::Relative => "relative",
-            Group::UsedViolence => "used-violence",
-            Group::Professional => "professional",
-            Group::Other => "other",
-        }
-    }
-
-    /// The group for a form value; `None` for anything but exactly one of the [`Group::as_str`] values.
-    pub fn from_str_opt(value: &str) -> Option<Group> {
-        Group::ALL.into_iter().find(|group| group.as_str() == value)
-    }
-}
+/// Who the visitor says they are writing as, chosen on the contact form: the one definition the envelope
+/// carries too.
+pub use porten_protocol::envelope::Group;
 
 /// A field the visitor has to correct, shown in the error summary at the top of the page and beside the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ started=$(date +%s)
 bash tests/browser/install.sh
 
 echo "== building porten and porten-inbox"
-cargo build -p porten --no-default-features --bins
+cargo build -p porten -p porten-inbox --no-default-features --bins
 
 rm -rf target/browser-report target/screenshots
 mkdir -p target/browser-report

@@ -12,13 +12,20 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use porten::inbox::client::{ClientTls, GatewayClient};
+use porten_inbox::client::{ClientTls, GatewayClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::common::Gateway;
 
+/// The `porten-inbox` binary, which cargo builds beside the gateway's for a workspace test run.
 pub fn inbox_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_porten-inbox"))
+    let path = PathBuf::from(env!("CARGO_BIN_EXE_porten")).with_file_name("porten-inbox");
+    assert!(
+        path.exists(),
+        "{} is missing: run these tests with `cargo test --workspace`, which builds it",
+        path.display()
+    );
+    path
 }
 
 /// The internal side's files: certificates, identity, state, spool.
@@ -116,7 +123,7 @@ impl InboxSide {
 
     /// A client of the internal API with the inbox's certificate.
     pub fn client(&self, port: u16) -> GatewayClient {
-        porten::http::tls::install_provider();
+        porten_protocol::tls::install_provider();
         GatewayClient::new(
             &format!("https://localhost:{port}"),
             ClientTls {

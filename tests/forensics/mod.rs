@@ -17,7 +17,7 @@ use base64::Engine as _;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 
 use porten::store::Store;
-use porten::thread::{self, AuthorKind, EntryId};
+use porten_protocol::thread::{self, AuthorKind, EntryId};
 use porten::ticket::{Kdf, TicketCode, TicketKeys};
 
 /// Bytes per slot of the key file.

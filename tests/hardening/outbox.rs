@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use porten::envelope::Payload;
 use porten::store::Store;
+use porten_protocol::envelope::Payload;
 
 /// Opens the database (the gateway must have stopped: redb allows one process at a time). Opening checks
 /// the file's integrity, so a file a crash left damaged fails here.
@@ -24,14 +24,14 @@ pub fn pending(data_dir: &Path) -> u64 {
 pub fn payloads(data_dir: &Path) -> Vec<Payload> {
     let identity_text = std::fs::read_to_string(data_dir.join(porten::app::DEV_IDENTITY_FILE))
         .expect("the development identity");
-    let identities = porten::envelope::parse_identity_file(&identity_text).expect("identity");
+    let identities = porten_inbox::open::parse_identity_file(&identity_text).expect("identity");
     let store = open_store(data_dir);
     store
         .outbox_after(0, usize::MAX)
         .expect("read the outbox")
         .into_iter()
         .map(|item| {
-            porten::envelope::open_with_any(&item.envelope, &identities).expect("envelope opens")
+            porten_inbox::open::open_with_any(&item.envelope, &identities).expect("envelope opens")
         })
         .collect()
 }
@@ -40,6 +40,6 @@ pub fn payloads(data_dir: &Path) -> Vec<Payload> {
 pub fn messages(data_dir: &Path) -> Vec<String> {
     payloads(data_dir)
         .into_iter()
-        .filter_map(|p| p.message.clone())
+        .filter_map(|p| p.visitor().map(|v| v.message.expose().clone()))
         .collect()
 }

@@ -10,8 +10,8 @@ use crate::app::App;
 use crate::conversation::{ConversationError, NewContact};
 use crate::envelope::Group;
 use crate::http::form::Form;
-use crate::http::page_cache::CachedPage;
 use crate::http::router::{HtmlResponse, Page};
+use crate::page_cache::CachedPage;
 use crate::token::{Carried, TokenPurpose};
 
 /// What the visitor typed into the contact form, kept to show it again after a refusal.

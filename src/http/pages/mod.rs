@@ -25,10 +25,10 @@ use porten_templates::{
 
 use super::form::Form;
 use super::headers::Transport;
-use super::page_cache::CachedPage;
 use super::router::{HtmlResponse, Page};
 use crate::app::App;
 use crate::conversation::ConversationError;
+use crate::page_cache::CachedPage;
 use crate::token::{Carried, TokenError, TokenPurpose};
 
 pub(super) fn site<'a>(app: &'a App, lang: Lang, page: Page, onion: Option<&'a str>) -> Site<'a> {

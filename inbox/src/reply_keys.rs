@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::durable::PendingWrites;
-use crate::ticket::{ReplyKey, TicketRef};
+use porten_protocol::{ReplyKey, TicketRef};
 
 /// Why a reply key could not be found or read.
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +90,7 @@ impl ReplyKeys {
     /// The store in `<state_dir>/reply-keys`, made (0700) if missing.
     pub fn open(state_dir: &Path) -> Result<ReplyKeys, ReplyKeyError> {
         let dir = state_dir.join("reply-keys");
-        crate::fsutil::create_private_dir(&dir).map_err(|source| ReplyKeyError::Io {
+        porten_protocol::fsutil::create_private_dir(&dir).map_err(|source| ReplyKeyError::Io {
             path: dir.clone(),
             source,
         })?;
@@ -140,9 +140,11 @@ impl ReplyKeys {
         let staged = writes.unstage(&path);
         match std::fs::remove_file(&path) {
             Ok(()) => {
-                crate::fsutil::sync_dir(&self.dir).map_err(|source| ReplyKeyError::Io {
-                    path: self.dir.clone(),
-                    source,
+                porten_protocol::fsutil::sync_dir(&self.dir).map_err(|source| {
+                    ReplyKeyError::Io {
+                        path: self.dir.clone(),
+                        source,
+                    }
                 })?;
                 Ok(true)
             }
@@ -288,6 +290,6 @@ mod tests {
         let keys = ReplyKeys::open(dir.path()).expect("open");
         let ticket = TicketRef::from_bytes([3; 32]);
         remember_now(&keys, &ticket, &ReplyKey::from_bytes([1; 32]), None);
-        assert!(!crate::fsutil::is_shared(&keys.path(&ticket)).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&keys.path(&ticket)).expect("stat"));
     }
 }

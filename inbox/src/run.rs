@@ -54,18 +54,20 @@ pub fn load_identities(path: &std::path::Path) -> Result<Vec<age::x25519::Identi
             source,
         }
     })?);
-    if crate::fsutil::is_shared(path).unwrap_or(false) {
+    if porten_protocol::fsutil::is_shared(path).unwrap_or(false) {
         tracing::warn!(file = %path.display(), "the identity file can be read by others; chmod 600 it");
     }
-    Ok(crate::envelope::parse_identity_file(&text)?)
+    Ok(crate::open::parse_identity_file(&text)?)
 }
 
 /// Builds everything delivery needs from the configuration.
 pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
     let identities = load_identities(&config.identity)?;
-    crate::fsutil::create_private_dir(&config.state_dir).map_err(|source| InboxError::Dir {
-        path: config.state_dir.clone(),
-        source,
+    porten_protocol::fsutil::create_private_dir(&config.state_dir).map_err(|source| {
+        InboxError::Dir {
+            path: config.state_dir.clone(),
+            source,
+        }
     })?;
     let spool = Spool::open(&config.spool_dir).map_err(|source| InboxError::Dir {
         path: config.spool_dir.clone(),

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use ring::digest::{digest, SHA256};
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::{ClosedReason, EnvelopeKind};
+use porten_protocol::envelope::{ClosedReason, EnvelopeKind};
 
 /// Hex characters of a ticket ref written to the log.
 pub const TICKET_PREFIX_LEN: usize = 16;
@@ -185,7 +185,7 @@ impl AuditLog {
     /// last line's number (the current count when `events` is empty).
     pub fn append_all(&self, events: &[AuditEvent]) -> Result<u64, AuditError> {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::fsutil::create_private_dir(dir).map_err(|e| self.io(e))?;
+            porten_protocol::fsutil::create_private_dir(dir).map_err(|e| self.io(e))?;
         }
         let mut file = OpenOptions::new()
             .read(true)
@@ -234,7 +234,8 @@ impl AuditLog {
             last: prev,
         })
         .map_err(|e| self.io(io::Error::other(e)))?;
-        crate::fsutil::write_private_file(&head_path(&self.path), &head).map_err(|e| self.io(e))?;
+        porten_protocol::fsutil::write_private_file(&head_path(&self.path), &head)
+            .map_err(|e| self.io(e))?;
         Ok(n)
     }
 }
@@ -476,8 +477,8 @@ mod tests {
     #[test]
     fn the_log_and_its_head_are_owner_only() {
         let (_dir, log) = log_with(1);
-        assert!(!crate::fsutil::is_shared(log.path()).expect("stat"));
-        assert!(!crate::fsutil::is_shared(&head_path(log.path())).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(log.path()).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&head_path(log.path())).expect("stat"));
     }
 
     #[test]

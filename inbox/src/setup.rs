@@ -10,7 +10,6 @@ use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use age::secrecy::ExposeSecret;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
@@ -64,7 +63,7 @@ fn create_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), SetupErro
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    crate::fsutil::sync_dir(dir).map_err(|source| SetupError::Write {
+    porten_protocol::fsutil::sync_dir(dir).map_err(|source| SetupError::Write {
         path: dir.to_owned(),
         source,
     })
@@ -73,13 +72,13 @@ fn create_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), SetupErro
 /// Writes a new age identity to `out` (mode 0600, never over an existing file) and returns its recipient
 /// (`age1…`), the public key the gateway seals to.
 pub fn keygen(out: &Path) -> Result<String, SetupError> {
-    let (identity, recipient) = crate::envelope::generate_identity();
+    let (identity, recipient) = porten_protocol::envelope::generate_identity();
     let created = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let text = Zeroizing::new(format!(
         "# created: {created}\n# public key: {recipient}\n{}\n",
-        identity.to_string().expose_secret()
+        identity.expose()
     ));
     create_new_file(out, text.as_bytes(), 0o600)?;
     Ok(recipient)
@@ -119,7 +118,7 @@ fn params(names: Vec<String>, common_name: &str) -> Result<CertificateParams, Se
 /// Makes a development CA, a gateway certificate for `localhost`, `127.0.0.1` and `extra_names`, and an inbox
 /// client certificate, all PEM in `dir` (made 0700 if missing). Keys are 0600. Refuses to overwrite anything.
 pub fn dev_certs(dir: &Path, extra_names: &[String]) -> Result<DevCerts, SetupError> {
-    crate::fsutil::create_private_dir(dir).map_err(|source| SetupError::Write {
+    porten_protocol::fsutil::create_private_dir(dir).map_err(|source| SetupError::Write {
         path: dir.to_owned(),
         source,
     })?;
@@ -195,10 +194,10 @@ mod tests {
         let path = dir.path().join("identity.txt");
         let recipient = keygen(&path).expect("keygen");
         assert!(recipient.starts_with("age1"));
-        assert!(!crate::fsutil::is_shared(&path).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&path).expect("stat"));
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.contains(&format!("# public key: {recipient}")));
-        let identities = crate::envelope::parse_identity_file(&text).expect("parses");
+        let identities = crate::open::parse_identity_file(&text).expect("parses");
         assert_eq!(identities[0].to_public().to_string(), recipient);
     }
 
@@ -216,8 +215,8 @@ mod tests {
     fn dev_certs_make_private_keys_and_refuse_a_second_run() {
         let dir = tempfile::tempdir().expect("temp dir");
         let files = dev_certs(&dir.path().join("certs"), &[]).expect("certs");
-        assert!(!crate::fsutil::is_shared(&files.gateway_key).expect("stat"));
-        assert!(!crate::fsutil::is_shared(&files.inbox_key).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&files.gateway_key).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&files.inbox_key).expect("stat"));
         let ca = std::fs::read_to_string(&files.ca).expect("ca");
         assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(

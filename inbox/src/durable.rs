@@ -37,7 +37,7 @@ impl PendingWrites {
     /// [`commit`](Self::commit); staging the same path again replaces the earlier staging.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         self.unstage(path);
-        let (temp, file) = crate::fsutil::write_temp(path, bytes)?;
+        let (temp, file) = porten_protocol::fsutil::write_temp(path, bytes)?;
         self.staged.push(Staged {
             file,
             temp,
@@ -80,7 +80,7 @@ impl PendingWrites {
             dirs.insert(parent(&staged.path).to_owned());
         }
         for dir in dirs {
-            crate::fsutil::sync_dir(&dir).map_err(|e| described("fsync of", &dir, e))?;
+            porten_protocol::fsutil::sync_dir(&dir).map_err(|e| described("fsync of", &dir, e))?;
         }
         Ok(())
     }
@@ -129,7 +129,7 @@ mod tests {
         assert!(!a.exists(), "not visible before the commit");
         pending.commit().expect("commit");
         assert_eq!(fs::read(&a).expect("read"), b"two");
-        assert!(!crate::fsutil::is_shared(&a).expect("stat"));
+        assert!(!porten_protocol::fsutil::is_shared(&a).expect("stat"));
         assert_eq!(
             names(dir.path()),
             ["a.json", "b.json"],

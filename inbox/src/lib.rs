@@ -1,12 +1,9 @@
-//! The internal side: `porten-inbox`, the only holder of the age identity.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 //!
-//! It connects out to the gateway's internal API (mutual TLS; the gateway never connects in), pulls sealed
-//! envelopes, opens them, and delivers each exactly once into the spool directory the case system reads (and,
-//! optionally, at least once to a webhook), then acks. It keeps each open ticket's reply key so that staff can
-//! answer under a display name (`porten-inbox reply`), forgets the key when the ticket is closed, and writes
-//! an append-only, hash-chained audit log of deliveries, closes and replies.
+//! # Files
 //!
-//! Files: `<state_dir>/reply-keys/` (one 0600 JSON per open ticket), `<state_dir>/unopened/` (envelopes the
+//! `<state_dir>/reply-keys/` (one 0600 JSON per open ticket), `<state_dir>/unopened/` (envelopes the
 //! identity could not open, kept as age files), the audit log (`<state_dir>/audit.jsonl` and its `.head`),
 //! and `<spool_dir>/<envelope id>.json`.
 
@@ -16,6 +13,7 @@ pub mod config;
 pub mod deliver;
 pub mod durable;
 pub mod endpoint;
+pub mod open;
 pub mod reply;
 pub mod reply_keys;
 pub mod run;
@@ -41,9 +39,9 @@ pub enum InboxError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The identity file holds no usable identity, or an envelope key is wrong.
+    /// The identity file holds no usable identity.
     #[error("identity: {0}")]
-    Envelope(#[from] crate::envelope::EnvelopeError),
+    IdentityFile(#[from] open::OpenError),
     /// A directory could not be made or a file in it written.
     #[error("cannot write {path}: {source}")]
     Dir {
@@ -72,22 +70,29 @@ pub enum InboxError {
     /// The audit log could not be appended to.
     #[error("{0}")]
     Audit(#[from] audit::AuditError),
-    /// An opened payload does not have the form `open` promises (a bug, not an attack).
-    #[error("an opened envelope's ticket ref is not 64 hex characters")]
-    Payload,
+    /// A delivered batch's files could not be made durable; the message names the file.
+    #[error("{0}")]
+    Commit(std::io::Error),
+    /// Something that cannot happen did: a bug in porten-inbox, not a problem with the input or the system.
+    #[error("internal error (a bug in porten-inbox): {0}")]
+    Bug(&'static str),
     /// A reply is unusable; the message says why.
     #[error("{0}")]
     BadReply(&'static str),
     /// A reply could not be sealed.
     #[error("sealing the reply failed: {0}")]
-    Seal(#[from] crate::thread::ThreadError),
+    Seal(#[from] porten_protocol::thread::ThreadError),
     /// The gateway no longer has the ticket: the visitor deleted the conversation or it expired.
     #[error("the ticket no longer exists at the gateway (the visitor deleted the conversation, or it expired); the reply was not delivered")]
     TicketGone,
 }
 
 impl InboxError {
-    fn spool(spool: &spool::Spool, envelope_id: &str, source: std::io::Error) -> InboxError {
+    fn spool(
+        spool: &spool::Spool,
+        envelope_id: &porten_protocol::envelope::EnvelopeId,
+        source: std::io::Error,
+    ) -> InboxError {
         InboxError::Spool {
             path: spool.path_for(envelope_id),
             source,

@@ -14,8 +14,8 @@ use super::client::{ClientError, ClientTls, GatewayClient};
 use super::config::InboxConfig;
 use super::reply_keys::ReplyKeys;
 use super::InboxError;
-use crate::internal_api::wire::{ReplyOutcome, ReplyRequest, MAX_REPLY_CIPHERTEXT};
-use crate::thread::{self, AuthorKind, EntryId, EntryPlain};
+use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
+use porten_protocol::wire::{ReplyOutcome, ReplyRequest, MAX_REPLY_CIPHERTEXT};
 
 /// The longest reply, in characters.
 pub const MAX_REPLY_CHARS: usize = 20_000;
@@ -88,7 +88,7 @@ pub async fn reply(
     let entry_id = EntryId::random();
     let plain = EntryPlain {
         author_name: Some(from.to_owned()),
-        written: crate::conversation::minute(time::OffsetDateTime::now_utc()),
+        written: porten_protocol::time::minute(time::OffsetDateTime::now_utc()),
         text: text.to_string(),
     };
     let ciphertext = thread::seal_entry(

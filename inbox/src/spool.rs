@@ -12,10 +12,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use zeroize::Zeroizing;
-
 use super::durable::PendingWrites;
-use crate::envelope::Payload;
+use porten_protocol::envelope::EnvelopeId;
 
 /// The spool directory.
 #[derive(Debug, Clone)]
@@ -23,33 +21,23 @@ pub struct Spool {
     dir: PathBuf,
 }
 
-/// The JSON document the case system receives for `payload` (spool file and webhook body): the payload
-/// without its reply key. The buffer is wiped when dropped.
-pub fn case_document(payload: &Payload) -> io::Result<Zeroizing<Vec<u8>>> {
-    let mut document = payload.clone();
-    document.reply_key = None;
-    let mut json = serde_json::to_vec_pretty(&document).map_err(io::Error::other)?;
-    json.push(b'\n');
-    Ok(Zeroizing::new(json))
-}
-
 impl Spool {
     /// The spool at `dir`, made (0700) if missing.
     pub fn open(dir: &Path) -> io::Result<Spool> {
-        crate::fsutil::create_private_dir(dir)?;
+        porten_protocol::fsutil::create_private_dir(dir)?;
         Ok(Spool {
             dir: dir.to_owned(),
         })
     }
 
-    /// The file for an envelope id. Ids are 32 lowercase hex characters (checked when the payload is opened),
-    /// so they cannot name anything outside the directory.
-    pub fn path_for(&self, envelope_id: &str) -> PathBuf {
-        self.dir.join(format!("{envelope_id}.json"))
+    /// The file for an envelope id: 32 lowercase hex characters, so it cannot name anything outside the
+    /// directory.
+    pub fn path_for(&self, envelope_id: &EnvelopeId) -> PathBuf {
+        self.dir.join(format!("{}.json", envelope_id.to_hex()))
     }
 
     /// Whether the envelope was delivered before.
-    pub fn contains(&self, envelope_id: &str) -> io::Result<bool> {
+    pub fn contains(&self, envelope_id: &EnvelopeId) -> io::Result<bool> {
         match std::fs::symlink_metadata(self.path_for(envelope_id)) {
             Ok(_) => Ok(true),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -57,11 +45,16 @@ impl Spool {
         }
     }
 
-    /// Stages the envelope's document; it appears, whole and durable, when the batch is committed.
-    pub fn write(&self, payload: &Payload, writes: &mut PendingWrites) -> io::Result<PathBuf> {
-        let path = self.path_for(&payload.envelope_id);
-        let json = case_document(payload)?;
-        writes.stage(&path, &json)?;
+    /// Stages the envelope's case document (`Payload::case_document`); it appears, whole and durable, when
+    /// the batch is committed.
+    pub fn write(
+        &self,
+        envelope_id: &EnvelopeId,
+        document: &[u8],
+        writes: &mut PendingWrites,
+    ) -> io::Result<PathBuf> {
+        let path = self.path_for(envelope_id);
+        writes.stage(&path, document)?;
         Ok(path)
     }
 }

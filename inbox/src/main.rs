@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use porten::inbox::{self, InboxConfig, InboxError};
+use porten_inbox::{self as inbox, InboxConfig, InboxError};
 use zeroize::Zeroizing;
 
 /// porten-inbox: the centre's internal side of porten.
@@ -21,7 +21,8 @@ use zeroize::Zeroizing;
 ///   porten-inbox run --config /etc/porten-inbox/porten-inbox.toml
 ///
 /// Replying:
-///   porten-inbox reply TICKET-REF --from "Sara, socialsekreterare" --file reply.txt
+///   porten-inbox reply TICKET-REF --from "Sara, socialsekreterare" --file reply.txt \
+///       --config /etc/porten-inbox/porten-inbox.toml
 #[derive(Parser)]
 #[command(version, about, long_about, verbatim_doc_comment)]
 struct Cli {
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
         Command::Keygen { out } => keygen(&out),
         Command::Certs { out, names } => certs(&out, &names),
         Command::Run { config } => with_config(&config, |config| {
-            porten::logging::init(&config.log.level);
+            porten_protocol::logging::init(&config.log.level);
             runtime_then(|| async {
                 let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
                 tokio::spawn(async move {
@@ -131,7 +132,7 @@ fn main() -> ExitCode {
             file,
             config,
         } => with_config(&config, |config| {
-            porten::logging::init("warn");
+            porten_protocol::logging::init("warn");
             let text = read_text(file.as_deref()).map_err(|message| {
                 eprintln!("porten-inbox: {message}");
                 ExitCode::from(EXIT_USAGE)
@@ -143,8 +144,8 @@ fn main() -> ExitCode {
             match runtime_then(|| inbox::reply::reply(&config, &ticket, &from, text)) {
                 Ok(receipt) => {
                     let how = match receipt.outcome {
-                        porten::internal_api::wire::ReplyOutcome::Stored => "stored",
-                        porten::internal_api::wire::ReplyOutcome::Duplicate => {
+                        porten_protocol::wire::ReplyOutcome::Stored => "stored",
+                        porten_protocol::wire::ReplyOutcome::Duplicate => {
                             "already stored (a retry); stored once"
                         }
                     };
@@ -162,7 +163,7 @@ fn main() -> ExitCode {
             }
         }),
         Command::Status { config } => with_config(&config, |config| {
-            porten::logging::init("warn");
+            porten_protocol::logging::init("warn");
             runtime_then(|| status(&config)).map(|()| ExitCode::SUCCESS)
         }),
         Command::Audit {
@@ -196,7 +197,7 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<T, InboxError>>,
 {
-    porten::http::tls::install_provider();
+    porten_protocol::tls::install_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -10,14 +10,16 @@
 //! JSON form of [`EntryPlain`].
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::ticket::{fill_random, ReplyKey, TicketRef};
+use time::OffsetDateTime;
+
+use crate::keys::{fill_random, is_lower_hex, ReplyKey, TicketRef};
+use crate::time::minute;
 
 /// The sealed format this code writes.
 const VERSION: u8 = 1;
@@ -84,6 +86,14 @@ impl EntryId {
         hex::decode_to_slice(input, &mut bytes).ok()?;
         Some(EntryId(bytes))
     }
+
+    /// Reads exactly 32 lowercase hex characters, the only form the wire formats write.
+    pub fn from_lower_hex(input: &str) -> Option<EntryId> {
+        if !is_lower_hex(input) {
+            return None;
+        }
+        EntryId::from_hex(input)
+    }
 }
 
 impl fmt::Debug for EntryId {
@@ -133,22 +143,13 @@ pub struct EntryPlain {
 
 impl EntryPlain {
     /// An entry written at `written`, with the time rounded down to the minute.
-    pub fn new(author_name: Option<String>, written: SystemTime, text: String) -> EntryPlain {
+    pub fn new(author_name: Option<String>, written: OffsetDateTime, text: String) -> EntryPlain {
         EntryPlain {
             author_name,
-            written: round_down_to_minute(written),
+            written: minute(written),
             text,
         }
     }
-}
-
-/// Unix seconds of `time`, rounded down to the minute (times before 1970 give 0).
-pub fn round_down_to_minute(time: SystemTime) -> i64 {
-    let seconds = time
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    i64::try_from(seconds - seconds % 60).unwrap_or(i64::MAX - i64::MAX % 60)
 }
 
 impl fmt::Debug for EntryPlain {
@@ -267,8 +268,6 @@ pub fn open_entry(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -284,7 +283,7 @@ mod tests {
     fn reply() -> EntryPlain {
         EntryPlain::new(
             Some("Sara".to_owned()),
-            UNIX_EPOCH + Duration::from_secs(1_700_000_059),
+            time::macros::datetime!(2023-11-14 22:14:19 UTC),
             "Hej! Du kan ringa oss på vardagar. \"Citat\" och \u{0645}\u{0631}\u{062d}\u{0628}\u{0627}".to_owned(),
         )
     }
@@ -304,7 +303,11 @@ mod tests {
 
     #[test]
     fn sealed_entry_does_not_contain_the_text() -> TestResult {
-        let plain = EntryPlain::new(None, SystemTime::now(), "a secret message".to_owned());
+        let plain = EntryPlain::new(
+            None,
+            OffsetDateTime::now_utc(),
+            "a secret message".to_owned(),
+        );
         let sealed = seal_entry(
             &reply_key(1),
             &ticket(2),
@@ -446,7 +449,7 @@ mod tests {
     fn long_text_full_of_escapes_seals_and_opens() -> TestResult {
         let id = EntryId::random();
         let text: String = "\u{1}\"\\\n".repeat(5000);
-        let plain = EntryPlain::new(None, SystemTime::now(), text.clone());
+        let plain = EntryPlain::new(None, OffsetDateTime::now_utc(), text.clone());
         let sealed = seal_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Visitor, &plain)?;
         let opened = open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Visitor, &sealed)?;
         assert_eq!(opened.text, text);
@@ -470,14 +473,6 @@ mod tests {
         }
         assert_eq!(AuthorKind::from_byte(0), None);
         assert_eq!(AuthorKind::from_byte(3), None);
-    }
-
-    #[test]
-    fn written_time_is_rounded_down_to_the_minute() {
-        let at = |s| UNIX_EPOCH + Duration::from_secs(s);
-        assert_eq!(round_down_to_minute(at(119)), 60);
-        assert_eq!(round_down_to_minute(at(120)), 120);
-        assert_eq!(round_down_to_minute(UNIX_EPOCH - Duration::from_secs(5)), 0);
     }
 
     #[test]

@@ -14,10 +14,8 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::{header, Method, Request, StatusCode};
 
 use super::endpoint::{self, Endpoint, ExchangeError};
-use crate::http::tls::{self as gateway_tls, TlsError};
-use crate::internal_api::wire::{
-    self, AckRequest, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest,
-};
+use porten_protocol::tls::{self as gateway_tls, PemError};
+use porten_protocol::wire::{self, AckRequest, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest};
 
 /// How long a request other than a pull may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,7 +29,7 @@ const MAX_SMALL_BODY: usize = 64 * 1024;
 pub enum ClientError {
     /// The TLS files could not be read.
     #[error("{0}")]
-    Files(#[from] TlsError),
+    Files(#[from] PemError),
     /// The TLS configuration could not be built from them.
     #[error("the client certificate and key cannot be used together: {0}")]
     Config(String),

@@ -23,12 +23,12 @@ use tokio::sync::watch;
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
 use super::durable::PendingWrites;
 use super::reply_keys::ReplyKeys;
-use super::spool::{case_document, Spool};
+use super::spool::Spool;
 use super::webhook::Webhook;
 use super::InboxError;
-use crate::envelope::{self, ClosedReason, EnvelopeKind, Payload};
-use crate::internal_api::wire::OutboxEnvelope;
-use crate::ticket::{ReplyKey, TicketRef};
+use crate::open::open_with_any;
+use porten_protocol::envelope::{Content, EnvelopeKind, Language};
+use porten_protocol::wire::OutboxEnvelope;
 
 /// What became of an envelope; every outcome may be acked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,93 +104,76 @@ impl Deliverer {
                 return self.keep_unopened(envelope.envelope.as_bytes(), &error.to_string(), batch)
             }
         };
-        let payload = match envelope::open_with_any(&sealed, &self.identities) {
+        let payload = match open_with_any(&sealed, &self.identities) {
             Ok(payload) => payload,
             Err(error) => return self.keep_unopened(&sealed, &error.to_string(), batch),
         };
-        // `open` validated the payload: the ref is 64 hex characters and the id 32.
-        let ticket_ref = TicketRef::from_hex(&payload.ticket_ref).ok_or(InboxError::Payload)?;
-        let id = payload.envelope_id.clone();
+        let ticket_ref = &payload.ticket_ref;
+        let id = payload.envelope_id.to_hex();
 
         if self
             .spool
-            .contains(&id)
-            .map_err(|e| InboxError::spool(&self.spool, &id, e))?
+            .contains(&payload.envelope_id)
+            .map_err(|e| InboxError::spool(&self.spool, &payload.envelope_id, e))?
         {
-            if payload.kind == EnvelopeKind::Closed {
-                self.keys.forget(&ticket_ref, &mut batch.writes)?;
+            if payload.kind() == EnvelopeKind::Closed {
+                self.keys.forget(ticket_ref, &mut batch.writes)?;
             }
             tracing::info!(envelope_id = %id, "envelope delivered before; acking it again");
             return Ok(Delivered::Again);
         }
 
-        if payload.kind == EnvelopeKind::FirstContact {
-            self.remember_reply_key(&payload, &ticket_ref, &mut batch.writes)?;
+        if let Content::FirstContact {
+            visitor, reply_key, ..
+        } = &payload.content
+        {
+            self.keys.remember(
+                ticket_ref,
+                reply_key,
+                visitor.language.as_ref().map(Language::as_str),
+                &payload.received_text().map_err(|_| {
+                    InboxError::Bug("an opened payload's time could not be written")
+                })?,
+                &mut batch.writes,
+            )?;
         }
+        let document = payload
+            .case_document()
+            .map_err(|_| InboxError::Bug("an opened payload could not be written as JSON"))?;
         if let Some(webhook) = &self.webhook {
-            let document =
-                case_document(&payload).map_err(|e| InboxError::spool(&self.spool, &id, e))?;
             webhook.deliver(&id, &document, stop).await?;
         }
         self.spool
-            .write(&payload, &mut batch.writes)
-            .map_err(|e| InboxError::spool(&self.spool, &id, e))?;
+            .write(&payload.envelope_id, &document, &mut batch.writes)
+            .map_err(|e| InboxError::spool(&self.spool, &payload.envelope_id, e))?;
 
-        let event = match payload.kind {
-            EnvelopeKind::Closed => AuditEvent::Closed {
+        let ticket = ticket_prefix(&ticket_ref.to_hex());
+        let event = match payload.content {
+            Content::Closed { reason } => AuditEvent::Closed {
                 envelope_id: id.clone(),
-                ticket: ticket_prefix(&payload.ticket_ref),
-                reason: payload.closed_reason.unwrap_or(ClosedReason::Visitor),
-                reply_key_forgotten: self.keys.forget(&ticket_ref, &mut batch.writes)?,
+                ticket,
+                reason,
+                reply_key_forgotten: self.keys.forget(ticket_ref, &mut batch.writes)?,
             },
-            kind => AuditEvent::Delivered {
+            Content::FirstContact { .. } | Content::FollowUp { .. } => AuditEvent::Delivered {
                 envelope_id: id.clone(),
-                kind,
-                ticket: ticket_prefix(&payload.ticket_ref),
+                kind: payload.kind(),
+                ticket,
             },
         };
         batch.events.push(event);
-        tracing::info!(envelope_id = %id, kind = ?payload.kind, urgent = payload.urgent, "envelope delivered");
+        tracing::info!(envelope_id = %id, kind = ?payload.kind(), urgent = payload.urgent(), "envelope delivered");
         Ok(Delivered::New {
             envelope_id: id,
-            kind: payload.kind,
+            kind: payload.kind(),
         })
     }
 
     /// Makes everything the batch wrote durable and appends its audit lines. Ack only after this succeeded.
     pub fn commit(&self, batch: &mut Batch) -> Result<(), InboxError> {
-        batch.writes.commit().map_err(|source| InboxError::Dir {
-            path: PathBuf::from("(spool or state directory)"),
-            source,
-        })?;
+        batch.writes.commit().map_err(InboxError::Commit)?;
         self.audit.append_all(&batch.events)?;
         batch.events.clear();
-        Ok(())
-    }
-
-    fn remember_reply_key(
-        &self,
-        payload: &Payload,
-        ticket_ref: &TicketRef,
-        writes: &mut PendingWrites,
-    ) -> Result<(), InboxError> {
-        let key = payload.reply_key.as_deref().and_then(ReplyKey::from_base64);
-        match key {
-            Some(key) => {
-                self.keys.remember(
-                    ticket_ref,
-                    &key,
-                    payload.language.as_deref(),
-                    &payload.received,
-                    writes,
-                )?;
-            }
-            // The message still matters more than the reply: deliver it, and say why staff cannot answer.
-            None => tracing::error!(
-                envelope_id = %payload.envelope_id,
-                "the first contact's reply key is not in the expected form; staff cannot reply to this ticket"
-            ),
-        }
         Ok(())
     }
 
@@ -200,9 +183,11 @@ impl Deliverer {
         reason: &str,
         batch: &mut Batch,
     ) -> Result<Delivered, InboxError> {
-        crate::fsutil::create_private_dir(&self.unopened).map_err(|source| InboxError::Dir {
-            path: self.unopened.clone(),
-            source,
+        porten_protocol::fsutil::create_private_dir(&self.unopened).map_err(|source| {
+            InboxError::Dir {
+                path: self.unopened.clone(),
+                source,
+            }
         })?;
         let path = self
             .unopened

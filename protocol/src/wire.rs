@@ -7,12 +7,12 @@
 
 use std::fmt;
 
+use crate::envelope::MAX_SEALED_LEN;
+use crate::keys::TicketRef;
+use crate::thread::EntryId;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
-
-use crate::envelope::MAX_SEALED_LEN;
 
 /// `GET` with `?after=SEQ&wait=SECONDS`: sealed envelopes with a sequence number above `after`, waiting up to
 /// `wait` seconds (capped by the gateway's `max_wait_secs`) for one to arrive.
@@ -163,10 +163,10 @@ pub struct ReplyRequest {
 
 /// A [`ReplyRequest`] checked and decoded.
 pub struct ParsedReply {
-    /// The reply id.
-    pub reply_id: [u8; REPLY_ID_LEN],
-    /// The ticket ref's bytes.
-    pub ticket_ref: Zeroizing<[u8; 32]>,
+    /// The reply id, which is also the reply's thread entry id.
+    pub reply_id: EntryId,
+    /// The ticket it answers.
+    pub ticket_ref: TicketRef,
     /// The sealed entry.
     pub ciphertext: Vec<u8>,
 }
@@ -174,8 +174,8 @@ pub struct ParsedReply {
 impl fmt::Debug for ParsedReply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ParsedReply")
-            .field("reply_id", &hex::encode(self.reply_id))
-            .field("ticket_ref", &"[redacted]")
+            .field("reply_id", &self.reply_id)
+            .field("ticket_ref", &self.ticket_ref)
             .field("ciphertext_len", &self.ciphertext.len())
             .finish()
     }
@@ -197,13 +197,11 @@ impl ReplyRequest {
 
     /// Checks every field's form and decodes it.
     pub fn parse(&self) -> Result<ParsedReply, WireError> {
-        let mut reply_id = [0u8; REPLY_ID_LEN];
-        decode_lower_hex(&self.reply_id, &mut reply_id).ok_or(WireError::Field {
+        let reply_id = EntryId::from_lower_hex(&self.reply_id).ok_or(WireError::Field {
             field: "reply_id",
             reason: "must be 32 lowercase hex characters",
         })?;
-        let mut ticket_ref = Zeroizing::new([0u8; 32]);
-        decode_lower_hex(&self.ticket_ref, &mut ticket_ref[..]).ok_or(WireError::Field {
+        let ticket_ref = TicketRef::from_lower_hex(&self.ticket_ref).ok_or(WireError::Field {
             field: "ticket_ref",
             reason: "must be 64 lowercase hex characters",
         })?;
@@ -298,17 +296,6 @@ pub mod codes {
     pub const UNAVAILABLE: &str = "unavailable";
 }
 
-/// Decodes exactly `out.len() * 2` lowercase hex characters.
-fn decode_lower_hex(text: &str, out: &mut [u8]) -> Option<()> {
-    let lower = text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !lower || text.len() != out.len() * 2 {
-        return None;
-    }
-    hex::decode_to_slice(text, out).ok()
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -319,8 +306,8 @@ mod tests {
     fn a_reply_request_round_trips_and_its_debug_hides_the_ticket_ref() {
         let request = ReplyRequest::new(&[7; 16], &[9; 32], b"sealed");
         let parsed = request.parse().expect("valid");
-        assert_eq!(parsed.reply_id, [7; 16]);
-        assert_eq!(*parsed.ticket_ref, [9; 32]);
+        assert_eq!(parsed.reply_id, EntryId::from_bytes([7; 16]));
+        assert_eq!(parsed.ticket_ref, TicketRef::from_bytes([9; 32]));
         assert_eq!(parsed.ciphertext, b"sealed");
         let shown = format!("{request:?} {parsed:?}");
         assert!(!shown.contains(&hex::encode([9u8; 32])), "{shown}");

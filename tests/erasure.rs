@@ -32,10 +32,10 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use porten::conversation::{Conversations, NewContact};
-use porten_protocol::envelope::{generate_identity, Group, Recipients};
 use porten::store::{NewEntry, Store};
-use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
 use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode};
+use porten_protocol::envelope::{generate_identity, Group, Recipients};
+use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
 
 use common::{code_from_page, Gateway};
 use forensics::{

@@ -17,8 +17,8 @@ use base64::Engine as _;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 
 use porten::store::Store;
-use porten_protocol::thread::{self, AuthorKind, EntryId};
 use porten::ticket::{Kdf, TicketCode, TicketKeys};
+use porten_protocol::thread::{self, AuthorKind, EntryId};
 
 /// Bytes per slot of the key file.
 const SLOT_LEN: usize = 128;

@@ -3,10 +3,10 @@
 //! The gateway builds its public and internal listeners from these, the inbox its mutual-TLS client, so the
 //! two ends of the internal API cannot drift apart in what they accept.
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// Why a PEM file could not be used.
@@ -27,6 +27,14 @@ pub enum PemError {
     /// The key file holds no usable private key.
     #[error("{0}: no PEM private key found (PKCS#8, SEC1 or PKCS#1)")]
     NoKey(PathBuf),
+    /// A PEM section could not be decoded.
+    #[error("{path}: not valid PEM ({source})")]
+    Pem {
+        /// The file.
+        path: PathBuf,
+        /// What the PEM reader said.
+        source: rustls::pki_types::pem::Error,
+    },
 }
 
 /// The process-wide crypto provider: ring, restricted to forward-secret AEAD cipher suites.
@@ -69,9 +77,9 @@ fn read_pem(path: &Path) -> Result<Vec<u8>, PemError> {
 /// Reads a certificate chain from a PEM file.
 pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, PemError> {
     let pem = read_pem(path)?;
-    let certs: Vec<_> = rustls_pemfile::certs(&mut BufReader::new(pem.as_slice()))
+    let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<_, _>>()
-        .map_err(|source| PemError::Read {
+        .map_err(|source| PemError::Pem {
             path: path.to_owned(),
             source,
         })?;
@@ -84,10 +92,11 @@ pub fn load_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Pe
 /// Reads a private key from a PEM file.
 pub fn load_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, PemError> {
     let pem = zeroize::Zeroizing::new(read_pem(path)?);
-    rustls_pemfile::private_key(&mut BufReader::new(pem.as_slice()))
-        .map_err(|source| PemError::Read {
+    PrivateKeyDer::from_pem_slice(&pem).map_err(|source| match source {
+        rustls::pki_types::pem::Error::NoItemsFound => PemError::NoKey(path.to_owned()),
+        source => PemError::Pem {
             path: path.to_owned(),
             source,
-        })?
-        .ok_or_else(|| PemError::NoKey(path.to_owned()))
+        },
+    })
 }

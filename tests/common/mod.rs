@@ -324,7 +324,8 @@ where
 fn client_config(cert_path: &Path) -> Arc<rustls::ClientConfig> {
     let pem = std::fs::read(cert_path).expect("dev certificate");
     let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+    use rustls::pki_types::pem::PemObject as _;
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
         roots.add(cert.expect("cert")).expect("add root");
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

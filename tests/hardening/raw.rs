@@ -154,7 +154,8 @@ pub fn tls_config(
 ) -> Arc<rustls::ClientConfig> {
     let pem = std::fs::read(cert_path).expect("development certificate");
     let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+    use rustls::pki_types::pem::PemObject as _;
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
         roots.add(cert.expect("certificate")).expect("add root");
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

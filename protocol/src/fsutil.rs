@@ -22,6 +22,10 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// Writes `bytes` to a temporary file beside `path` (`.name.tmp`, mode 0600), not yet synced or renamed.
 /// Returns the temporary path and the open file; on error nothing is left behind.
+///
+/// The temporary file is always a new file (`O_CREAT | O_EXCL | O_NOFOLLOW`): whatever is at its name — a file
+/// a crash left behind, or a symbolic link someone with write access to the directory planted there to have
+/// the bytes written elsewhere — is unlinked first, never opened.
 pub fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, File)> {
     let name = path
         .file_name()
@@ -31,12 +35,22 @@ pub fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, File)> {
     temp_name.push(".tmp");
     let temp = parent_dir(path).join(temp_name);
     let written = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temp)?;
+        let open = || {
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+                .mode(0o600)
+                .open(&temp)
+        };
+        let mut file = match open() {
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                // Unlinking removes a symbolic link itself, not what it points to.
+                fs::remove_file(&temp)?;
+                open()?
+            }
+            other => other?,
+        };
         file.set_permissions(fs::Permissions::from_mode(0o600))?;
         file.write_all(bytes)?;
         Ok::<File, io::Error>(file)
@@ -100,5 +114,33 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "no temporary file is left behind");
+    }
+}
+#[cfg(test)]
+mod symlink_tests {
+    use super::*;
+
+    #[test]
+    fn a_symbolic_link_at_the_temporary_name_is_never_written_through() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"untouched")?;
+        let target = dir.path().join("secret.txt");
+        std::os::unix::fs::symlink(&victim, dir.path().join(".secret.txt.tmp"))?;
+        write_private_file(&target, b"the real content")?;
+        assert_eq!(fs::read(&victim)?, b"untouched");
+        assert_eq!(fs::read(&target)?, b"the real content");
+        assert!(!fs::symlink_metadata(&target)?.file_type().is_symlink());
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_left_at_the_temporary_name_by_a_crash_is_replaced() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("key");
+        fs::write(dir.path().join(".key.tmp"), b"half of an old write")?;
+        write_private_file(&target, b"new")?;
+        assert_eq!(fs::read(&target)?, b"new");
+        Ok(())
     }
 }

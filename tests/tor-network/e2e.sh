@@ -266,7 +266,8 @@ header() {
         sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit }' "$2"
 }
 
-# GET a page through the onion until it comes with status 200 and a form token, or the time is up.
+# GET a page through the onion until it comes with status 200 and a form (the landing page's buttons), or the
+# time is up.
 fetch_until_served() {
     local name=$1 path=$2 limit=$3 until
     STATUS="none (out of time)"
@@ -277,7 +278,7 @@ fetch_until_served() {
         alive "$GATEWAY_PID" || fail "the gateway exited; see $DIR/gateway.log"
         ATTEMPTS=$((ATTEMPTS + 1))
         onion_request "$name" "http://$ADDRESS$path"
-        if [ "$STATUS" = 200 ] && [ -n "$(token_in "$DIR/$name.html")" ]; then
+        if [ "$STATUS" = 200 ] && grep -q '<form' "$DIR/$name.html"; then
             return 0
         fi
         sleep 2
@@ -296,15 +297,15 @@ onion_get() {
     done
 }
 
-# A form post as Tor Browser sends it from these pages (Origin: null under no-referrer; ORIGIN
-# overrides). Retried only while the SOCKS connection fails, i.e. while the request cannot have
+# A form post as Tor Browser sends it from these pages (Origin: null under no-referrer, with
+# Sec-Fetch-Site: same-origin; ORIGIN and FETCH_SITE override). Retried only while the SOCKS connection fails, i.e. while the request cannot have
 # reached the gateway.
 onion_post() {
-    local name=$1 path=$2 code origin=${ORIGIN:-null}
+    local name=$1 path=$2 code origin=${ORIGIN:-null} site=${FETCH_SITE:-same-origin}
     shift 2
     for _ in 1 2 3; do
         code=0
-        STATUS=$(curl -s --max-time 30 --socks5-hostname "$SOCKS" -H "Origin: $origin" -H "Expect:" \
+        STATUS=$(curl -s --max-time 30 --socks5-hostname "$SOCKS" -H "Origin: $origin" -H "Sec-Fetch-Site: $site" -H "Expect:" \
             -D "$DIR/$name.headers" -o "$DIR/$name.html" -w '%{http_code}' "$@" \
             "http://$ADDRESS$path") || code=$?
         case $code in
@@ -346,9 +347,10 @@ first_attempts=$ATTEMPTS
 log "landing page through the onion: ${first_fetch_s} s after the network started (${after_gateway_s} s after the gateway started)"
 check_onion_headers landing
 
-# 2. A first contact.
-onion_get contact /sv/contact
-[ "$STATUS" = 200 ] || fail "GET /sv/contact through the onion: status $STATUS"
+# 2. A first contact: the landing page's button opens the form (an empty post).
+grep -q 'action="/sv/contact"' "$DIR/landing.html" || check_failed "the landing page has no button to the contact form"
+onion_post contact /sv/contact --data ''
+[ "$STATUS" = 200 ] || fail "POST /sv/contact (open the form) through the onion: status $STATUS"
 check_onion_headers contact
 token=$(token_in "$DIR/contact.html")
 [ -n "$token" ] || fail "the contact form through the onion has no token"
@@ -366,10 +368,10 @@ log "first contact through the onion: code page with a 16-digit code"
 read_thread() {
     local name=$1 landing
     landing="$name-landing"
-    onion_get "$landing" /sv/
-    [ "$STATUS" = 200 ] || fail "GET /sv/ through the onion ($name): status $STATUS"
+    onion_post "$landing" /sv/return --data ''
+    [ "$STATUS" = 200 ] || fail "POST /sv/return (open the code form) through the onion ($name): status $STATUS"
     token=$(token_in "$DIR/$landing.html")
-    [ -n "$token" ] || fail "the landing page through the onion has no token ($name)"
+    [ -n "$token" ] || fail "the code form through the onion has no token ($name)"
     onion_post "$name" /sv/return --data-urlencode "token=$token" --data-urlencode "code=$CODE"
     [ "$STATUS" = 200 ] || fail "POST /sv/return through the onion ($name): status $STATUS"
     grep -qF "$MESSAGE" "$DIR/$name.html" || fail "the thread read through the onion ($name) does not show the message"
@@ -381,9 +383,9 @@ log "return with the code through the onion: the thread shows the message"
 # 4. The origin check over the onion: the service's own origin (http://ADDRESS, as a browser
 # sends it when it does send one) is accepted, another site's refused.
 ORIGIN="http://$ADDRESS" read_thread thread-own-origin
-onion_get forged-landing /sv/
+onion_post forged-landing /sv/return --data ''
 token=$(token_in "$DIR/forged-landing.html")
-ORIGIN="http://attacker.example" onion_post forged /sv/return \
+ORIGIN="http://attacker.example" FETCH_SITE=cross-site onion_post forged /sv/return \
     --data-urlencode "token=$token" --data-urlencode "code=$CODE"
 [ "$STATUS" = 403 ] || check_failed "a post with a foreign Origin through the onion: status $STATUS, not 403"
 log "origin check over the onion: its own origin accepted, a foreign one refused"

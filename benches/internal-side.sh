@@ -106,9 +106,10 @@ spooled() {
     echo "${#files[@]}"
 }
 
-# A fresh form token from the contact page.
+# A fresh form token from the contact form, opened as the landing page's button does (an empty post).
 fetch_token() {
-    curl -sS "http://127.0.0.1:$http_port/sv/contact" |
+    curl -sS -X POST -H 'origin: null' -H 'sec-fetch-site: same-origin' \
+        -H 'content-type: application/x-www-form-urlencoded' --data '' "http://127.0.0.1:$http_port/sv/contact" |
         sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' | head -n 1
 }
 
@@ -180,7 +181,8 @@ def work():
                 return
             state["next"] += 1
             n = state["next"]
-        conn.request("GET", "/sv/contact")
+        conn.request("POST", "/sv/contact", "", {"origin": "null", "sec-fetch-site": "same-origin",
+            "content-type": "application/x-www-form-urlencoded"})
         page = conn.getresponse().read()
         token = token_re.search(page).group(1).decode()
         body = urllib.parse.urlencode({"token": token, "group": "exposed", "reply_language": "sv",

@@ -14,18 +14,21 @@ use porten_templates::Lang;
 /// Ten segments of 1460 bytes: the initial congestion window of RFC 6928.
 const FIRST_WINDOW: usize = 14_600;
 
-/// The built-in information pages.
-const INFO_PAGES: [&str; 9] = [
-    "",
-    "safety",
-    "about",
-    "abroad",
-    "rights",
-    "how-it-works",
-    "relatives",
-    "change",
-    "professionals",
-];
+/// The built-in information pages, by the path after `/{lang}/info/` (the index is `""`): every one the
+/// gateway ships, so a page added later is measured too.
+fn info_pages() -> Vec<String> {
+    let content = porten::content::Content::load(None).expect("the built-in content");
+    content
+        .names()
+        .map(|name| {
+            if name == "index" {
+                String::new()
+            } else {
+                name.to_owned()
+            }
+        })
+        .collect()
+}
 
 fn get(path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").into_bytes()
@@ -91,8 +94,12 @@ async fn every_page_in_every_language_fits_the_first_congestion_window_and_loads
         let code_form = gateway.raw(&post(&format!("/{code}/return"), &[])).await;
         let return_token = hidden_token(&code_form);
         pages.push(("code form".into(), code_form));
-        for name in INFO_PAGES {
-            let label = if name.is_empty() { "info index" } else { name };
+        for name in info_pages() {
+            let label = if name.is_empty() {
+                "info index"
+            } else {
+                name.as_str()
+            };
             pages.push((
                 label.into(),
                 gateway.raw(&get(&format!("/{code}/info/{name}"))).await,

@@ -127,6 +127,16 @@ impl Deliverer {
             visitor, reply_key, ..
         } = &payload.content
         {
+            // A second first contact for a ticket already held can only come from a gateway that lies: taking it
+            // would replace the reply key, so staff replies would be sealed to whoever made it and the visitor
+            // could no longer read them. Refused, kept sealed for a person to look at, and acked.
+            if self.keys.holds(ticket_ref, &batch.writes) {
+                return self.keep_unopened(
+                    &sealed,
+                    "a first contact for a ticket this inbox already holds: refused, the ticket's reply key kept",
+                    batch,
+                );
+            }
             self.keys.remember(
                 ticket_ref,
                 reply_key,
@@ -212,5 +222,93 @@ impl Deliverer {
             "an envelope could not be opened; it is kept in this file (try `age -d -i IDENTITY FILE`) and acked"
         );
         Ok(Delivered::KeptUnopened(path))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use porten_protocol::envelope::{seal, Group, Payload, Recipients, VisitorMessage};
+    use porten_protocol::wire::OutboxEnvelope;
+    use porten_protocol::{EntryId, ReplyKey, TicketRef};
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn first_contact(
+        ticket: &TicketRef,
+        key: &ReplyKey,
+        recipients: &Recipients,
+        seq: u64,
+    ) -> OutboxEnvelope {
+        let visitor = VisitorMessage {
+            message: "hjälp",
+            language: Some("sv"),
+            urgent: false,
+        };
+        let payload = Payload::first_contact(
+            ticket,
+            EntryId::random(),
+            Group::Exposed,
+            visitor,
+            key,
+            OffsetDateTime::now_utc(),
+        )
+        .unwrap();
+        OutboxEnvelope::new(seq, &seal(&payload, recipients).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_second_first_contact_for_a_held_ticket_is_refused_and_the_reply_key_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = age::x25519::Identity::generate();
+        let recipients = Recipients::parse(&[identity.to_public().to_string()]).unwrap();
+        let keys = ReplyKeys::open(dir.path()).unwrap();
+        let deliverer = Deliverer::new(
+            vec![identity],
+            Spool::open(&dir.path().join("spool")).unwrap(),
+            ReplyKeys::open(dir.path()).unwrap(),
+            AuditLog::new(dir.path().join("audit.log")),
+            None,
+            dir.path(),
+        );
+        let (_tx, mut stop) = watch::channel(false);
+        let ticket = TicketRef::from_bytes([5; 32]);
+        let honest = ReplyKey::from_bytes([1; 32]);
+        let forged = ReplyKey::from_bytes([2; 32]);
+
+        let mut batch = Batch::new();
+        let first = deliverer
+            .deliver(
+                &first_contact(&ticket, &honest, &recipients, 1),
+                &mut stop,
+                &mut batch,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(first, Delivered::New { .. }));
+        deliverer.commit(&mut batch).unwrap();
+
+        let mut batch = Batch::new();
+        let second = deliverer
+            .deliver(
+                &first_contact(&ticket, &forged, &recipients, 2),
+                &mut stop,
+                &mut batch,
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(second, Delivered::KeptUnopened(_)),
+            "refused and kept aside"
+        );
+        deliverer.commit(&mut batch).unwrap();
+        let kept = keys.find(&ticket.to_hex()).unwrap();
+        assert_eq!(
+            kept.reply_key, honest,
+            "the ticket's reply key is not replaced"
+        );
+        let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+        assert!(audit.contains("already holds"), "flagged in the audit log");
     }
 }

@@ -129,6 +129,12 @@ impl ReplyKeys {
             .map_err(|source| ReplyKeyError::Io { path, source })
     }
 
+    /// Whether a reply key for `ticket_ref` is kept already, on disk or staged in `writes` by this batch.
+    pub fn holds(&self, ticket_ref: &TicketRef, writes: &PendingWrites) -> bool {
+        let path = self.path(ticket_ref);
+        writes.is_staged(&path) || path.exists()
+    }
+
     /// Deletes a ticket's reply key, including one staged in `writes` by the same batch. `true` if there was
     /// one.
     pub fn forget(

@@ -130,7 +130,7 @@ impl Deliverer {
             // A second first contact for a ticket already held can only come from a gateway that lies: taking it
             // would replace the reply key, so staff replies would be sealed to whoever made it and the visitor
             // could no longer read them. Refused, kept sealed for a person to look at, and acked.
-            if self.keys.holds(ticket_ref, &batch.writes) {
+            if self.keys.holds_another(ticket_ref, reply_key) {
                 return self.keep_unopened(
                     &sealed,
                     "a first contact for a ticket this inbox already holds: refused, the ticket's reply key kept",

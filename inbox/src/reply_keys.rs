@@ -129,10 +129,17 @@ impl ReplyKeys {
             .map_err(|source| ReplyKeyError::Io { path, source })
     }
 
-    /// Whether a reply key for `ticket_ref` is kept already, on disk or staged in `writes` by this batch.
-    pub fn holds(&self, ticket_ref: &TicketRef, writes: &PendingWrites) -> bool {
-        let path = self.path(ticket_ref);
-        writes.is_staged(&path) || path.exists()
+    /// Whether a reply key other than `reply_key` is kept for `ticket_ref`. The same key again is the same
+    /// first contact delivered again (after a failed webhook, say), not a second one.
+    pub fn holds_another(&self, ticket_ref: &TicketRef, reply_key: &ReplyKey) -> bool {
+        if !self.path(ticket_ref).exists() {
+            return false;
+        }
+        match self.find(&ticket_ref.to_hex()) {
+            Ok(kept) => kept.reply_key != *reply_key,
+            // A key file that cannot be read is not replaced either.
+            Err(_) => true,
+        }
     }
 
     /// Deletes a ticket's reply key, including one staged in `writes` by the same batch. `true` if there was

@@ -91,7 +91,7 @@ stage "trust boundary"
 check "trust boundary" trust_boundary
 
 stage "unit and integration tests"
-cargo_tests "cargo test" --workspace --no-default-features
+cargo_tests "cargo test" --workspace --no-default-features --no-fail-fast
 
 if [ "${PORTEN_TOR:-0}" = 1 ]; then
   stage "lints with every feature (builds arti)"

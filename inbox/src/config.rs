@@ -118,6 +118,15 @@ fn default_webhook_timeout() -> u64 {
 }
 
 impl InboxConfig {
+    /// The TLS files the inbox shows the gateway.
+    pub fn client_tls(&self) -> crate::client::ClientTls<'_> {
+        crate::client::ClientTls {
+            gateway_ca: &self.gateway_ca,
+            client_cert: &self.client_cert,
+            client_key: &self.client_key,
+        }
+    }
+
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<InboxConfig, InboxConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| InboxConfigError::Read {

@@ -306,14 +306,7 @@ fn certs(out: &Path, names: &[String]) -> ExitCode {
 }
 
 async fn status(config: &InboxConfig) -> Result<(), InboxError> {
-    let mut client = inbox::client::GatewayClient::new(
-        &config.gateway,
-        inbox::client::ClientTls {
-            gateway_ca: &config.gateway_ca,
-            client_cert: &config.client_cert,
-            client_key: &config.client_key,
-        },
-    )?;
+    let mut client = inbox::client::GatewayClient::new(&config.gateway, config.client_tls())?;
     let health = client.health().await?;
     println!(
         "gateway {}: {} (porten {})",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
-use super::client::{ClientError, ClientTls, GatewayClient};
+use super::client::{ClientError, GatewayClient};
 use super::config::InboxConfig;
 use super::reply_keys::ReplyKeys;
 use super::InboxError;
@@ -104,14 +104,7 @@ pub async fn reply(
         ));
     }
     let request = ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), &ciphertext);
-    let mut client = GatewayClient::new(
-        &config.gateway,
-        ClientTls {
-            gateway_ca: &config.gateway_ca,
-            client_cert: &config.client_cert,
-            client_key: &config.client_key,
-        },
-    )?;
+    let mut client = GatewayClient::new(&config.gateway, config.client_tls())?;
     let mut pause = Duration::from_secs(1);
     let mut attempt = 1;
     let outcome = loop {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::audit::AuditLog;
-use super::client::{ClientTls, GatewayClient};
+use super::client::GatewayClient;
 use super::config::InboxConfig;
 use super::deliver::{Batch, Delivered, Deliverer};
 use super::reply_keys::ReplyKeys;
@@ -88,14 +88,7 @@ pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
 /// Pulls and delivers until `stop` turns true. Returns an error only if it cannot start.
 pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Result<(), InboxError> {
     let deliverer = deliverer(config)?;
-    let mut client = GatewayClient::new(
-        &config.gateway,
-        ClientTls {
-            gateway_ca: &config.gateway_ca,
-            client_cert: &config.client_cert,
-            client_key: &config.client_key,
-        },
-    )?;
+    let mut client = GatewayClient::new(&config.gateway, config.client_tls())?;
     let gateway = config
         .gateway_endpoint()
         .map(|e| e.authority())

@@ -63,21 +63,24 @@ pub enum WireError {
     },
 }
 
+/// The class of a JSON error, for messages that must not quote the input (serde's own message can).
+pub(crate) fn json_error_class(error: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Io => "read",
+        Category::Syntax => "syntax",
+        Category::Data => "field type or name",
+        Category::Eof => "unexpected end",
+    }
+}
+
 /// Parses a JSON body, reporting only the position and class of an error (serde's own message can quote the
 /// value, which may be secret).
 pub fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
-    serde_json::from_slice(body).map_err(|error| {
-        use serde_json::error::Category;
-        WireError::Json {
-            category: match error.classify() {
-                Category::Io => "read",
-                Category::Syntax => "syntax",
-                Category::Data => "field type or name",
-                Category::Eof => "unexpected end",
-            },
-            line: error.line(),
-            column: error.column(),
-        }
+    serde_json::from_slice(body).map_err(|error| WireError::Json {
+        category: json_error_class(&error),
+        line: error.line(),
+        column: error.column(),
     })
 }
 

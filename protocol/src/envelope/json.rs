@@ -297,14 +297,8 @@ fn parse_received(value: &str) -> Result<OffsetDateTime, EnvelopeError> {
 
 /// Only the position and class of a JSON error: serde's message may quote the (secret) value.
 fn json_error(error: serde_json::Error) -> EnvelopeError {
-    use serde_json::error::Category;
     EnvelopeError::InvalidJson {
-        category: match error.classify() {
-            Category::Io => "read",
-            Category::Syntax => "syntax",
-            Category::Data => "field type or name",
-            Category::Eof => "unexpected end",
-        },
+        category: crate::wire::json_error_class(&error),
         line: error.line(),
         column: error.column(),
     }

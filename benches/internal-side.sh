@@ -62,6 +62,14 @@ listen = "127.0.0.1:$http_port"
 [limits]
 submissions_per_minute = 10000000
 submission_burst = 1000000
+forms_per_minute = 10000000
+form_burst = 1000000
+[limits.per_source]
+connections = 100000
+submissions_per_minute = 10000000
+submission_burst = 1000000
+forms_per_minute = 10000000
+form_burst = 1000000
 [ticket.kdf]
 memory_kib = 1024
 iterations = 1

@@ -171,6 +171,16 @@ submissions_per_minute = 1000000
 submission_burst = 100000
 code_attempts_per_minute = 1000000
 code_attempt_burst = 100000
+forms_per_minute = 1000000
+form_burst = 100000
+[limits.per_source]
+connections = 100000
+submissions_per_minute = 1000000
+submission_burst = 100000
+code_attempts_per_minute = 1000000
+code_attempt_burst = 100000
+forms_per_minute = 1000000
+form_burst = 100000
 [ticket]
 kdf_permits = 1
 EOF

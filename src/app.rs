@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use crate::budget::Budget;
 use crate::config::Config;
 use crate::conversation::Conversations;
 use crate::outbox::{Outbox, OutboxSignal};
-use crate::rate::RateLimit;
 use crate::store::Store;
 use crate::ticket::{Kdf, KdfPool, Pepper};
 use crate::token::Tokens;
@@ -74,6 +74,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Message length in characters.
     pub max_message_chars: usize,
+    /// A new connection's first byte.
+    pub first_byte_timeout: Duration,
 }
 
 /// Everything a request handler may use.
@@ -86,10 +88,12 @@ pub struct App {
     pub outbox: Outbox,
     /// Form tokens and return sessions.
     pub tokens: Tokens,
-    /// First contacts and follow-ups, over everyone.
-    pub submissions: RateLimit,
-    /// Code attempts, over everyone.
-    pub code_attempts: RateLimit,
+    /// First contacts and follow-ups, per source and over everyone.
+    pub submissions: Budget,
+    /// Code attempts, per source and over everyone.
+    pub code_attempts: Budget,
+    /// Form posts of every kind, per source and over everyone: taken before a form token is looked at.
+    pub forms: Budget,
     /// Pages that differ only by their form token, rendered once per language.
     pub pages: crate::page_cache::PageCache,
     onion_address: RwLock<Option<String>>,
@@ -142,15 +146,33 @@ impl App {
             max_header_bytes: config.limits.max_header_bytes,
             max_body_bytes: config.limits.max_body_bytes,
             max_message_chars: config.limits.max_message_chars,
-        };
-        Ok(Arc::new(App {
-            submissions: RateLimit::new(
-                config.limits.submissions_per_minute,
-                config.limits.submission_burst,
+            first_byte_timeout: Duration::from_secs(
+                config
+                    .limits
+                    .first_byte_timeout_secs
+                    .min(config.limits.header_timeout_secs),
             ),
-            code_attempts: RateLimit::new(
-                config.limits.code_attempts_per_minute,
-                config.limits.code_attempt_burst,
+        };
+        let limits_config = &config.limits;
+        let source = &limits_config.per_source;
+        Ok(Arc::new(App {
+            submissions: Budget::new(
+                source.submissions_per_minute,
+                source.submission_burst,
+                limits_config.submissions_per_minute,
+                limits_config.submission_burst,
+            ),
+            code_attempts: Budget::new(
+                source.code_attempts_per_minute,
+                source.code_attempt_burst,
+                limits_config.code_attempts_per_minute,
+                limits_config.code_attempt_burst,
+            ),
+            forms: Budget::new(
+                source.forms_per_minute,
+                source.form_burst,
+                limits_config.forms_per_minute,
+                limits_config.form_burst,
             ),
             onion_address: RwLock::new(config.site.onion_address.clone()),
             config,

@@ -362,7 +362,8 @@ impl Default for HttpConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
-    /// Connections served at once, over all listeners; more wait in the kernel's backlog. Default: 1024.
+    /// Connections served at once on each listener (HTTPS, plain HTTP); more wait in the kernel's backlog. The
+    /// onion service has a pool of its own, `onion.max_concurrent_streams`. Default: 1024.
     pub max_connections: usize,
     /// Seconds a client has to finish the TLS handshake and then each request's headers. Default: 10.
     pub header_timeout_secs: u64,
@@ -384,6 +385,54 @@ pub struct LimitsConfig {
     pub code_attempts_per_minute: u32,
     /// Code attempts that may arrive at once. Default: 30.
     pub code_attempt_burst: u32,
+    /// Form posts of every kind (each one spends a form token) per minute, over everyone. A post is cheap; this
+    /// only bounds the total, the per-source budget is what stops one client. Default: 60000.
+    pub forms_per_minute: u32,
+    /// Form posts that may arrive at once. Default: 10000.
+    pub form_burst: u32,
+    /// What one source may spend of the budgets above. A source is a network on the clear web (the /24 of an
+    /// IPv4 address, the /56 of an IPv6 one) or one rendezvous circuit on the onion service; it is known only
+    /// under an hourly keyed hash in memory, never stored or logged. Requests on the plain-HTTP listener have no
+    /// known source and share only the global budgets.
+    pub per_source: PerSourceLimits,
+    /// Seconds a new connection has to send its first byte (a TLS hello or a request line); at most
+    /// `header_timeout_secs` counts. Default: 5.
+    pub first_byte_timeout_secs: u64,
+}
+
+/// One source's share of the limits (see [`LimitsConfig::per_source`]).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PerSourceLimits {
+    /// Connections one source may hold at once (the onion service bounds its streams per circuit itself).
+    /// Default: 64.
+    pub connections: u32,
+    /// Submissions per minute from one source. Default: 4.
+    pub submissions_per_minute: u32,
+    /// Submissions that may arrive at once from one source. Default: 6.
+    pub submission_burst: u32,
+    /// Code attempts per minute from one source. Default: 10.
+    pub code_attempts_per_minute: u32,
+    /// Code attempts that may arrive at once from one source. Default: 10.
+    pub code_attempt_burst: u32,
+    /// Form posts per minute from one source. Default: 60.
+    pub forms_per_minute: u32,
+    /// Form posts that may arrive at once from one source. Default: 30.
+    pub form_burst: u32,
+}
+
+impl Default for PerSourceLimits {
+    fn default() -> Self {
+        Self {
+            connections: 64,
+            submissions_per_minute: 4,
+            submission_burst: 6,
+            code_attempts_per_minute: 10,
+            code_attempt_burst: 10,
+            forms_per_minute: 60,
+            form_burst: 30,
+        }
+    }
 }
 
 impl Default for LimitsConfig {
@@ -400,6 +449,10 @@ impl Default for LimitsConfig {
             submission_burst: 20,
             code_attempts_per_minute: 120,
             code_attempt_burst: 30,
+            forms_per_minute: 60_000,
+            form_burst: 10_000,
+            per_source: PerSourceLimits::default(),
+            first_byte_timeout_secs: 5,
         }
     }
 }
@@ -712,10 +765,38 @@ impl Config {
                 ),
             ));
         }
-        if limits.submissions_per_minute == 0 || limits.code_attempts_per_minute == 0 {
-            return Err(invalid(
+        let source = &limits.per_source;
+        let rates = [
+            (
                 "limits.submissions_per_minute",
-                "rates must be at least 1 per minute",
+                limits.submissions_per_minute,
+            ),
+            (
+                "limits.code_attempts_per_minute",
+                limits.code_attempts_per_minute,
+            ),
+            ("limits.forms_per_minute", limits.forms_per_minute),
+            (
+                "limits.per_source.submissions_per_minute",
+                source.submissions_per_minute,
+            ),
+            (
+                "limits.per_source.code_attempts_per_minute",
+                source.code_attempts_per_minute,
+            ),
+            (
+                "limits.per_source.forms_per_minute",
+                source.forms_per_minute,
+            ),
+            ("limits.per_source.connections", source.connections),
+        ];
+        if let Some((field, _)) = rates.iter().find(|(_, rate)| *rate == 0) {
+            return Err(invalid(*field, "must be at least 1"));
+        }
+        if limits.first_byte_timeout_secs == 0 {
+            return Err(invalid(
+                "limits.first_byte_timeout_secs",
+                "must be at least 1",
             ));
         }
         let ticket = &self.ticket;

@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use tokio::sync::{watch, Semaphore};
 
+use crate::budget::Source;
 use crate::config::Config;
 use crate::http::headers::Transport;
-use crate::http::server::serve_connection;
+use crate::http::server::{first_byte, serve_connection};
 use crate::http::Web;
 
 /// A running onion service; dropping it stops the service.
@@ -21,6 +22,10 @@ pub struct Running {
 }
 
 /// Starts the onion service if the configuration enables it. `Ok(None)` when it is disabled.
+///
+/// Onion streams have a pool of their own, `connections` (sized like the onion service's
+/// `max_concurrent_streams`), apart from the clear web's: a flood over one does not close the other. Each
+/// stream's requests spend the budgets of its rendezvous circuit.
 pub async fn start(
     config: &Config,
     web: Arc<Web>,
@@ -46,7 +51,6 @@ pub async fn start(
             let Some(stream) = stream else {
                 return;
             };
-            // Onion streams count against the same connection limit as TCP connections.
             let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
                 return;
             };
@@ -54,7 +58,13 @@ pub async fn start(
             let shutdown = shutdown.clone();
             tokio::spawn(async move {
                 let _permit = permit;
-                serve_connection(stream, web, Transport::Onion, shutdown).await;
+                let source = Source::Circuit(stream.circuit());
+                let timeout = web.app.limits().first_byte_timeout;
+                let Some(stream) = first_byte(stream, timeout).await else {
+                    tracing::debug!("onion stream closed: no first byte in time");
+                    return;
+                };
+                serve_connection(stream, web, Transport::Onion, source, shutdown).await;
             });
         }
     });

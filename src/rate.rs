@@ -1,8 +1,8 @@
-//! Global rate limits that track no one: one token bucket per kind of action, shared by all visitors.
-//!
-//! A per-address limit would mean remembering addresses, and on the onion service every visitor looks the same
-//! anyway. A global bucket bounds the work an attacker can cause (Argon2id runs, envelopes in the outbox, code
-//! guesses) at the price that, during a flood, a real visitor is asked to wait too: the page says so plainly.
+//! A token bucket: the building block of the gateway's budgets ([`crate::budget`]), which put one per source
+//! in front of one per way in (clear web, onion service). The global bucket bounds the work all clients
+//! together can cause (Argon2id runs, envelopes in the outbox, code guesses); the per-source ones keep one
+//! client from spending it for everyone. During a flood from many sources a real visitor is asked to wait
+//! too: the page says so plainly.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -13,6 +13,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::{watch, Semaphore};
 
 use crate::app::App;
+use crate::budget::ConnectionShares;
 use crate::config::Config;
 use crate::http::headers::Transport;
 use crate::http::server::{run_listener, Listener};
@@ -88,7 +89,13 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let connections = Arc::new(Semaphore::new(max_connections));
+    // One pool per way in: HTTPS (the clear web), plain HTTP (a local C tor or proxy) and the onion service,
+    // so a flood through one leaves the others their slots.
+    let https_connections = Arc::new(Semaphore::new(max_connections));
+    let http_connections = Arc::new(Semaphore::new(max_connections));
+    let shares = ConnectionShares::new(app.config().limits.per_source.connections);
+    let max_onion = app.config().onion.max_concurrent_streams;
+    let onion_connections = Arc::new(Semaphore::new(max_onion));
     let mut listeners = Vec::new();
 
     let https = TcpListener::bind(https_config.listen)
@@ -142,10 +149,15 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
     let web = Web::new(Arc::clone(&app));
     for listener in listeners {
+        let pool = match listener.transport {
+            Transport::Https => &https_connections,
+            Transport::Http | Transport::Onion => &http_connections,
+        };
         tasks.push(tokio::spawn(run_listener(
             listener,
             Arc::clone(&web),
-            Arc::clone(&connections),
+            Arc::clone(pool),
+            Arc::clone(&shares),
             shutdown_rx.clone(),
         )));
     }
@@ -153,7 +165,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let _onion = match crate::onion::start(
         app.config(),
         Arc::clone(&web),
-        Arc::clone(&connections),
+        Arc::clone(&onion_connections),
         shutdown_rx.clone(),
     )
     .await
@@ -191,10 +203,13 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         let _ = task.await;
     }
     // Connections finish on their own tasks; wait until they have all given back their permits.
-    let _ = tokio::time::timeout(
-        DRAIN_TIME,
-        connections.acquire_many(u32::try_from(max_connections).unwrap_or(u32::MAX)),
-    )
+    let all = |count: usize| u32::try_from(count).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let https = https_connections.acquire_many(all(max_connections)).await;
+        let http = http_connections.acquire_many(all(max_connections)).await;
+        let onion = onion_connections.acquire_many(all(max_onion)).await;
+        (https, http, onion)
+    })
     .await;
     tracing::info!("stopped");
     Ok(())

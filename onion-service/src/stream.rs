@@ -20,6 +20,9 @@ pub struct OnionStream {
     /// The Tor stream.
     #[cfg(feature = "arti")]
     inner: arti_client::DataStream,
+    /// The rendezvous circuit it came on, numbered by this process.
+    #[cfg(feature = "arti")]
+    circuit: u64,
     /// This stream's share of `max_concurrent_streams`, released on drop.
     #[cfg(feature = "arti")]
     _permit: tokio::sync::OwnedSemaphorePermit,
@@ -33,11 +36,28 @@ impl OnionStream {
     /// Wrap an accepted Tor stream together with its permit.
     pub(crate) fn new(
         inner: arti_client::DataStream,
+        circuit: u64,
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Self {
         OnionStream {
             inner,
+            circuit,
             _permit: permit,
+        }
+    }
+}
+
+impl OnionStream {
+    /// The rendezvous circuit this stream came on: every stream of one circuit comes from one Tor
+    /// client. A number this process gave the circuit, meaningless outside it; never log it.
+    pub fn circuit(&self) -> u64 {
+        #[cfg(feature = "arti")]
+        {
+            self.circuit
+        }
+        #[cfg(not(feature = "arti"))]
+        {
+            match self.never {}
         }
     }
 }

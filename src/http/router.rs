@@ -18,6 +18,7 @@ use super::headers::Transport;
 use super::pages;
 use super::Web;
 use crate::app::App;
+use crate::budget::Source;
 
 /// The response type of every handler.
 pub type HtmlResponse = Response<Full<Bytes>>;
@@ -143,6 +144,7 @@ fn route(path: &str) -> Route<'_> {
 pub async fn handle(
     web: Arc<Web>,
     transport: Transport,
+    source: Source,
     request: Request<Incoming>,
 ) -> HtmlResponse {
     let app: &App = &web.app;
@@ -189,7 +191,7 @@ pub async fn handle(
         }
         Route::Page(lang, page) if parts.method == Method::POST => {
             match read_form(app, transport, &parts.headers, body).await {
-                Ok(form) => pages::post(app, transport, lang, page, form).await,
+                Ok(form) => pages::post(app, transport, source, lang, page, form).await,
                 Err((kind, status)) => pages::error_with_status(app, transport, lang, kind, status),
             }
         }

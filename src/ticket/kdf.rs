@@ -14,7 +14,6 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use ring::hkdf;
 use serde::Deserialize;
 use thiserror::Error;
-use tokio::sync::{Semaphore, TryAcquireError};
 use zeroize::Zeroizing;
 
 use super::code::TicketCode;
@@ -211,38 +210,45 @@ impl fmt::Debug for Kdf {
 /// Runs derivations on threads of their own, at most `permits` at once, with at most `max_waiting` callers
 /// queued.
 ///
-/// Memory is bounded by permits × the memory cost. A caller beyond the queue gets [`KdfError::Busy`] at once,
-/// so a burst of requests is answered "busy, try again" instead of queueing without end. The threads run at a
-/// lower scheduling priority than the ones serving pages (ten steps nicer, on Linux): a flood of codes to
-/// check then slows checking codes, not the pages everyone else loads.
+/// Memory is bounded by permits × the memory cost: only the `permits` threads derive, and each holds one
+/// derivation's memory at a time. A caller beyond the queue gets [`KdfError::Busy`] at once, so a burst of
+/// requests is answered "busy, try again" instead of queueing without end. The queue is the threads' own
+/// channel: a thread that finishes takes the next job itself, without waiting for the async runtime to hand it
+/// over, so under load the derivation threads never idle while jobs wait (the runtime may be busy serving
+/// pages, which is what it should be doing). The threads run at a lower scheduling priority than the ones
+/// serving pages (ten steps nicer, on Linux): a flood of codes to check then slows checking codes, not the
+/// pages everyone else loads.
 pub struct KdfPool {
     kdf: Arc<Kdf>,
-    semaphore: Arc<Semaphore>,
     permits: usize,
     max_waiting: usize,
-    waiting: AtomicUsize,
+    /// Jobs sent and not yet finished: queued or being derived.
+    pending: Arc<AtomicUsize>,
     jobs: Mutex<std::sync::mpsc::Sender<Job>>,
 }
 
-/// One derivation for a worker thread: the code, the permit it holds until it is done, and where the result
-/// goes.
+/// One derivation for a worker thread: the code, its place in the count of pending jobs (given back when the
+/// job is dropped, derived or not), and where the result goes.
 struct Job {
     code: TicketCode,
-    _permit: tokio::sync::OwnedSemaphorePermit,
+    _pending: Pending,
     result: tokio::sync::oneshot::Sender<Result<TicketKeys, KdfError>>,
+    /// In tests: the thread that takes the job waits here first, to stand for a long derivation.
+    #[cfg(test)]
+    gate: Option<std::sync::mpsc::Receiver<()>>,
 }
 
-/// How much lower the derivation threads run than the process that starts them (nice 0 → 10).
-const WORKER_NICENESS: i32 = 10;
+/// Counts a job as pending until it is dropped.
+struct Pending(Arc<AtomicUsize>);
 
-/// Counts a caller as waiting until it is dropped, also when the caller's future is dropped mid-wait.
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
+impl Drop for Pending {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+/// How much lower the derivation threads run than the process that starts them (nice 0 → 10).
+const WORKER_NICENESS: i32 = 10;
 
 /// A derivation thread: lowers its own priority, then derives until the pool is dropped. A derivation that
 /// panics answers [`KdfError::TaskFailed`] and the thread goes on.
@@ -262,6 +268,14 @@ fn worker(kdf: Arc<Kdf>, jobs: Arc<Mutex<std::sync::mpsc::Receiver<Job>>>) {
         let Ok(job) = job else {
             return;
         };
+        #[cfg(test)]
+        if let Some(gate) = &job.gate {
+            let _ = gate.recv();
+        }
+        // The caller went away while the job waited (its page was abandoned): nothing to derive for.
+        if job.result.is_closed() {
+            continue;
+        }
         let derived =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kdf.derive(&job.code)))
                 .unwrap_or(Err(KdfError::TaskFailed));
@@ -293,10 +307,9 @@ impl KdfPool {
         }
         KdfPool {
             kdf,
-            semaphore: Arc::new(Semaphore::new(permits)),
             permits,
             max_waiting,
-            waiting: AtomicUsize::new(0),
+            pending: Arc::new(AtomicUsize::new(0)),
             jobs: Mutex::new(sender),
         }
     }
@@ -313,30 +326,20 @@ impl KdfPool {
     /// [`KdfError::Busy`] at once when all permits are taken and `max_waiting` callers already wait;
     /// [`KdfError::TaskFailed`] if the derivation panicked; the errors of [`Kdf::derive`].
     pub async fn derive(&self, code: TicketCode) -> Result<TicketKeys, KdfError> {
-        let permit = match Arc::clone(&self.semaphore).try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(TryAcquireError::NoPermits) => {
-                let before = self.waiting.fetch_add(1, Ordering::SeqCst);
-                let waiting = Waiting(&self.waiting);
-                if before >= self.max_waiting {
-                    return Err(KdfError::Busy);
-                }
-                let permit = Arc::clone(&self.semaphore)
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| KdfError::TaskFailed)?;
-                drop(waiting);
-                permit
-            }
-            Err(TryAcquireError::Closed) => return Err(KdfError::TaskFailed),
-        };
+        let before = self.pending.fetch_add(1, Ordering::SeqCst);
+        let pending = Pending(Arc::clone(&self.pending));
+        if before >= self.permits.saturating_add(self.max_waiting) {
+            return Err(KdfError::Busy);
+        }
         let (result, answer) = tokio::sync::oneshot::channel();
-        // The permit moves into the job: if the caller goes away, the memory stays counted until the
-        // derivation really ends. A job is sent only with a permit, so at most `permits` are ever queued.
+        // The count moves into the job: if the caller goes away, the job stays counted until a thread has
+        // taken it and dropped it, so at most `permits + max_waiting` jobs ever exist.
         let job = Job {
             code,
-            _permit: permit,
+            _pending: pending,
             result,
+            #[cfg(test)]
+            gate: None,
         };
         let sent = match self.jobs.lock() {
             Ok(jobs) => jobs.send(job),
@@ -344,6 +347,34 @@ impl KdfPool {
         };
         sent.map_err(|_| KdfError::TaskFailed)?;
         answer.await.map_err(|_| KdfError::TaskFailed)?
+    }
+}
+
+#[cfg(test)]
+impl KdfPool {
+    /// Occupies one thread as a long derivation would, until the returned gate is dropped.
+    fn occupy(&self) -> Result<std::sync::mpsc::Sender<()>, KdfError> {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        let (open, gate) = std::sync::mpsc::channel();
+        let (result, answer) = tokio::sync::oneshot::channel();
+        // The answer is never read; kept open so the thread does not skip the job before the gate.
+        std::mem::forget(answer);
+        let job = Job {
+            code: TicketCode::generate(16),
+            _pending: Pending(Arc::clone(&self.pending)),
+            result,
+            gate: Some(gate),
+        };
+        let jobs = self.jobs.lock().map_err(|_| KdfError::TaskFailed)?;
+        jobs.send(job).map_err(|_| KdfError::TaskFailed)?;
+        Ok(open)
+    }
+
+    /// Waits until no job is pending.
+    async fn settled(&self) {
+        while self.pending.load(Ordering::SeqCst) != 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
     }
 }
 
@@ -612,11 +643,12 @@ mod tests {
     #[tokio::test]
     async fn pool_with_no_room_to_wait_answers_busy_at_once() -> TestResult {
         let pool = pool(1, 0)?;
-        // A derivation in progress holds the only permit.
-        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        // A derivation in progress holds the only thread.
+        let running = pool.occupy()?;
         let second = tokio::time::timeout(Duration::from_secs(5), pool.derive(code()?)).await?;
         assert!(matches!(second, Err(KdfError::Busy)), "{second:?}");
         drop(running);
+        tokio::time::timeout(Duration::from_secs(5), pool.settled()).await?;
         assert!(pool.derive(code()?).await.is_ok());
         Ok(())
     }
@@ -624,30 +656,31 @@ mod tests {
     #[tokio::test]
     async fn pool_lets_max_waiting_callers_wait_and_refuses_the_next() -> TestResult {
         let pool = Arc::new(pool(1, 1)?);
-        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        let running = pool.occupy()?;
         let waiter = tokio::spawn({
             let pool = Arc::clone(&pool);
             let code = code()?;
             async move { pool.derive(code).await }
         });
-        while pool.waiting.load(Ordering::SeqCst) == 0 {
+        while pool.pending.load(Ordering::SeqCst) < 2 {
             tokio::task::yield_now().await;
         }
         assert!(matches!(pool.derive(code()?).await, Err(KdfError::Busy)));
         drop(running);
         assert!(waiter.await?.is_ok(), "the waiting caller gets its turn");
-        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
+        tokio::time::timeout(Duration::from_secs(5), pool.settled()).await?;
         Ok(())
     }
 
     #[tokio::test]
     async fn a_caller_that_gives_up_while_waiting_frees_its_place() -> TestResult {
         let pool = pool(1, 1)?;
-        let running = Arc::clone(&pool.semaphore).try_acquire_owned()?;
+        let running = pool.occupy()?;
         let gave_up = tokio::time::timeout(Duration::from_millis(20), pool.derive(code()?)).await;
         assert!(gave_up.is_err(), "the caller waited");
-        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
         drop(running);
+        // The thread drops the abandoned job without deriving, and its place is free again.
+        tokio::time::timeout(Duration::from_secs(5), pool.settled()).await?;
         assert!(pool.derive(code()?).await.is_ok());
         Ok(())
     }

@@ -66,6 +66,12 @@ pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_porten"))
 }
 
+/// Per-source limits as wide as the global ones, for tests whose clients all come from one address.
+pub const GENEROUS_PER_SOURCE: &str = "[limits.per_source]\nconnections = 100000\n\
+    submissions_per_minute = 1000000\nsubmission_burst = 1000000\n\
+    code_attempts_per_minute = 1000000\ncode_attempt_burst = 1000000\n\
+    forms_per_minute = 1000000\nform_burst = 1000000\n";
+
 impl Gateway {
     /// Starts the gateway with the given extra configuration (TOML), on ports chosen by the kernel.
     pub fn start(extra_config: &str) -> Gateway {
@@ -77,6 +83,10 @@ impl Gateway {
         let data = dir.path().join("data");
         let config_path = dir.path().join("porten.toml");
         let mut config = format!("data_dir = \"{}\"\n{extra_config}\n", data.display());
+        if !extra_config.contains("[limits.per_source]") {
+            // Every test client is on 127.0.0.0/24: one source. The tests that are about sources set their own.
+            config.push_str(GENEROUS_PER_SOURCE);
+        }
         if !extra_config.contains("[https]") {
             config.push_str("[https]\nlisten = \"127.0.0.1:0\"\n");
         }

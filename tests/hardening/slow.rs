@@ -21,6 +21,8 @@ pub enum Drag {
     RequestHead,
     /// A TLS ClientHello, one byte per interval.
     TlsHandshake,
+    /// Nothing at all: the connection is opened and left idle.
+    Silent,
 }
 
 /// Counts shared by the clients of one swarm.
@@ -134,6 +136,7 @@ async fn client(
             .into_iter()
             .map(|b| vec![b])
             .collect(),
+        Drag::Silent => Vec::new(),
     };
     loop {
         if *stopped.borrow() {
@@ -147,6 +150,12 @@ async fn client(
         counts.held.fetch_add(1, Ordering::SeqCst);
         let mut closed = false;
         let mut buffer = [0u8; 1024];
+        if trickle.is_empty() {
+            tokio::select! {
+                _ = stream.read(&mut buffer) => closed = true,
+                _ = stopped.changed() => {}
+            }
+        }
         for piece in &trickle {
             if stream.write_all(piece).await.is_err() {
                 closed = true;

@@ -2,7 +2,7 @@
 //! the gateway under its feet. Every failure is returned as text instead of panicking, and every request has
 //! a deadline.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,6 +21,9 @@ pub struct Visitor {
     tls: Arc<rustls::ClientConfig>,
     /// The longest one request may take, connection included.
     pub timeout: Duration,
+    /// The local address to connect from; the kernel's choice when `None`. Any 127.x.y.z works on
+    /// loopback, so tests can play clients from different networks.
+    pub from: Option<IpAddr>,
 }
 
 impl Visitor {
@@ -35,7 +38,14 @@ impl Visitor {
                 &[&rustls::version::TLS13, &rustls::version::TLS12],
             ),
             timeout: Duration::from_secs(30),
+            from: None,
         }
+    }
+
+    /// The same visitor, connecting from `address` (another network as far as the gateway can tell).
+    pub fn from(mut self, address: IpAddr) -> Visitor {
+        self.from = Some(address);
+        self
     }
 
     /// Sends one request on a new connection.
@@ -47,9 +57,17 @@ impl Visitor {
     }
 
     async fn exchange(&self, request: Request<Full<Bytes>>) -> Result<Reply, String> {
-        let tcp = tokio::net::TcpStream::connect(self.https)
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
+        let tcp = match self.from {
+            None => tokio::net::TcpStream::connect(self.https).await,
+            Some(from) => {
+                let socket = tokio::net::TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
+                socket
+                    .bind(SocketAddr::new(from, 0))
+                    .map_err(|e| format!("bind: {e}"))?;
+                socket.connect(self.https).await
+            }
+        }
+        .map_err(|e| format!("connect: {e}"))?;
         let name = ServerName::try_from("localhost").map_err(|e| e.to_string())?;
         let stream = tokio_rustls::TlsConnector::from(Arc::clone(&self.tls))
             .connect(name, tcp)

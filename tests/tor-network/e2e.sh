@@ -5,7 +5,9 @@
 # landing page, make a first contact, come back with the code and read the thread. Checks the
 # headers over the onion and over HTTPS (Onion-Location names the same address), that
 # `porten onion-address` prints that address, and that after a restart the same address serves the
-# same thread. Stops every process it started, however it ends; exits non-zero on any failed check.
+# same thread; and that one Tor client flooding forms, code attempts, pages and idle streams over its circuit
+# does not stop another client's visit. Stops every process it started, however it ends; exits non-zero on
+# any failed check.
 #
 #   tests/tor-network/e2e.sh [DIR]     DIR: working folder (default: a new temporary one, removed
 #                                      after a pass; kept with its logs after a failure)
@@ -37,6 +39,7 @@ mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 
 GATEWAY_PID=
+FLOOD_PIDS=()
 PASSED=0
 FAILURES=()
 # A unique message, so that finding it in the thread proves it went through this run.
@@ -90,6 +93,8 @@ stop_gateway() {
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    touch "$DIR/flood.stop" 2>/dev/null || true
+    [ ${#FLOOD_PIDS[@]} -eq 0 ] || kill "${FLOOD_PIDS[@]}" 2>/dev/null || true
     stop_gateway || true
     "$HERE/net.sh" stop "$DIR/net" >/dev/null 2>&1 || true
     rm -f "$DIR"/porten "$DIR"/porten-*
@@ -403,6 +408,111 @@ log "HTTPS: Onion-Location: $location"
 # 6. The stored key gives the same address without going online.
 stored=$("$PORTEN" onion-address --config "$CONFIG" 2>&1) || check_failed "porten onion-address failed: $stored"
 [ "$stored" = "$ADDRESS" ] || check_failed "porten onion-address printed '$stored', not $ADDRESS"
+
+# 7a. One Tor client flooding the forms, code attempts and pages over its circuit does not stop another client's
+# visit: each rendezvous circuit has budgets of its own, and the onion service's global ones are apart from the
+# clear web's. C tor gives streams with other SOCKS credentials other circuits (IsolateSOCKSAuth).
+flood_curl() { # USER NAME CURL-ARGS... : a request through the onion as USER; prints the status
+    local user=$1 name=$2
+    shift 2
+    curl -s --max-time 30 --socks5-hostname "$SOCKS" --proxy-user "$user:x" -H "Origin: null" \
+        -H "Sec-Fetch-Site: same-origin" -H "Expect:" -o "$DIR/$name.html" -w '%{http_code}' "$@" || echo 000
+}
+flood_worker() { # KIND ID: floods until $DIR/flood.stop exists; one status per line in $DIR/flood.statuses
+    local kind=$1 id=$2 status token
+    while [ ! -e "$DIR/flood.stop" ] && [ $SECONDS -lt $END ]; do
+        case $kind in
+        contact | code)
+            local path=/sv/contact
+            [ "$kind" = code ] && path=/sv/return
+            status=$(flood_curl "$FLOOD_USER" "flood-$id" --data '' "http://$ADDRESS$path")
+            echo "$status" >>"$DIR/flood.statuses"
+            token=$(token_in "$DIR/flood-$id.html" || true)
+            [ -n "$token" ] || continue
+            if [ "$kind" = contact ]; then
+                status=$(flood_curl "$FLOOD_USER" "flood-$id" --data-urlencode "token=$token" \
+                    --data-urlencode "group=other" --data-urlencode "message=flood" "http://$ADDRESS$path")
+            else
+                status=$(flood_curl "$FLOOD_USER" "flood-$id" --data-urlencode "token=$token" \
+                    --data-urlencode "code=$CODE" "http://$ADDRESS$path")
+            fi
+            ;;
+        page) status=$(flood_curl "$FLOOD_USER" "flood-$id" "http://$ADDRESS/sv/") ;;
+        esac
+        echo "$status" >>"$DIR/flood.statuses"
+    done
+}
+FLOOD_USER="flood$RANDOM"
+VISITOR_USER="visitor$RANDOM"
+rm -f "$DIR/flood.stop" "$DIR/flood.statuses"
+for kind in contact code page contact code; do
+    flood_worker "$kind" "${#FLOOD_PIDS[@]}" &
+    FLOOD_PIDS+=($!)
+done
+log "one circuit floods the contact form, code attempts and pages; another client visits meanwhile"
+sleep 15
+# Idle streams: opened through the onion and left silent; the gateway must let go of each within its first-byte
+# time (5 s by default), well before this client gives up (20 s).
+idle=$(python3 - "$TOR_SOCKS_PORT" "$ADDRESS" <<'PY' 2>&1 || true
+import socket, struct, sys, time
+port, host = int(sys.argv[1]), sys.argv[2].encode()
+streams = []
+for i in range(8):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    user = b"idle"
+    s.sendall(b"\x05\x01\x02")
+    s.recv(2)
+    s.sendall(b"\x01" + bytes([len(user)]) + user + b"\x01x")
+    s.recv(2)
+    s.sendall(b"\x05\x01\x00\x03" + bytes([len(host)]) + host + struct.pack(">H", 80))
+    reply = s.recv(10)
+    if len(reply) >= 2 and reply[1] == 0:
+        streams.append((s, time.monotonic()))
+closed = []
+deadline = time.monotonic() + 20
+for s, opened in streams:
+    s.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        data = s.recv(1)
+        closed.append(time.monotonic() - opened)
+    except (socket.timeout, OSError):
+        pass
+print(len(streams), len(closed), "%.1f" % max(closed, default=0))
+PY
+)
+log "idle streams through the onion (opened, closed by the gateway, slowest close in s): $idle"
+read -r idle_opened idle_closed _ <<<"$idle" || true
+if ! [[ ${idle_opened:-0} =~ ^[0-9]+$ ]] || [ "${idle_opened:-0}" -eq 0 ] ||
+    [ "${idle_closed:-x}" != "$idle_opened" ]; then
+    check_failed "idle streams through the onion were not all closed by the gateway: $idle"
+fi
+visit_ok=1
+visit_step() { # NAME STATUS
+    if [ "$2" != 200 ]; then
+        check_failed "during the flood, another client's $1 through the onion: status $2"
+        visit_ok=0
+    fi
+}
+visit_started=$(now_ms)
+visit_step "landing page" "$(flood_curl "$VISITOR_USER" visit-landing "http://$ADDRESS/sv/")"
+visit_step "contact form" "$(flood_curl "$VISITOR_USER" visit-contact --data '' "http://$ADDRESS/sv/contact")"
+token=$(token_in "$DIR/visit-contact.html" || true)
+visit_step "first contact" "$(flood_curl "$VISITOR_USER" visit-code --data-urlencode "token=$token" \
+    --data-urlencode "group=exposed" --data-urlencode "message=Under flodet" --data-urlencode "reply_language=sv" \
+    "http://$ADDRESS/sv/contact")"
+visit_code=$(sed -n 's/.*class="code"[^>]*>//p' "$DIR/visit-code.html" | sed 's#</p>.*##; s/<[^>]*>//g' | tr -s ' ' || true)
+visit_step "code form" "$(flood_curl "$VISITOR_USER" visit-return --data '' "http://$ADDRESS/sv/return")"
+token=$(token_in "$DIR/visit-return.html" || true)
+visit_step "return with the code" "$(flood_curl "$VISITOR_USER" visit-thread --data-urlencode "token=$token" \
+    --data-urlencode "code=$visit_code" "http://$ADDRESS/sv/return")"
+grep -qF "Under flodet" "$DIR/visit-thread.html" || check_failed "during the flood, another client's thread does not show its message"
+visit_s=$(seconds_since "$visit_started")
+touch "$DIR/flood.stop"
+wait "${FLOOD_PIDS[@]}" 2>/dev/null || true
+flood_sent=$(wc -l <"$DIR/flood.statuses")
+flood_refused=$(grep -c '^\(429\|503\|000\)$' "$DIR/flood.statuses" || true)
+log "flood over one circuit: $flood_sent requests, $flood_refused refused; the other client's visit: 5 requests in ${visit_s} s, all served: $([ $visit_ok = 1 ] && echo yes || echo no)"
+[ "$flood_refused" -gt 0 ] || check_failed "the flood over one circuit was never refused: it did not spend its budgets"
 
 # The figures, with the service running and after a whole visit.
 read -r rss hwm < <(awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } END { print r, h }' "/proc/$GATEWAY_PID/status")

@@ -1,5 +1,10 @@
 //! The accept loop: rendezvous requests in, [`OnionStream`]s out.
 //!
+//! Each rendezvous request is accepted here rather than through arti's `handle_rend_requests`,
+//! so that every stream carries the number of the circuit it came on: all streams of one
+//! circuit come from one Tor client, and the gateway gives each circuit a budget of its own.
+//! The numbers count up from zero in this process and mean nothing outside it.
+//!
 //! Only `BEGIN` to port 80 is served; any other request closes the whole circuit, as C tor
 //! does for unconfigured ports, so probing costs the prober its circuit. Arti itself closes a
 //! circuit that opens more than `max_streams_per_circuit` streams; here a semaphore bounds
@@ -8,7 +13,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::{Stream, StreamExt as _};
+use futures::future::Either;
+use futures::{FutureExt as _, Stream, StreamExt as _};
 use tokio::sync::{mpsc, Semaphore};
 use tor_cell::relaycell::msg::Connected;
 use tor_hsservice::{RendRequest, StreamRequest};
@@ -33,13 +39,26 @@ pub(crate) async fn accept_streams(
     max_streams: usize,
     accepted: mpsc::Sender<OnionStream>,
 ) {
-    let stream_requests = tor_hsservice::handle_rend_requests(rend_requests);
+    let mut next_circuit: u64 = 0;
+    let stream_requests = rend_requests.flat_map_unordered(None, move |rend_request| {
+        let circuit = next_circuit;
+        next_circuit = next_circuit.wrapping_add(1);
+        Box::pin(rend_request.accept())
+            .map(move |outcome| match outcome {
+                Ok(requests) => Either::Left(requests.map(move |request| (circuit, request))),
+                Err(e) => {
+                    debug!(error = %report(&e), "a rendezvous request could not be accepted");
+                    Either::Right(futures::stream::empty())
+                }
+            })
+            .flatten_stream()
+    });
     futures::pin_mut!(stream_requests);
     let mut last_limit_warning: Option<Instant> = None;
     let mut refused_since_warning: u64 = 0;
 
     loop {
-        let request = tokio::select! {
+        let (circuit, request) = tokio::select! {
             request = stream_requests.next() => match request {
                 Some(request) => request,
                 None => break,
@@ -75,7 +94,7 @@ pub(crate) async fn accept_streams(
                 Ok(data_stream) => {
                     // The queue holds as many streams as there are permits, so it is never
                     // full; it is closed only when the gateway stopped listening.
-                    let _ = accepted.try_send(OnionStream::new(data_stream, permit));
+                    let _ = accepted.try_send(OnionStream::new(data_stream, circuit, permit));
                 }
                 Err(e) => debug!(error = %report(&e), "onion stream closed before it was accepted"),
             }

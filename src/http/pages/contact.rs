@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::{code, html, message_error, retry_after, site, TokenFailure, BUSY_RETRY_SECS};
 use crate::app::App;
+use crate::budget::Source;
 use crate::conversation::{ConversationError, NewContact};
 use crate::envelope::Group;
 use crate::http::form::Form;
@@ -91,7 +92,7 @@ fn envelope_group(group: templates::Group) -> Group {
 }
 
 /// `POST /{lang}/contact`: with no field, the button that opens the form; otherwise the form itself.
-pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
+pub(super) async fn submit(app: &App, source: Source, lang: Lang, form: &Form) -> HtmlResponse {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if form.is_empty() {
         return show_form(app, lang, &ContactInput::default(), &[], StatusCode::OK);
@@ -135,7 +136,7 @@ pub(super) async fn submit(app: &App, lang: Lang, form: &Form) -> HtmlResponse {
     let Some(group) = input.group.filter(|_| errors.is_empty()) else {
         return show_form(app, lang, &input, &errors, unprocessable);
     };
-    if let Err(wait) = app.submissions.try_take() {
+    if let Err(wait) = app.submissions.try_take(source) {
         tracing::debug!("submission rate limit reached");
         let limited = FieldError::new(Field::Form, field_errors::RATE_LIMITED);
         return retry_after(

@@ -27,6 +27,7 @@ use super::form::Form;
 use super::headers::Transport;
 use super::router::{HtmlResponse, Page};
 use crate::app::App;
+use crate::budget::Source;
 use crate::conversation::ConversationError;
 use crate::page_cache::CachedPage;
 use crate::token::{Carried, TokenError, TokenPurpose};
@@ -140,21 +141,42 @@ fn cached(
     html(StatusCode::OK, body)
 }
 
-/// POST pages.
+/// POST pages. Every post first takes from the source's form budget; a post refused there still uses up its
+/// token, so the same form resent later opens nothing (see [`crate::token`]).
 pub async fn post(
     app: &App,
     transport: Transport,
+    source: Source,
     lang: Lang,
     page: Page,
     form: Form,
 ) -> HtmlResponse {
+    if let Err(wait) = app.forms.try_take(source) {
+        tracing::debug!("form rate limit reached");
+        if let Some(purpose) = token_purpose(page) {
+            let _ = app.tokens.redeem(form.value(Field::Token), purpose);
+        }
+        let response = error(app, transport, lang, ErrorKind::RateLimited);
+        return retry_after(response, wait.as_secs());
+    }
     match page {
-        Page::Contact => contact::submit(app, lang, &form).await,
+        Page::Contact => contact::submit(app, source, lang, &form).await,
         Page::CodeCheck => code::check(app, lang, &form),
-        Page::Return => thread::return_with_code(app, transport, lang, &form).await,
-        Page::ThreadWrite => thread::write_again(app, transport, lang, &form).await,
+        Page::Return => thread::return_with_code(app, transport, source, lang, &form).await,
+        Page::ThreadWrite => thread::write_again(app, transport, source, lang, &form).await,
         Page::ThreadDelete => thread::delete(app, transport, lang, &form).await,
         Page::Landing => error(app, transport, lang, ErrorKind::MethodNotAllowed),
+    }
+}
+
+/// The purpose of the token a page's form carries.
+fn token_purpose(page: Page) -> Option<TokenPurpose> {
+    match page {
+        Page::Contact => Some(TokenPurpose::FirstContact),
+        Page::Return => Some(TokenPurpose::Return),
+        Page::CodeCheck => Some(TokenPurpose::CodeCheck),
+        Page::ThreadWrite | Page::ThreadDelete => Some(TokenPurpose::Session),
+        Page::Landing => None,
     }
 }
 

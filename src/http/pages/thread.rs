@@ -14,6 +14,7 @@ use super::{
     TokenFailure, BUSY_RETRY_SECS,
 };
 use crate::app::App;
+use crate::budget::Source;
 use crate::conversation::{ConversationError, OpenedThread};
 use crate::http::form::Form;
 use crate::http::headers::Transport;
@@ -84,6 +85,7 @@ fn after_token_failure(
 pub(super) async fn return_with_code(
     app: &App,
     transport: Transport,
+    source: Source,
     lang: Lang,
     form: &Form,
 ) -> HtmlResponse {
@@ -117,7 +119,7 @@ pub(super) async fn return_with_code(
             return return_form(app, lang, &view, &[code_error(error)], unprocessable);
         }
     };
-    if let Err(wait) = app.code_attempts.try_take() {
+    if let Err(wait) = app.code_attempts.try_take(source) {
         tracing::debug!("code attempt rate limit reached");
         let view = keeping(typed);
         let limited = FieldError::new(Field::Code, field_errors::RATE_LIMITED);
@@ -142,7 +144,7 @@ pub(super) async fn return_with_code(
         message: &message,
         ..ThreadView::opened()
     };
-    send(app, transport, lang, keys, view).await
+    send(app, transport, source, lang, keys, view).await
 }
 
 /// How a thread is shown: opened with the code (recorded as an open), or shown again within the same visit.
@@ -269,6 +271,7 @@ fn render_thread(
 async fn send(
     app: &App,
     transport: Transport,
+    source: Source,
     lang: Lang,
     keys: TicketKeys,
     view: ThreadView<'_>,
@@ -283,7 +286,7 @@ async fn send(
         };
         return show_thread(app, transport, lang, keys, refused).await;
     }
-    if let Err(wait) = app.submissions.try_take() {
+    if let Err(wait) = app.submissions.try_take(source) {
         tracing::debug!("submission rate limit reached");
         let errors = [FieldError::new(Field::Message, field_errors::RATE_LIMITED)];
         let refused = ThreadView {
@@ -351,6 +354,7 @@ fn previous_open(form: &Form) -> Option<i64> {
 pub(super) async fn write_again(
     app: &App,
     transport: Transport,
+    source: Source,
     lang: Lang,
     form: &Form,
 ) -> HtmlResponse {
@@ -363,7 +367,7 @@ pub(super) async fn write_again(
         message: &message,
         ..ThreadView::again(previous_open(form))
     };
-    send(app, transport, lang, keys, view).await
+    send(app, transport, source, lang, keys, view).await
 }
 
 /// `POST /{lang}/thread/delete`: without `confirm`, the confirmation; `confirm=no` shows the thread again.

@@ -135,12 +135,22 @@ export class Gateway {
       'listen = "127.0.0.1:0"',
       '[http]',
       'listen = "127.0.0.1:0"',
-      // Many first contacts in a few minutes, all from this one test: the global limits are raised out of the way.
+      // Many first contacts in a few minutes, all from this one test and one address: the limits are raised out of the way.
       '[limits]',
       'submissions_per_minute = 100000',
       'submission_burst = 10000',
       'code_attempts_per_minute = 100000',
       'code_attempt_burst = 10000',
+      'forms_per_minute = 100000',
+      'form_burst = 10000',
+      '[limits.per_source]',
+      'connections = 100000',
+      'submissions_per_minute = 100000',
+      'submission_burst = 10000',
+      'code_attempts_per_minute = 100000',
+      'code_attempt_burst = 10000',
+      'forms_per_minute = 100000',
+      'form_burst = 10000',
       // Small Argon2id parameters so a walk takes seconds; the production defaults are tested elsewhere.
       '[ticket.kdf]',
       'memory_kib = 1024',

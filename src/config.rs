@@ -791,7 +791,7 @@ impl Config {
             ("limits.per_source.connections", source.connections),
         ];
         if let Some((field, _)) = rates.iter().find(|(_, rate)| *rate == 0) {
-            return Err(invalid(*field, "must be at least 1"));
+            return Err(invalid(field, "must be at least 1"));
         }
         if limits.first_byte_timeout_secs == 0 {
             return Err(invalid(

@@ -70,6 +70,9 @@ pub struct InboxConfig {
     /// Logging.
     #[serde(default)]
     pub log: InboxLogConfig,
+    /// The staff desk: lifetimes of codes and sessions, login throttling.
+    #[serde(default)]
+    pub desk: crate::DeskConfig,
 }
 
 /// The optional webhook.
@@ -174,6 +177,9 @@ impl InboxConfig {
                     .into(),
             ));
         }
+        self.desk
+            .validate()
+            .map_err(|(field, reason)| invalid(field, reason))?;
         if let Some(webhook) = &self.webhook {
             let endpoint =
                 Endpoint::parse(&webhook.url).map_err(|reason| invalid("webhook.url", reason))?;

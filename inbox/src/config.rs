@@ -277,6 +277,26 @@ spool_dir = "spool"
     }
 
     #[test]
+    fn the_desk_section_is_optional_and_its_ranges_are_checked() {
+        let config = InboxConfig::parse(MINIMAL).expect("parses");
+        assert_eq!(config.desk, crate::DeskConfig::default());
+        assert_eq!(config.desk.enrolment_hours, 72);
+        assert_eq!(config.desk.idle_minutes, 15);
+        assert_eq!(config.desk.session_hours, 8);
+        let text =
+            format!("{MINIMAL}\n[desk]\nidle_minutes = 30\ntotp_issuer = \"Resurscentrum\"\n");
+        let config = InboxConfig::parse(&text).expect("a desk section");
+        assert_eq!(config.desk.idle_minutes, 30);
+        assert_eq!(config.desk.lockout_after, 5);
+        let text = format!("{MINIMAL}\n[desk]\nidle_minutes = 600\nsession_hours = 8\n");
+        let error = InboxConfig::parse(&text).expect_err("idle longer than the lifetime");
+        assert!(error.to_string().contains("desk.idle_minutes"), "{error}");
+        let text = format!("{MINIMAL}\n[desk]\nlockout_after = 0\n");
+        let error = InboxConfig::parse(&text).expect_err("no lockout");
+        assert!(error.to_string().contains("desk.lockout_after"), "{error}");
+    }
+
+    #[test]
     fn an_unknown_field_is_named() {
         let text = format!("{MINIMAL}\nspool_directory = \"x\"\n");
         let error = InboxConfig::parse(&text).expect_err("unknown");

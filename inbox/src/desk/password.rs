@@ -11,10 +11,10 @@
 //! hash made at start with the current parameters, so the time of the answer does not tell whether the name
 //! belongs to an account.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
 use porten_protocol::secret::Sensitive;
 use ring::rand::{SecureRandom, SystemRandom};
 

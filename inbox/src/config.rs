@@ -70,6 +70,9 @@ pub struct InboxConfig {
     /// Logging.
     #[serde(default)]
     pub log: InboxLogConfig,
+    /// The staff desk: lifetimes of codes and sessions, login throttling.
+    #[serde(default)]
+    pub desk: crate::DeskConfig,
 }
 
 /// The optional webhook.
@@ -174,6 +177,9 @@ impl InboxConfig {
                     .into(),
             ));
         }
+        self.desk
+            .validate()
+            .map_err(|(field, reason)| invalid(field, reason))?;
         if let Some(webhook) = &self.webhook {
             let endpoint =
                 Endpoint::parse(&webhook.url).map_err(|reason| invalid("webhook.url", reason))?;
@@ -268,6 +274,26 @@ spool_dir = "spool"
         let text = format!("{MINIMAL}\n[webhook]\nurl = \"http://cases.internal:8080/in\"\n");
         let config = InboxConfig::parse(&text).expect("http webhook");
         assert_eq!(config.webhook.map(|w| w.max_attempts), Some(5));
+    }
+
+    #[test]
+    fn the_desk_section_is_optional_and_its_ranges_are_checked() {
+        let config = InboxConfig::parse(MINIMAL).expect("parses");
+        assert_eq!(config.desk, crate::DeskConfig::default());
+        assert_eq!(config.desk.enrolment_hours, 72);
+        assert_eq!(config.desk.idle_minutes, 15);
+        assert_eq!(config.desk.session_hours, 8);
+        let text =
+            format!("{MINIMAL}\n[desk]\nidle_minutes = 30\ntotp_issuer = \"Resurscentrum\"\n");
+        let config = InboxConfig::parse(&text).expect("a desk section");
+        assert_eq!(config.desk.idle_minutes, 30);
+        assert_eq!(config.desk.lockout_after, 5);
+        let text = format!("{MINIMAL}\n[desk]\nidle_minutes = 600\nsession_hours = 8\n");
+        let error = InboxConfig::parse(&text).expect_err("idle longer than the lifetime");
+        assert!(error.to_string().contains("desk.idle_minutes"), "{error}");
+        let text = format!("{MINIMAL}\n[desk]\nlockout_after = 0\n");
+        let error = InboxConfig::parse(&text).expect_err("no lockout");
+        assert!(error.to_string().contains("desk.lockout_after"), "{error}");
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //!
 //! `<state_dir>/reply-keys/` (one 0600 JSON per open ticket), `<state_dir>/unopened/` (envelopes the
 //! identity could not open, kept as age files), the audit log (`<state_dir>/audit.jsonl` and its `.head`),
-//! and `<spool_dir>/<envelope id>.json`.
+//! `<state_dir>/desk/` (the staff desk's sealed database `desk.redb` and its age-wrapped data key
+//! `data-key.age`), and `<spool_dir>/<envelope id>.json`.
 
 pub mod audit;
 pub mod client;
 pub mod config;
 pub mod deliver;
+mod desk;
 pub mod durable;
 pub mod endpoint;
 pub mod open;
@@ -24,6 +26,14 @@ pub mod webhook;
 use std::path::PathBuf;
 
 pub use config::InboxConfig;
+/// The staff desk's foundation: sealed storage, accounts, login and sessions (`desk` module).
+pub use desk::{
+    Account, AccountError, AccountId, AccountState, Accounts, AuthMethod, Authenticated, Clock,
+    Credential, CsrfToken, Desk, DeskConfig, DeskError, DeskStore, DeskStoreError, DisplayName,
+    EnrolmentCode, EnrolmentError, EnrolmentStart, Invitation, Login, LoginName, LoginRefused,
+    ManualClock, NameError, NewAccount, NewSession, PasswordError, Passwords, Role, Session,
+    SessionCookie, Sessions, SystemClock, TeamName, VaultError,
+};
 
 /// Why an inbox command failed. Messages name the file or the field and say what to do.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +92,12 @@ pub enum InboxError {
     /// A reply could not be sealed.
     #[error("sealing the reply failed: {0}")]
     Seal(#[from] porten_protocol::thread::ThreadError),
+    /// The staff desk could not be opened.
+    #[error("staff desk: {0}")]
+    Desk(#[from] desk::DeskError),
+    /// An administrator's act on a desk account failed.
+    #[error("staff desk: {0}")]
+    Account(#[from] desk::AccountError),
     /// The gateway no longer has the ticket: the visitor deleted the conversation or it expired.
     #[error("the ticket no longer exists at the gateway (the visitor deleted the conversation, or it expired); the reply was not delivered")]
     TicketGone,

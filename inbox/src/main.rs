@@ -23,6 +23,10 @@ use zeroize::Zeroizing;
 /// Replying:
 ///   porten-inbox reply TICKET-REF --from "Sara, socialsekreterare" --file reply.txt \
 ///       --config /etc/porten-inbox/porten-inbox.toml
+///
+/// Staff desk accounts (administrators):
+///   porten-inbox desk add-account --login sara --display-name "Sara, kurator" --role staff \
+///       --team "Stödteamet" --config /etc/porten-inbox/porten-inbox.toml
 #[derive(Parser)]
 #[command(version, about, long_about, verbatim_doc_comment)]
 struct Cli {
@@ -88,6 +92,63 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Manage the staff desk's accounts (for administrators). Nothing here prints a password, a TOTP secret
+    /// or a session; an enrolment code is printed once, when it is made.
+    Desk {
+        #[command(subcommand)]
+        command: DeskCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeskCommand {
+    /// Make an account and print its one-time enrolment code.
+    ///
+    /// The account can log in once its owner has enrolled with the code: chosen a password and confirmed a
+    /// code from an authenticator app. Hand the code over in person or by a channel other than the one you
+    /// tell them their login name by. It is shown only now and expires (desk.enrolment_hours, default 72).
+    AddAccount {
+        /// The login name: 2 to 64 of a-z, 0-9, '.', '_', '-'.
+        #[arg(long, value_name = "NAME")]
+        login: String,
+        /// The name visitors see on this person's replies, e.g. "Sara, kurator". They can change it later.
+        #[arg(long, value_name = "NAME")]
+        display_name: String,
+        /// staff, team-lead or administrator.
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// A team the account belongs to (repeatable).
+        #[arg(long = "team", value_name = "TEAM")]
+        teams: Vec<String>,
+        /// The inbox configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Void an account's password, TOTP secret and login sessions, and print a new enrolment code: for a
+    /// forgotten password or a lost phone. A disabled account becomes usable again once enrolled.
+    ResetAccount {
+        /// The login name.
+        #[arg(long, value_name = "NAME")]
+        login: String,
+        /// The inbox configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Stop an account: its login sessions end and it can no longer log in.
+    DisableAccount {
+        /// The login name.
+        #[arg(long, value_name = "NAME")]
+        login: String,
+        /// The inbox configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// List the accounts: login name, role, state, teams, display name.
+    ListAccounts {
+        /// The inbox configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
     },
 }
 
@@ -169,7 +230,139 @@ fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { log, config },
         } => audit_verify(log, config),
+        Command::Desk { command } => desk(command),
     }
+}
+
+fn desk(command: DeskCommand) -> ExitCode {
+    let usage = |message: String| {
+        eprintln!("porten-inbox: {message}");
+        ExitCode::from(EXIT_USAGE)
+    };
+    let login = |text: &str| inbox::LoginName::parse(text).map_err(|e| usage(e.to_string()));
+    match command {
+        DeskCommand::AddAccount {
+            login: login_text,
+            display_name,
+            role,
+            teams,
+            config,
+        } => {
+            let new = (|| {
+                Ok::<_, inbox::NameError>(inbox::NewAccount {
+                    login: inbox::LoginName::parse(&login_text)?,
+                    display_name: inbox::DisplayName::parse(&display_name)?,
+                    role: role.parse()?,
+                    teams: teams
+                        .iter()
+                        .map(|team| inbox::TeamName::parse(team))
+                        .collect::<Result<_, _>>()?,
+                })
+            })();
+            let new = match new {
+                Ok(new) => new,
+                Err(error) => return usage(error.to_string()),
+            };
+            with_desk(&config, |desk| {
+                let invitation = desk.accounts.create(new)?;
+                print_invitation("made", &invitation);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        DeskCommand::ResetAccount {
+            login: name,
+            config,
+        } => match login(&name) {
+            Ok(name) => with_desk(&config, |desk| {
+                let invitation = desk.accounts.reset(&name)?;
+                print_invitation(
+                    "reset: its password, TOTP secret and login sessions are void",
+                    &invitation,
+                );
+                Ok(ExitCode::SUCCESS)
+            }),
+            Err(code) => code,
+        },
+        DeskCommand::DisableAccount {
+            login: name,
+            config,
+        } => match login(&name) {
+            Ok(name) => with_desk(&config, |desk| {
+                let account = desk.accounts.disable(&name)?;
+                println!(
+                    "Account {} is disabled: its login sessions have ended and it cannot log in. \
+                     `porten-inbox desk reset-account --login {}` makes it usable again.",
+                    account.login, account.login
+                );
+                Ok(ExitCode::SUCCESS)
+            }),
+            Err(code) => code,
+        },
+        DeskCommand::ListAccounts { config } => with_desk(&config, |desk| {
+            let accounts = desk.accounts.list()?;
+            if accounts.is_empty() {
+                println!("No accounts yet: make one with `porten-inbox desk add-account`.");
+            }
+            for account in accounts {
+                let teams: Vec<&str> = account.teams.iter().map(|t| t.as_str()).collect();
+                println!(
+                    "{:<24} {:<13} {:<8} teams: {:<24} display name: {}",
+                    account.login.as_str(),
+                    account.role.as_str(),
+                    account.state.as_str(),
+                    if teams.is_empty() {
+                        "-".into()
+                    } else {
+                        teams.join(", ")
+                    },
+                    account.display_name.as_str(),
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
+/// Opens the desk of the configured state directory with the configured identity, and runs `work`.
+fn with_desk(
+    config: &Path,
+    work: impl FnOnce(inbox::Desk) -> Result<ExitCode, InboxError>,
+) -> ExitCode {
+    with_config(config, |config| {
+        porten_protocol::logging::init("warn");
+        let identities = inbox::run::load_identities(&config.identity)?;
+        let desk = inbox::Desk::open(
+            &config.state_dir,
+            &identities,
+            &config.desk,
+            std::sync::Arc::new(inbox::SystemClock),
+        )?;
+        work(desk)
+    })
+}
+
+fn print_invitation(what: &str, invitation: &inbox::Invitation) {
+    let expires = time::OffsetDateTime::from_unix_timestamp(invitation.expires)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| invitation.expires.to_string());
+    println!(
+        "Account {} ({}) {what}.\n\n\
+         One-time enrolment code, shown only now:\n\n    {}\n\n\
+         It works once and until {expires}. With it, {} chooses a password and confirms a code from an\n\
+         authenticator app. Hand it over in person or by another channel than the login name. A lost code:\n\
+         porten-inbox desk reset-account --login {}",
+        invitation.account.login,
+        invitation.account.role,
+        invitation.code.expose(),
+        invitation.account.display_name.as_str(),
+        invitation.account.login,
+    );
 }
 
 fn with_config(

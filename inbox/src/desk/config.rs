@@ -1,0 +1,98 @@
+//! The `[desk]` section of the inbox configuration: how long codes and sessions live, and how login is
+//! throttled. Every field has a default, so an inbox configuration without the section is complete.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The desk's settings. Defaults in brackets.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeskConfig {
+    /// The name authenticator apps show beside a staff member's TOTP codes ["porten desk"]; the centre's
+    /// name is a good choice.
+    pub totp_issuer: String,
+    /// How long a one-time enrolment code stays valid, in hours [72]: long enough to reach a colleague over
+    /// a weekend, short enough that a forgotten code does not lie about for weeks.
+    pub enrolment_hours: u32,
+    /// A login session ends after this many minutes without a request [15].
+    pub idle_minutes: u32,
+    /// A login session ends this many hours after login, however active [8]: one working day.
+    pub session_hours: u32,
+    /// Failed logins for one login name before it is locked [5].
+    pub lockout_after: u32,
+    /// The first lock lasts this many minutes [1]; each further lock of the same name lasts twice as long
+    /// as the one before, up to [`MAX_LOCK_MINUTES`].
+    pub lockout_minutes: u32,
+    /// Login attempts per minute over all names together [30], with bursts of up to this many.
+    pub attempts_per_minute: u32,
+}
+
+/// The longest a lock lasts, however often a name has been locked: one day.
+pub(super) const MAX_LOCK_MINUTES: u32 = 24 * 60;
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        DeskConfig {
+            totp_issuer: "porten desk".into(),
+            enrolment_hours: 72,
+            idle_minutes: 15,
+            session_hours: 8,
+            lockout_after: 5,
+            lockout_minutes: 1,
+            attempts_per_minute: 30,
+        }
+    }
+}
+
+impl DeskConfig {
+    /// Checks the ranges; the error names the field (`desk.…`) and what is allowed.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        let check = |field: &'static str, value: u32, low: u32, high: u32| {
+            if (low..=high).contains(&value) {
+                Ok(())
+            } else {
+                Err((field, format!("must be between {low} and {high}")))
+            }
+        };
+        let issuer = self.totp_issuer.trim();
+        if issuer.is_empty()
+            || issuer.chars().count() > 64
+            || issuer.contains(':')
+            || issuer.chars().any(char::is_control)
+        {
+            return Err((
+                "desk.totp_issuer",
+                "must be 1 to 64 characters, without ':' or control characters".into(),
+            ));
+        }
+        check("desk.enrolment_hours", self.enrolment_hours, 1, 24 * 30)?;
+        check("desk.idle_minutes", self.idle_minutes, 1, 24 * 60)?;
+        check("desk.session_hours", self.session_hours, 1, 7 * 24)?;
+        check("desk.lockout_after", self.lockout_after, 1, 100)?;
+        check(
+            "desk.lockout_minutes",
+            self.lockout_minutes,
+            1,
+            MAX_LOCK_MINUTES,
+        )?;
+        check(
+            "desk.attempts_per_minute",
+            self.attempts_per_minute,
+            1,
+            10_000,
+        )?;
+        if u64::from(self.idle_minutes) > u64::from(self.session_hours) * 60 {
+            return Err((
+                "desk.idle_minutes",
+                "must not be longer than session_hours".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// How long an enrolment code stays valid.
+    pub fn enrolment_ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.enrolment_hours) * 3600)
+    }
+}

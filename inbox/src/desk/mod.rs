@@ -1,0 +1,115 @@
+//! The staff desk's foundation: sealed storage, accounts, login and sessions, as a library. The web pages,
+//! the case queue and the case pages are built on top of it.
+//!
+//! Everything the desk stores lives in `<state_dir>/desk/`: a redb database whose every value is sealed
+//! under a data key ([`vault`]), and the data key itself wrapped with age to the inbox's own recipient, so
+//! a copy of the state directory without the age identity reveals no account secret and no session (and,
+//! later, no case). See `docs/DESIGN.md`, "The staff desk", for the whole design.
+//!
+//! - [`accounts`] and [`enrolment`]: an administrator creates, resets, disables; a staff member enrols
+//!   with a one-time code, setting a password ([`password`]) and a TOTP secret ([`totp`]).
+//! - [`login`]: a [`Credential`] becomes an [`Authenticated`], throttled without revealing which accounts
+//!   exist.
+//! - [`session`]: an `Authenticated` becomes a fresh login session with its CSRF token.
+
+mod accounts;
+mod clock;
+mod config;
+mod enrolment;
+mod login;
+mod names;
+mod password;
+mod session;
+mod store;
+#[cfg(test)]
+mod tests;
+mod totp;
+mod vault;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use accounts::{Account, AccountError, AccountId, AccountState, Accounts, NewAccount};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::DeskConfig;
+pub use enrolment::{EnrolmentCode, EnrolmentError, EnrolmentStart, Invitation};
+pub use login::{AuthMethod, Authenticated, Credential, Login, LoginRefused};
+pub use names::{DisplayName, LoginName, NameError, Role, TeamName};
+pub use password::{PasswordError, Passwords};
+pub use session::{CsrfToken, NewSession, Session, SessionCookie, Sessions};
+pub use store::{DeskStore, DeskStoreError};
+pub use vault::VaultError;
+
+/// Why the desk could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeskError {
+    /// The database or the data key could not be opened.
+    #[error(transparent)]
+    Store(#[from] DeskStoreError),
+    /// The password hasher could not be set up.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// The system random number generator failed while setting up the login.
+    #[error("the system random number generator failed")]
+    Random,
+}
+
+/// The desk: accounts, login and sessions over one sealed store.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    /// Administrators' and staff members' acts on accounts, and enrolment.
+    pub accounts: Accounts,
+    /// Login.
+    pub login: Arc<Login>,
+    /// Login sessions.
+    pub sessions: Sessions,
+}
+
+impl Desk {
+    /// Opens the desk in `<state_dir>/desk/` (making it on first use), unwrapping its data key with the
+    /// inbox's `identities`. Passwords are hashed with [`Passwords::recommended`].
+    pub fn open(
+        state_dir: &Path,
+        identities: &[age::x25519::Identity],
+        config: &DeskConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Desk, DeskError> {
+        Desk::open_with(
+            state_dir,
+            identities,
+            config,
+            clock,
+            Passwords::recommended()?,
+        )
+    }
+
+    /// As [`Desk::open`], with other Argon2id parameters (tests use small ones).
+    pub fn open_with(
+        state_dir: &Path,
+        identities: &[age::x25519::Identity],
+        config: &DeskConfig,
+        clock: Arc<dyn Clock>,
+        passwords: Passwords,
+    ) -> Result<Desk, DeskError> {
+        let store = Arc::new(DeskStore::open(state_dir, identities)?);
+        let accounts = Accounts {
+            store: Arc::clone(&store),
+            passwords: Arc::new(passwords),
+            clock: Arc::clone(&clock),
+            enrolment_secs: i64::from(config.enrolment_hours) * 3600,
+            issuer: config.totp_issuer.trim().to_owned(),
+        };
+        let login = Login::new(accounts.clone(), config).ok_or(DeskError::Random)?;
+        Ok(Desk {
+            accounts,
+            login: Arc::new(login),
+            sessions: Sessions {
+                store,
+                clock,
+                idle_secs: i64::from(config.idle_minutes) * 60,
+                lifetime_secs: i64::from(config.session_hours) * 3600,
+            },
+        })
+    }
+}

@@ -312,3 +312,30 @@ async fn one_client_flooding_every_path_does_not_stop_another_clients_visit() {
     );
     let _dir = gateway.stop();
 }
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_after_the_first_byte_time_not_the_header_time() {
+    use tokio::io::AsyncReadExt as _;
+    // The header time is a minute; the first-byte time one second. A silent connection closed within half the
+    // header time was closed by the first-byte time.
+    let gateway =
+        Gateway::start("[limits]\nfirst_byte_timeout_secs = 1\nheader_timeout_secs = 60\n");
+    for (listener, address) in [("https", gateway.https), ("http", gateway.http)] {
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        let started = Instant::now();
+        let mut buffer = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer)).await;
+        let closed = matches!(read, Ok(Ok(0)) | Ok(Err(_)));
+        eprintln!(
+            "{listener}: a silent connection closed after {:?}",
+            started.elapsed()
+        );
+        assert!(
+            closed,
+            "{listener}: a silent connection is closed well before the header time"
+        );
+    }
+    let _dir = gateway.stop();
+}

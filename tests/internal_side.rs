@@ -236,6 +236,34 @@ async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no
         "{}",
         String::from_utf8_lossy(&verified.stderr)
     );
+    // With the configuration, the head's signature is checked with the identity's head key; an auditor
+    // without the identity checks it with the printed public half.
+    let signed = inbox_command(&["audit", "verify"], Some(&config), "");
+    let said = String::from_utf8_lossy(&signed.stdout);
+    assert!(
+        signed.status.success() && said.contains("signature holds"),
+        "{said}{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let key = inbox_command(&["audit", "key"], Some(&config), "");
+    let key = String::from_utf8_lossy(&key.stdout).trim().to_owned();
+    assert_eq!(key.len(), 64, "the head key's public half, hex: {key}");
+    let by_key = inbox_command(
+        &["audit", "verify", "--log", log_arg, "--key", &key],
+        None,
+        "",
+    );
+    assert!(String::from_utf8_lossy(&by_key.stdout).contains("signature holds"));
+    let stranger = "ab".repeat(32);
+    let by_stranger = inbox_command(
+        &["audit", "verify", "--log", log_arg, "--key", &stranger],
+        None,
+        "",
+    );
+    assert!(
+        !by_stranger.status.success(),
+        "a head signed by another key does not verify"
+    );
 
     // Stop both; search everything the gateway wrote, byte by byte.
     assert!(

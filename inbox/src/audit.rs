@@ -3,9 +3,15 @@
 //! Staff work is logged so it can be accounted for: which envelope was delivered, which ticket was closed,
 //! who replied to which ticket under which display name. The chain makes a removed, reordered or edited line
 //! detectable by [`verify`]; a head file beside the log (`<log>.head`: line count and the last line's hash)
-//! makes a cut-off end detectable as well. The chain has no key: someone who can rewrite the whole log and
-//! its head can forge a consistent history, so for that threat ship the lines off the host as they are
-//! written (syslog, a write-once store) and compare.
+//! makes a cut-off end detectable as well, and [`verify`] fails when the head is missing.
+//!
+//! The head is **signed** (Ed25519) with a key derived from the inbox's age identity ([`HeadKey`]), which is
+//! kept apart from the state directory (a systemd credential, or a file outside it): whoever can write the
+//! state directory but not read the identity can rewrite lines and recompute every hash, but cannot sign the
+//! head that would make the rewrite verify. Each new head is also written to the service's own log
+//! (`audit head lines=… head=…`, at info level, i.e. the system journal), a second copy outside the state
+//! directory against rolling the log and its head back together to an older signed state. Auditors keep the
+//! head key's public half (`porten-inbox audit key`) and verify with it.
 //!
 //! Tickets are named by the first [`TICKET_PREFIX_LEN`] hex characters of their ref: enough to find the
 //! spool files of a case, without the log becoming a list of full refs. No message text is ever logged.
@@ -91,11 +97,85 @@ struct ChainFields {
     prev: String,
 }
 
-/// The head file: how long the log is and how it ends.
+/// The head file: how long the log is and how it ends, and the head key's signature over both.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 struct Head {
     lines: u64,
     last: String,
+    /// The head key's public half, hex; absent in a head written without a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    /// Ed25519 signature over [`Head::signed_text`], hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sig: Option<String>,
+}
+
+impl Head {
+    /// What the signature covers: a label, the line count and the last line's hash.
+    fn signed_text(lines: u64, last: &str) -> Vec<u8> {
+        format!("porten-inbox audit head v1\n{lines}\n{last}\n").into_bytes()
+    }
+}
+
+/// The key that signs the audit log's head: Ed25519, derived with HKDF-SHA256 from the inbox's (first) age
+/// identity, so it exists wherever the identity is and nowhere else, and needs no file of its own.
+pub struct HeadKey {
+    pair: ring::signature::Ed25519KeyPair,
+}
+
+impl std::fmt::Debug for HeadKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeadKey")
+            .field("public", &self.public_hex())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HKDF label of the head key.
+const HEAD_KEY_INFO: &[u8] = b"porten-inbox audit head key v1";
+
+struct Seed;
+
+impl ring::hkdf::KeyType for Seed {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+impl HeadKey {
+    /// The head key of `identities` (the first one signs). `None` when there is no identity.
+    pub fn from_identities(identities: &[age::x25519::Identity]) -> Option<HeadKey> {
+        use age::secrecy::ExposeSecret as _;
+        let identity = identities.first()?;
+        let secret = identity.to_string();
+        let salt = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, b"porten-inbox");
+        let prk = salt.extract(secret.expose_secret().as_bytes());
+        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+        prk.expand(&[HEAD_KEY_INFO], Seed)
+            .and_then(|okm| okm.fill(&mut seed[..]))
+            .ok()?;
+        let pair = ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed[..]).ok()?;
+        Some(HeadKey { pair })
+    }
+
+    /// The public half, hex: what auditors keep and verify with.
+    pub fn public_hex(&self) -> String {
+        use ring::signature::KeyPair as _;
+        hex::encode(self.pair.public_key().as_ref())
+    }
+
+    fn sign(&self, lines: u64, last: &str) -> String {
+        hex::encode(self.pair.sign(&Head::signed_text(lines, last)).as_ref())
+    }
+}
+
+/// How [`verify`] treats the head's signature.
+#[derive(Debug, Clone, Copy)]
+pub enum HeadCheck<'a> {
+    /// The head must be signed by the key with this public half (hex, from [`HeadKey::public_hex`]).
+    SignedBy(&'a str),
+    /// The signature is not checked (no key at hand); the result says so.
+    Unsigned,
 }
 
 /// Why an event could not be appended.
@@ -132,14 +212,18 @@ pub struct ChainBreak {
 pub struct Verified {
     /// Lines in the log.
     pub lines: u64,
-    /// Whether a head file was there to check the end against.
-    pub head_checked: bool,
+    /// Whether the head's signature was checked against the given key (and held).
+    pub signature_checked: bool,
+    /// The last line's hash, as the head names it (the genesis value for an empty log): compare it with the
+    /// `audit head` lines in the service's journal.
+    pub head: String,
 }
 
 /// The audit log at a path.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     path: PathBuf,
+    key: Option<std::sync::Arc<HeadKey>>,
 }
 
 /// The ticket ref's prefix as logged.
@@ -159,9 +243,18 @@ fn head_path(log: &Path) -> PathBuf {
 }
 
 impl AuditLog {
-    /// The log at `path`; created (with its directory) on the first append.
+    /// The log at `path`, its head unsigned; created (with its directory) on the first append. For tests and
+    /// tools: the service signs its heads ([`AuditLog::signed`]).
     pub fn new(path: PathBuf) -> AuditLog {
-        AuditLog { path }
+        AuditLog { path, key: None }
+    }
+
+    /// The log at `path`, its head signed with the head key of `identities` (unsigned if there is none).
+    pub fn signed(path: PathBuf, identities: &[age::x25519::Identity]) -> AuditLog {
+        AuditLog {
+            path,
+            key: HeadKey::from_identities(identities).map(std::sync::Arc::new),
+        }
     }
 
     /// The log's path.
@@ -231,11 +324,15 @@ impl AuditLog {
         file.sync_data().map_err(|e| self.io(e))?;
         let head = serde_json::to_vec(&Head {
             lines: n,
-            last: prev,
+            key: self.key.as_ref().map(|key| key.public_hex()),
+            sig: self.key.as_ref().map(|key| key.sign(n, &prev)),
+            last: prev.clone(),
         })
         .map_err(|e| self.io(io::Error::other(e)))?;
         porten_protocol::fsutil::write_private_file(&head_path(&self.path), &head)
             .map_err(|e| self.io(e))?;
+        // The anchor outside the state directory: the journal keeps every head the log had.
+        tracing::info!(lines = n, head = %prev, "audit head");
         Ok(n)
     }
 }
@@ -258,9 +355,10 @@ fn last_line(file: &mut File) -> io::Result<Option<Vec<u8>>> {
     Ok(body.get(from..).map(<[u8]>::to_vec))
 }
 
-/// Checks the whole chain: line numbers count up from 1, each `prev` is the hash of the line before, and the
-/// head file (when present) names the last line. The error names the first line that does not fit.
-pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
+/// Checks the whole chain: line numbers count up from 1, each `prev` is the hash of the line before, the head
+/// file is there and names the last line, and (with [`HeadCheck::SignedBy`]) the head is signed by that key.
+/// The error names the first line that does not fit.
+pub fn verify(path: &Path, check: HeadCheck<'_>) -> Result<Verified, VerifyError> {
     let file = File::open(path).map_err(|source| VerifyError::Io {
         path: path.to_owned(),
         source,
@@ -310,14 +408,22 @@ pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
         expected_prev = line_hash(line);
         lines = number;
     }
+    let broken_head = |problem: &str| {
+        VerifyError::Broken(ChainBreak {
+            line: lines + 1,
+            problem: problem.to_owned(),
+        })
+    };
     let head = match std::fs::read(head_path(path)) {
-        Ok(bytes) => Some(serde_json::from_slice::<Head>(&bytes).map_err(|_| {
-            VerifyError::Broken(ChainBreak {
-                line: lines + 1,
-                problem: "the head file beside the log is damaged".into(),
-            })
-        })?),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+        Ok(bytes) => serde_json::from_slice::<Head>(&bytes)
+            .map_err(|_| broken_head("the head file beside the log is damaged"))?,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Err(broken_head(
+                "the head file beside the log is missing: lines cut off at the end could not be found, so the \
+                 log does not verify (restore the head from a backup, and compare with the journal's \
+                 `audit head` lines)",
+            ))
+        }
         Err(source) => {
             return Err(VerifyError::Io {
                 path: head_path(path),
@@ -325,7 +431,29 @@ pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
             })
         }
     };
-    if let Some(head) = &head {
+    let signature_checked = match check {
+        HeadCheck::Unsigned => false,
+        HeadCheck::SignedBy(public_hex) => {
+            let public = hex::decode(public_hex)
+                .map_err(|_| broken_head("the head key given to check with is not hex"))?;
+            let sig = head
+                .sig
+                .as_deref()
+                .and_then(|sig| hex::decode(sig).ok())
+                .ok_or_else(|| broken_head("the head file carries no signature"))?;
+            ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, &public)
+                .verify(&Head::signed_text(head.lines, &head.last), &sig)
+                .map_err(|_| {
+                    broken_head(
+                        "the head's signature does not hold under the head key: the log and its head were \
+                         rewritten by someone without the inbox's identity",
+                    )
+                })?;
+            true
+        }
+    };
+    {
+        let head = &head;
         if head.lines != lines || (lines > 0 && head.last != expected_prev) {
             return Err(VerifyError::Broken(ChainBreak {
                 // Equal counts: the last line was edited. Otherwise the first line missing or extra.
@@ -344,7 +472,8 @@ pub fn verify(path: &Path) -> Result<Verified, VerifyError> {
     }
     Ok(Verified {
         lines,
-        head_checked: head.is_some(),
+        signature_checked,
+        head: head.last,
     })
 }
 
@@ -397,7 +526,7 @@ mod tests {
     }
 
     fn broken_line(log: &AuditLog) -> u64 {
-        match verify(log.path()) {
+        match verify(log.path(), HeadCheck::Unsigned) {
             Err(VerifyError::Broken(ChainBreak { line, .. })) => line,
             other => panic!("expected a broken chain, got {other:?}"),
         }
@@ -406,14 +535,107 @@ mod tests {
     #[test]
     fn an_untouched_log_verifies_with_its_head() {
         let (_dir, log) = log_with(5);
-        let verified = verify(log.path()).expect("intact");
-        assert_eq!(
-            verified,
-            Verified {
-                lines: 5,
-                head_checked: true
-            }
+        let verified = verify(log.path(), HeadCheck::Unsigned).expect("intact");
+        assert_eq!(verified.lines, 5);
+        assert!(!verified.signature_checked);
+    }
+
+    fn signed_log_with(lines: u8) -> (tempfile::TempDir, AuditLog, String) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let identity = age::x25519::Identity::generate();
+        let key = HeadKey::from_identities(std::slice::from_ref(&identity)).expect("head key");
+        let log = AuditLog::signed(
+            dir.path().join("audit.jsonl"),
+            std::slice::from_ref(&identity),
         );
+        for i in 1..=lines {
+            log.append(&delivered(i)).expect("append");
+        }
+        (dir, log, key.public_hex())
+    }
+
+    /// What someone who can write the state directory but not read the identity can do: edit a line, then
+    /// recompute every later hash and the head, so that the chain alone is consistent again.
+    fn rewrite_consistently(log: &AuditLog, sign_with: Option<&HeadKey>) {
+        let text = std::fs::read_to_string(log.path()).expect("read");
+        let mut prev = GENESIS.to_owned();
+        let mut out = String::new();
+        for (index, line) in text.lines().enumerate() {
+            let mut value: serde_json::Value = serde_json::from_str(line).expect("json");
+            if index == 1 {
+                value["kind"] = serde_json::Value::from("follow-up");
+            }
+            value["prev"] = serde_json::Value::from(prev.clone());
+            let line = serde_json::to_string(&value).expect("json");
+            prev = line_hash(line.as_bytes());
+            out.push_str(&line);
+            out.push('\n');
+        }
+        std::fs::write(log.path(), out).expect("write");
+        let lines = u64::try_from(text.lines().count()).expect("count");
+        let head = Head {
+            lines,
+            key: sign_with.map(HeadKey::public_hex),
+            sig: sign_with.map(|key| key.sign(lines, &prev)),
+            last: prev,
+        };
+        std::fs::write(
+            head_path(log.path()),
+            serde_json::to_vec(&head).expect("json"),
+        )
+        .expect("write head");
+    }
+
+    #[test]
+    fn a_signed_log_verifies_with_its_head_key_and_names_its_head() {
+        let (_dir, log, public) = signed_log_with(4);
+        let verified = verify(log.path(), HeadCheck::SignedBy(&public)).expect("intact");
+        assert_eq!(verified.lines, 4);
+        assert!(verified.signature_checked);
+        let head: Head =
+            serde_json::from_slice(&std::fs::read(head_path(log.path())).expect("head"))
+                .expect("json");
+        assert_eq!(verified.head, head.last);
+    }
+
+    #[test]
+    fn a_log_rewritten_without_the_identity_fails_under_the_head_key() {
+        let (_dir, log, public) = signed_log_with(4);
+        // Without a signature: the chain alone is consistent, the head key is not satisfied.
+        rewrite_consistently(&log, None);
+        assert!(
+            verify(log.path(), HeadCheck::Unsigned).is_ok(),
+            "the rewrite is consistent as a chain"
+        );
+        assert!(matches!(
+            verify(log.path(), HeadCheck::SignedBy(&public)),
+            Err(VerifyError::Broken(_))
+        ));
+        // Signed with a key of the forger's own: refused too.
+        let forger = HeadKey::from_identities(&[age::x25519::Identity::generate()]).expect("key");
+        rewrite_consistently(&log, Some(&forger));
+        assert!(matches!(
+            verify(log.path(), HeadCheck::SignedBy(&public)),
+            Err(VerifyError::Broken(_))
+        ));
+    }
+
+    #[test]
+    fn a_missing_head_fails_verification() {
+        let (_dir, log) = log_with(3);
+        std::fs::remove_file(head_path(log.path())).expect("remove head");
+        assert_eq!(broken_line(&log), 4);
+    }
+
+    #[test]
+    fn the_head_key_follows_the_identity() {
+        let identity = age::x25519::Identity::generate();
+        let a = HeadKey::from_identities(std::slice::from_ref(&identity)).expect("key");
+        let b = HeadKey::from_identities(std::slice::from_ref(&identity)).expect("key");
+        let other = HeadKey::from_identities(&[age::x25519::Identity::generate()]).expect("key");
+        assert_eq!(a.public_hex(), b.public_hex());
+        assert_ne!(a.public_hex(), other.public_hex());
+        assert!(HeadKey::from_identities(&[]).is_none());
     }
 
     #[test]
@@ -460,7 +682,12 @@ mod tests {
         let (_dir, log) = log_with(2);
         let again = AuditLog::new(log.path().to_owned());
         assert_eq!(again.append(&delivered(9)).expect("append"), 3);
-        assert_eq!(verify(log.path()).expect("intact").lines, 3);
+        assert_eq!(
+            verify(log.path(), HeadCheck::Unsigned)
+                .expect("intact")
+                .lines,
+            3
+        );
     }
 
     #[test]
@@ -471,7 +698,12 @@ mod tests {
             .expect("append");
         assert_eq!(last, 4);
         assert_eq!(log.append_all(&[]).expect("nothing"), 4);
-        assert_eq!(verify(log.path()).expect("intact").lines, 4);
+        assert_eq!(
+            verify(log.path(), HeadCheck::Unsigned)
+                .expect("intact")
+                .lines,
+            4
+        );
     }
 
     #[test]

@@ -154,14 +154,26 @@ enum DeskCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain: exit code 0 if intact, 1 with the first broken line otherwise.
+    /// Check the hash chain, the head and the head's signature: exit code 0 if intact, 1 with the first
+    /// broken line otherwise. The signature is checked with --key, or with the head key of the configured
+    /// identity.
     Verify {
         /// The audit log. Default: the one in the configuration.
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
-        /// The inbox configuration, to find the log.
+        /// The inbox configuration, to find the log and the identity.
         #[arg(long, short, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// The head key's public half (hex, from `porten-inbox audit key`), for checking without the identity.
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+    },
+    /// Print the public half of the key that signs the audit log's head, for auditors to keep apart from the
+    /// server and verify with.
+    Key {
+        /// The inbox configuration, to find the identity.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
     },
 }
 
@@ -228,8 +240,23 @@ fn main() -> ExitCode {
             runtime_then(|| status(&config)).map(|()| ExitCode::SUCCESS)
         }),
         Command::Audit {
-            command: AuditCommand::Verify { log, config },
-        } => audit_verify(log, config),
+            command: AuditCommand::Verify { log, config, key },
+        } => audit_verify(log, config, key),
+        Command::Audit {
+            command: AuditCommand::Key { config },
+        } => with_config(&config, |config| {
+            let identities = inbox::run::load_identities(&config.identity)?;
+            match inbox::audit::HeadKey::from_identities(&identities) {
+                Some(key) => {
+                    println!("{}", key.public_hex());
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!("porten-inbox: the identity file holds no identity");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }),
         Command::Desk { command } => desk(command),
     }
 }
@@ -509,32 +536,42 @@ async fn status(config: &InboxConfig) -> Result<(), InboxError> {
     Ok(())
 }
 
-fn audit_verify(log: Option<PathBuf>, config: Option<PathBuf>) -> ExitCode {
-    let path = match (log, config) {
-        (Some(log), _) => log,
-        (None, Some(config)) => match InboxConfig::load(&config) {
-            Ok(config) => config.audit_log_path(),
-            Err(error) => {
-                eprintln!("porten-inbox: {error}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        },
-        (None, None) => {
-            eprintln!("porten-inbox: give --log FILE or --config FILE");
+fn audit_verify(log: Option<PathBuf>, config: Option<PathBuf>, key: Option<String>) -> ExitCode {
+    let config = match config.map(|path| InboxConfig::load(&path)).transpose() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("porten-inbox: {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match inbox::audit::verify(&path) {
+    let Some(path) = log.or_else(|| config.as_ref().map(InboxConfig::audit_log_path)) else {
+        eprintln!("porten-inbox: give --log FILE or --config FILE");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    // The key to check the head's signature with: given, or derived from the configured identity.
+    let derived = match (&key, &config) {
+        (None, Some(config)) => inbox::run::load_identities(&config.identity)
+            .ok()
+            .and_then(|identities| inbox::audit::HeadKey::from_identities(&identities))
+            .map(|key| key.public_hex()),
+        _ => None,
+    };
+    let check = match key.as_deref().or(derived.as_deref()) {
+        Some(public) => inbox::audit::HeadCheck::SignedBy(public),
+        None => inbox::audit::HeadCheck::Unsigned,
+    };
+    match inbox::audit::verify(&path, check) {
         Ok(verified) => {
-            let head = if verified.head_checked {
-                "and its end matches the head file"
+            let signature = if verified.signature_checked {
+                "the head's signature holds under the head key"
             } else {
-                "(no head file beside it, so lines cut off at the end could not be detected)"
+                "the head's signature was NOT checked (give --key, or --config with the identity readable)"
             };
             println!(
-                "{}: {} lines, hash chain intact {head}",
+                "{}: {} lines, hash chain intact, its end matches the head file; {signature}; head {}",
                 path.display(),
-                verified.lines
+                verified.lines,
+                verified.head
             );
             ExitCode::SUCCESS
         }

@@ -126,7 +126,8 @@ pub async fn reply(
         outcome,
         ticket: ticket_prefix(&ticket_hex),
     };
-    AuditLog::new(config.audit_log_path()).append(&AuditEvent::Replied {
+    let identities = crate::run::load_identities(&config.identity)?;
+    AuditLog::signed(config.audit_log_path(), &identities).append(&AuditEvent::Replied {
         ticket: receipt.ticket.clone(),
         reply_id: receipt.reply_id.clone(),
         from: from.to_owned(),

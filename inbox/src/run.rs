@@ -75,11 +75,12 @@ pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
     })?;
     let keys = ReplyKeys::open(&config.state_dir)?;
     let webhook = config.webhook.as_ref().map(Webhook::new).transpose()?;
+    let audit = AuditLog::signed(config.audit_log_path(), &identities);
     Ok(Deliverer::new(
         identities,
         spool,
         keys,
-        AuditLog::new(config.audit_log_path()),
+        audit,
         webhook,
         &config.state_dir,
     ))

@@ -955,3 +955,48 @@ async fn an_envelope_for_another_key_is_kept_unopened_logged_and_acked() {
         Some(MESSAGE)
     );
 }
+
+#[test]
+fn inbox_check_config_names_what_run_would_refuse() {
+    let side = InboxSide::prepare();
+    let config = side.write_inbox_config("inbox.toml", 9, "");
+    let good = inbox_command(&["check-config"], Some(&config), "");
+    let said = String::from_utf8_lossy(&good.stdout).into_owned();
+    assert!(
+        good.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(
+        said.contains(&side.recipient),
+        "it names the recipient the gateway must seal to: {said}"
+    );
+    assert!(said.contains("audit head key"), "{said}");
+
+    // Each broken file is named, with its field, and the answer is "no".
+    for (what, field) in [
+        ("a missing identity", "identity"),
+        ("a client key that is not a key", "client_key"),
+        ("a spool path that is a file", "spool_dir"),
+    ] {
+        let side = InboxSide::prepare();
+        let config = side.write_inbox_config("inbox.toml", 9, "");
+        match field {
+            "identity" => std::fs::remove_file(side.path("identity.txt")).expect("remove"),
+            "client_key" => {
+                std::fs::write(side.certs("inbox-key.pem"), "not a key").expect("write");
+            }
+            _ => {
+                let _ = std::fs::remove_dir_all(side.spool());
+                std::fs::write(side.spool(), "a file").expect("write");
+            }
+        }
+        let refused = inbox_command(&["check-config"], Some(&config), "");
+        let complaint = String::from_utf8_lossy(&refused.stderr).into_owned();
+        assert_eq!(refused.status.code(), Some(2), "{what}: refused");
+        assert!(
+            complaint.contains(field),
+            "{what}: names {field}: {complaint}"
+        );
+    }
+}

@@ -491,8 +491,22 @@ async fn a_deleted_code_cannot_be_told_from_one_never_issued() {
 
 #[test]
 fn the_service_unit_runs_sandboxed_with_an_exposure_of_at_most_2() {
-    let unit = std::fs::read_to_string(root().join("examples/porten.service"))
-        .expect("examples/porten.service");
+    for (unit_name, user, writable) in [
+        ("porten", "porten", "/var/lib/porten"),
+        (
+            "porten-inbox",
+            "porten-inbox",
+            "/var/lib/porten-inbox -/var/spool/porten-inbox",
+        ),
+    ] {
+        check_unit(unit_name, user, writable);
+    }
+}
+
+/// The sandboxing of `examples/<unit_name>.service`, setting by setting, and systemd's own exposure score.
+fn check_unit(unit_name: &str, user: &str, writable: &str) {
+    let file = format!("examples/{unit_name}.service");
+    let unit = std::fs::read_to_string(root().join(&file)).expect("unit file");
     let settings: Vec<(&str, &str)> = unit
         .lines()
         .map(str::trim)
@@ -507,7 +521,7 @@ fn the_service_unit_runs_sandboxed_with_an_exposure_of_at_most_2() {
             .collect::<Vec<_>>()
     };
     for (key, expected) in [
-        ("User", "porten"),
+        ("User", user),
         ("NoNewPrivileges", "yes"),
         ("CapabilityBoundingSet", ""),
         ("AmbientCapabilities", ""),
@@ -517,25 +531,29 @@ fn the_service_unit_runs_sandboxed_with_an_exposure_of_at_most_2() {
         ("PrivateDevices", "yes"),
         ("MemoryDenyWriteExecute", "yes"),
         ("RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX"),
-        ("ReadWritePaths", "/var/lib/porten"),
+        ("ReadWritePaths", writable),
         ("SystemCallArchitectures", "native"),
     ] {
-        assert_eq!(value(key), [expected], "{key}= in examples/porten.service");
+        assert_eq!(value(key), [expected], "{key}= in {file}");
     }
     assert!(
         value("SystemCallFilter").contains(&"@system-service"),
-        "the system call allow list"
+        "the system call allow list in {file}"
     );
     assert!(
         value("SystemCallFilter")
             .iter()
             .any(|v| v.starts_with('~') && v.contains("@privileged")),
-        "privileged calls taken away again"
+        "privileged calls taken away again in {file}"
+    );
+    assert!(
+        value("LoadCredentialEncrypted").len() == 1,
+        "{file}: its secret (pepper or identity) comes as an encrypted credential"
     );
     // systemd's own score, where its analyzer is installed (tests/deploy/systemd-check.sh installs it).
     let Ok(output) = std::process::Command::new("systemd-analyze")
         .args(["security", "--offline=yes", "--no-pager"])
-        .arg(root().join("examples/porten.service"))
+        .arg(root().join(&file))
         .output()
     else {
         assert!(
@@ -546,12 +564,13 @@ fn the_service_unit_runs_sandboxed_with_an_exposure_of_at_most_2() {
         return;
     };
     let text = String::from_utf8_lossy(&output.stdout);
+    let marker = format!("Overall exposure level for {unit_name}.service:");
     let score: f64 = text
         .lines()
-        .find_map(|l| l.split("Overall exposure level for porten.service:").nth(1))
+        .find_map(|l| l.split(marker.as_str()).nth(1))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no exposure score in:\n{text}"));
-    eprintln!("systemd exposure score of examples/porten.service: {score}");
-    assert!(score <= 2.0, "exposure {score} is above 2.0");
+    eprintln!("systemd exposure score of {file}: {score}");
+    assert!(score <= 2.0, "{file}: exposure {score} is above 2.0");
 }

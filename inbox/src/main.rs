@@ -57,6 +57,13 @@ enum Command {
         #[arg(long = "name", value_name = "HOST")]
         names: Vec<String>,
     },
+    /// Check a configuration as `run` would, without connecting or locking anything: the file, the identity,
+    /// the TLS files, the webhook, the directories. Exit code 0 when `run` would start, 2 otherwise.
+    CheckConfig {
+        /// The inbox configuration.
+        #[arg(long, short, value_name = "FILE")]
+        config: PathBuf,
+    },
     /// Pull, deliver and ack until SIGTERM or Ctrl-C, reconnecting with back-off whenever the gateway is away.
     Run {
         /// The inbox configuration (see examples/porten-inbox.toml).
@@ -187,6 +194,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Keygen { out } => keygen(&out),
         Command::Certs { out, names } => certs(&out, &names),
+        Command::CheckConfig { config } => check_config(&config),
         Command::Run { config } => with_config(&config, |config| {
             porten_protocol::logging::init(&config.log.level);
             runtime_then(|| async {
@@ -534,6 +542,105 @@ async fn status(config: &InboxConfig) -> Result<(), InboxError> {
     );
     print!("{}", client.metrics().await?);
     Ok(())
+}
+
+/// `porten-inbox check-config`: every file `run` reads at start, read and checked the same way, each problem
+/// named with its field; nothing is written, nothing connects.
+fn check_config(path: &Path) -> ExitCode {
+    let config = match InboxConfig::load(path) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("porten-inbox: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    porten_protocol::tls::install_provider();
+    let mut problems = Vec::new();
+    let mut notes = Vec::new();
+    match inbox::run::load_identities(&config.identity) {
+        Ok(identities) if identities.is_empty() => problems.push(format!(
+            "identity {}: holds no age identity (AGE-SECRET-KEY-1…)",
+            config.identity.display()
+        )),
+        Ok(identities) => {
+            let recipients: Vec<String> = identities
+                .iter()
+                .map(|identity| identity.to_public().to_string())
+                .collect();
+            notes.push(format!(
+                "identity: {} key(s); the gateway's outbox.recipients must list {}",
+                identities.len(),
+                recipients.join(", ")
+            ));
+            if porten_protocol::fsutil::is_shared(&config.identity).unwrap_or(false) {
+                problems.push(format!(
+                    "identity {}: readable by others; chmod 600 it",
+                    config.identity.display()
+                ));
+            }
+            if config.identity.starts_with(&config.state_dir) {
+                notes.push(
+                    "identity: inside the state directory, so a copy of that directory opens everything the \
+                     desk keeps; keep it apart (a systemd credential, see examples/porten-inbox.service)"
+                        .to_owned(),
+                );
+            }
+            if let Some(key) = inbox::audit::HeadKey::from_identities(&identities) {
+                notes.push(format!(
+                    "audit head key (for auditors): {}",
+                    key.public_hex()
+                ));
+            }
+        }
+        Err(error) => problems.push(error.to_string()),
+    }
+    if let Err(error) = inbox::client::GatewayClient::new(&config.gateway, config.client_tls()) {
+        problems.push(format!(
+            "gateway TLS (gateway_ca, client_cert, client_key): {error}"
+        ));
+    }
+    if let Some(webhook) = &config.webhook {
+        if let Err(error) = inbox::webhook::Webhook::new(webhook) {
+            problems.push(format!("webhook: {error}"));
+        }
+    }
+    for (field, dir) in [
+        ("state_dir", &config.state_dir),
+        ("spool_dir", &config.spool_dir),
+    ] {
+        match std::fs::metadata(dir) {
+            Ok(meta) if !meta.is_dir() => {
+                problems.push(format!("{field} {}: not a directory", dir.display()));
+            }
+            Ok(_) => {
+                if porten_protocol::fsutil::is_shared(dir).unwrap_or(false) {
+                    problems.push(format!(
+                        "{field} {}: open to other users; chmod 700 it",
+                        dir.display()
+                    ));
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                notes.push(format!("{field} {}: will be made at start", dir.display()));
+            }
+            Err(error) => problems.push(format!("{field} {}: {error}", dir.display())),
+        }
+    }
+    for note in &notes {
+        println!("{note}");
+    }
+    if problems.is_empty() {
+        println!(
+            "{}: `run` would start with this configuration",
+            path.display()
+        );
+        ExitCode::SUCCESS
+    } else {
+        for problem in &problems {
+            eprintln!("porten-inbox: {problem}");
+        }
+        ExitCode::from(EXIT_USAGE)
+    }
 }
 
 fn audit_verify(log: Option<PathBuf>, config: Option<PathBuf>, key: Option<String>) -> ExitCode {

@@ -327,7 +327,10 @@ fn a_padded_envelope_holds_the_document_then_spaces_and_opens_to_the_same_payloa
     let (head, padding) = plaintext.split_at(document.len());
     assert_eq!(head, document, "the document itself, byte for byte");
     assert!(padding.iter().all(|&b| b == b' '), "then only spaces");
-    assert_eq!(as_json(&open(&sealed, &identity).unwrap()), as_json(&payload));
+    assert_eq!(
+        as_json(&open(&sealed, &identity).unwrap()),
+        as_json(&payload)
+    );
     // The inbox reads the document with and without padding, and with any JSON whitespace after it.
     for tail in ["", "\n", " \t\r\n  "] {
         let mut plain = document.clone();

@@ -456,11 +456,19 @@ mod tests {
         assert_eq!(open(&[]), Err(ThreadError::Malformed));
         assert_eq!(open(&[VERSION]), Err(ThreadError::Padding));
         for len in 1..sealed.len() {
-            assert_eq!(open(&sealed[..len]), Err(ThreadError::Padding), "length {len}");
+            assert_eq!(
+                open(&sealed[..len]),
+                Err(ThreadError::Padding),
+                "length {len}"
+            );
         }
         let mut longer = sealed.clone();
         longer.resize(2 * sealed.len(), 0);
-        assert_eq!(open(&longer), Err(ThreadError::Open), "a bucket, but not sealed so");
+        assert_eq!(
+            open(&longer),
+            Err(ThreadError::Open),
+            "a bucket, but not sealed so"
+        );
         assert_eq!(open(&[3; 512]), Err(ThreadError::UnsupportedVersion(3)));
         assert_eq!(open(&[0; 64]), Err(ThreadError::UnsupportedVersion(0)));
         let mut garbage = vec![VERSION];
@@ -512,12 +520,22 @@ mod tests {
     {
         let seal_text = |text: &str| {
             let plain = EntryPlain::new(None, OffsetDateTime::now_utc(), text.to_owned());
-            seal_entry(&reply_key(1), &ticket(2), &EntryId::random(), AuthorKind::Visitor, &plain)
+            seal_entry(
+                &reply_key(1),
+                &ticket(2),
+                &EntryId::random(),
+                AuthorKind::Visitor,
+                &plain,
+            )
         };
         let short = seal_text("Hej")?;
         let longer = seal_text(&"Jag behöver prata med någon. ".repeat(12))?;
         assert_eq!(short.len(), SMALLEST_SEALED_LEN);
-        assert_eq!(longer.len(), short.len(), "one word and a paragraph look alike");
+        assert_eq!(
+            longer.len(),
+            short.len(),
+            "one word and a paragraph look alike"
+        );
         let a = seal_text(&"x".repeat(1500))?;
         let b = seal_text(&"x".repeat(1900))?;
         assert_eq!((a.len(), b.len()), (2048, 2048));
@@ -560,12 +578,21 @@ mod tests {
             open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, sealed).map(|_| ())
         };
         // What sealing writes opens.
-        assert_eq!(open(&seal_raw(&id, &padded(&json, &[PAD_MARK], 512))?), Ok(()));
+        assert_eq!(
+            open(&seal_raw(&id, &padded(&json, &[PAD_MARK], 512))?),
+            Ok(())
+        );
         let refused = [
             ("no mark, only zeros", padded(&json, &[], 512)),
             ("another mark", padded(&json, &[0x81], 512)),
-            ("a byte after the mark", padded(&json, &[PAD_MARK, 0, 1], 512)),
-            ("a bigger bucket than needed", padded(&json, &[PAD_MARK], 1024)),
+            (
+                "a byte after the mark",
+                padded(&json, &[PAD_MARK, 0, 1], 512),
+            ),
+            (
+                "a bigger bucket than needed",
+                padded(&json, &[PAD_MARK], 1024),
+            ),
             ("a bucket but no padding", {
                 let mut full = json.clone();
                 full.resize(512 - HEADER_LEN - TAG_LEN, b' ');
@@ -574,10 +601,13 @@ mod tests {
         ];
         for (what, plaintext) in refused {
             let sealed = seal_raw(&id, &plaintext)?;
-            assert!(padding::is_bucket(sealed.len(), SMALLEST_SEALED_LEN), "{what}");
+            assert!(
+                padding::is_bucket(sealed.len(), SMALLEST_SEALED_LEN),
+                "{what}"
+            );
             assert_eq!(open(&sealed), Err(ThreadError::Padding), "{what}");
         }
-        // A second mark is content to the padding (ISO/IEC 7816-4 looks only for the last one): no entry ends so.
+        // A second mark is content, not padding (only the last mark counts), and no entry's JSON ends so.
         let twice = seal_raw(&id, &padded(&json, &[PAD_MARK, PAD_MARK], 512))?;
         assert_eq!(open(&twice), Err(ThreadError::Malformed));
         // Right padding in a length that is not a bucket is refused before any decryption.
@@ -608,9 +638,15 @@ mod tests {
             &reply(),
         )?;
         assert_eq!(check_shape(&sealed), Ok(()));
-        assert_eq!(check_shape(&sealed[..sealed.len() - 1]), Err(ThreadError::Padding));
+        assert_eq!(
+            check_shape(&sealed[..sealed.len() - 1]),
+            Err(ThreadError::Padding)
+        );
         assert_eq!(check_shape(&[VERSION; 300]), Err(ThreadError::Padding));
-        assert_eq!(check_shape(b"sealed"), Err(ThreadError::UnsupportedVersion(b's')));
+        assert_eq!(
+            check_shape(b"sealed"),
+            Err(ThreadError::UnsupportedVersion(b's'))
+        );
         assert_eq!(check_shape(&[]), Err(ThreadError::Malformed));
         Ok(())
     }

@@ -230,7 +230,9 @@ mod tests {
     fn the_header_varies_only_by_ages_grease_far_less_than_a_bucket_step() {
         let to = recipients(1);
         let payload = first_contact("Hej");
-        let totals: Vec<usize> = (0..40).map(|_| seal(&payload, &to).unwrap().len()).collect();
+        let totals: Vec<usize> = (0..40)
+            .map(|_| seal(&payload, &to).unwrap().len())
+            .collect();
         let spread = totals.iter().max().unwrap() - totals.iter().min().unwrap();
         assert!(spread < 256, "{spread}");
     }

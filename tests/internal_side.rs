@@ -506,7 +506,7 @@ async fn a_gateway_stopped_mid_pull_loses_nothing_and_the_inbox_reconnects() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
+async fn a_reply_is_stored_once_an_unpadded_one_is_refused_and_a_gone_ticket_is_404() {
     let side = InboxSide::prepare();
     let (gateway, port) = start_gateway(&side, 0);
     let config = side.write_inbox_config("inbox.toml", port, "");
@@ -536,8 +536,31 @@ async fn a_reply_pushed_twice_is_stored_once_and_a_gone_ticket_is_404() {
         &plain,
     )
     .expect("seal");
-    let request = ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), &sealed);
+    assert_eq!(sealed.len(), 512, "a short reply fills the smallest bucket");
     let mut client = side.client(port);
+
+    // Not padded to a size bucket, or in the unpadded format 1: refused before anything is stored, so the
+    // same reply id is still free below.
+    let mut old_format = sealed.clone();
+    old_format[0] = 1;
+    for (what, ciphertext) in [
+        ("a byte short", &sealed[..sealed.len() - 1]),
+        ("format 1", &old_format[..]),
+    ] {
+        let unpadded =
+            ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), ciphertext);
+        match client.push_reply(&unpadded).await {
+            Err(porten_inbox::client::ClientError::Refused {
+                status, message, ..
+            }) => {
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{what}");
+                assert!(message.contains("ciphertext"), "{what}: {message}");
+            }
+            other => panic!("{what}: expected a refusal, got {other:?}"),
+        }
+    }
+
+    let request = ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), &sealed);
     assert_eq!(
         client.push_reply(&request).await.expect("push"),
         ReplyOutcome::Stored

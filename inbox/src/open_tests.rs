@@ -8,6 +8,7 @@ use std::process::Command;
 use age::secrecy::ExposeSecret;
 use porten_protocol::envelope::{
     generate_identity, seal, Content, EnvelopeKind, Group, Payload, Recipients, VisitorMessage,
+    SMALLEST_PADDED_JSON,
 };
 use porten_protocol::{EntryId, ReplyKey, TicketRef};
 use time::macros::datetime;
@@ -178,7 +179,7 @@ fn a_payload_too_large_to_open_is_refused_by_seal() {
     .unwrap();
     assert!(matches!(
         seal(&payload, &recipients_for(&[&line])),
-        Err(EnvelopeError::TooLarge { .. })
+        Err(EnvelopeError::PayloadTooLarge { .. })
     ));
 }
 
@@ -298,6 +299,52 @@ fn the_standard_age_tool_opens_a_sealed_envelope() {
     );
     let decrypted: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(decrypted, as_json(&payload));
+    assert_eq!(
+        output.stdout.len(),
+        SMALLEST_PADDED_JSON,
+        "padded to its bucket"
+    );
+    let document = serde_json::to_vec(&payload).unwrap();
+    assert_eq!(
+        &output.stdout[..document.len()],
+        document,
+        "the document itself"
+    );
+    assert!(
+        output.stdout[document.len()..].iter().all(|&b| b == b' '),
+        "then spaces"
+    );
+}
+
+#[test]
+fn a_padded_envelope_holds_the_document_then_spaces_and_opens_to_the_same_payload() {
+    let (identity, line) = identity();
+    let payload = first_contact();
+    let document = serde_json::to_vec(&payload).unwrap();
+    let sealed = seal(&payload, &recipients_for(&[&line])).unwrap();
+    let plaintext = age::decrypt(&identity, &sealed).unwrap();
+    assert_eq!(plaintext.len(), SMALLEST_PADDED_JSON);
+    let (head, padding) = plaintext.split_at(document.len());
+    assert_eq!(head, document, "the document itself, byte for byte");
+    assert!(padding.iter().all(|&b| b == b' '), "then only spaces");
+    assert_eq!(
+        as_json(&open(&sealed, &identity).unwrap()),
+        as_json(&payload)
+    );
+    // The inbox reads the document with and without padding, and with any JSON whitespace after it.
+    for tail in ["", "\n", " \t\r\n  "] {
+        let mut plain = document.clone();
+        plain.extend_from_slice(tail.as_bytes());
+        let opened = open(&seal_raw(&plain, &line), &identity).unwrap();
+        assert_eq!(as_json(&opened), as_json(&payload));
+    }
+    // Anything but whitespace after the document is refused.
+    let mut trailing = document.clone();
+    trailing.extend_from_slice(b"  x");
+    assert!(matches!(
+        open(&seal_raw(&trailing, &line), &identity),
+        Err(OpenError::Payload(_))
+    ));
 }
 
 #[test]

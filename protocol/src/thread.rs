@@ -6,8 +6,12 @@
 //! its ticket ref, its entry id and its author, so an entry cannot be moved to another ticket, swapped with
 //! another entry or relabelled from staff to visitor without failing to open.
 //!
-//! Sealed format: version byte `1` ‖ 96-bit random nonce ‖ ciphertext ‖ 16-byte tag. The plaintext is the
-//! JSON form of [`EntryPlain`].
+//! Sealed format (version 2): version byte `2` ‖ 96-bit random nonce ‖ ciphertext ‖ 16-byte tag. The
+//! plaintext is the JSON form of [`EntryPlain`] padded as ISO/IEC 7816-4 does it (one `0x80` byte, then zeros)
+//! so that the whole sealed entry is exactly a size bucket long: a power of two, at least
+//! [`SMALLEST_SEALED_LEN`] bytes (the buckets and why: `crate::padding`). JSON never ends in `0x80` or `0x00`,
+//! so the padding comes off unambiguously; opening refuses a length that is not a bucket and padding other than
+//! what sealing writes. Version 1 (unpadded) is refused as unsupported.
 
 use std::fmt;
 
@@ -19,16 +23,22 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use time::OffsetDateTime;
 
 use crate::keys::{fill_random, is_lower_hex, ReplyKey, TicketRef};
+use crate::padding::{self, ByteCounter};
 use crate::time::minute;
 
-/// The sealed format this code writes.
-const VERSION: u8 = 1;
+/// The sealed format this code writes and the only one it opens: 2 pads to a size bucket, 1 did not.
+const VERSION: u8 = 2;
 /// The Poly1305 tag's length.
 const TAG_LEN: usize = 16;
 /// Version byte and nonce.
 const HEADER_LEN: usize = 1 + NONCE_LEN;
 /// Prefix of the associated data: names the construction and its version.
-const AAD_LABEL: &[u8] = b"porten entry v1";
+const AAD_LABEL: &[u8] = b"porten entry v2";
+/// The smallest sealed entry, in bytes: the floor of the size buckets. It holds about 430 bytes of text
+/// (the JSON's field names and the padding mark take the rest), so every short message looks alike.
+pub const SMALLEST_SEALED_LEN: usize = 512;
+/// The first byte of the padding (ISO/IEC 7816-4); zeros follow it up to the bucket.
+const PAD_MARK: u8 = 0x80;
 /// Associated data: label ‖ ticket ref ‖ entry id ‖ author byte.
 const AAD_LEN: usize = AAD_LABEL.len() + 32 + 16 + 1;
 
@@ -41,6 +51,9 @@ pub enum ThreadError {
     /// The sealed bytes start with a version this code does not know.
     #[error("the stored entry has unsupported format version {0}")]
     UnsupportedVersion(u8),
+    /// The sealed length is not a size bucket, or the padding inside is not what sealing writes.
+    #[error("the stored entry is not padded to a size bucket")]
+    Padding,
     /// Authentication failed: wrong reply key, another ticket, entry id or author, or altered bytes.
     #[error("the stored entry could not be opened")]
     Open,
@@ -189,11 +202,36 @@ fn associated_data(ticket: &TicketRef, id: &EntryId, author: AuthorKind) -> [u8;
     aad
 }
 
-/// Upper bound of the JSON length of `plain`, so the output buffer never reallocates and leaves plaintext
-/// behind in freed memory. Every byte of a string becomes at most six (`\u00XX`).
-fn json_len_bound(plain: &EntryPlain) -> usize {
-    let name = plain.author_name.as_ref().map_or(0, String::len);
-    64 + 6 * (name + plain.text.len())
+/// The sealed length of an entry whose JSON is `json_len` bytes: the bucket that holds the header, the JSON,
+/// the padding mark and the tag. `None` only for lengths no machine holds.
+pub fn sealed_len(json_len: usize) -> Option<usize> {
+    let needed = json_len.checked_add(HEADER_LEN + 1 + TAG_LEN)?;
+    padding::bucket(needed, SMALLEST_SEALED_LEN)
+}
+
+/// Checks what can be checked without the reply key: the format version and that the length is a size
+/// bucket. The gateway runs it on every staff reply before storing it, so nothing unpadded is ever stored.
+///
+/// # Errors
+///
+/// [`ThreadError::Malformed`] for empty input, [`ThreadError::UnsupportedVersion`] for another version,
+/// [`ThreadError::Padding`] for a length that is not a bucket.
+pub fn check_shape(sealed: &[u8]) -> Result<(), ThreadError> {
+    let version = *sealed.first().ok_or(ThreadError::Malformed)?;
+    if version != VERSION {
+        return Err(ThreadError::UnsupportedVersion(version));
+    }
+    if !padding::is_bucket(sealed.len(), SMALLEST_SEALED_LEN) {
+        return Err(ThreadError::Padding);
+    }
+    Ok(())
+}
+
+/// The length of the content before its padding: the bytes before the last non-zero byte, which must be the
+/// padding mark. `None` when it is not.
+fn unpadded_len(padded: &[u8]) -> Option<usize> {
+    let mark = padded.iter().rposition(|&byte| byte != 0)?;
+    (padded.get(mark) == Some(&PAD_MARK)).then_some(mark)
 }
 
 /// Seals an entry of `ticket`'s thread under its reply key.
@@ -215,13 +253,17 @@ pub fn seal_entry(
     let key = aead_key(key).map_err(|()| ThreadError::Seal)?;
     let mut nonce = [0u8; NONCE_LEN];
     fill_random(&mut nonce);
-    // Wiped on every early return; handed out (then holding only ciphertext) on success.
-    let mut out = Zeroizing::new(Vec::with_capacity(
-        HEADER_LEN + json_len_bound(plain) + TAG_LEN,
-    ));
+    let mut counter = ByteCounter::default();
+    serde_json::to_writer(&mut counter, plain).map_err(|_| ThreadError::Seal)?;
+    let total = sealed_len(counter.0).ok_or(ThreadError::Seal)?;
+    // Sized exactly, so it never reallocates and leaves the plaintext behind in freed memory. Wiped on every
+    // early return; handed out (then holding only ciphertext) on success.
+    let mut out = Zeroizing::new(Vec::with_capacity(total));
     out.push(VERSION);
     out.extend_from_slice(&nonce);
     serde_json::to_writer(&mut *out, plain).map_err(|_| ThreadError::Seal)?;
+    out.push(PAD_MARK);
+    out.resize(total - TAG_LEN, 0);
     let aad = associated_data(ticket, id, author);
     let body = out.get_mut(HEADER_LEN..).ok_or(ThreadError::Seal)?;
     let tag = key
@@ -235,9 +277,10 @@ pub fn seal_entry(
 ///
 /// # Errors
 ///
-/// [`ThreadError::Malformed`] for input too short or with a plaintext that is not an entry,
-/// [`ThreadError::UnsupportedVersion`] for an unknown version byte, [`ThreadError::Open`] when authentication
-/// fails.
+/// [`ThreadError::Malformed`] for empty input or a plaintext that is not an entry,
+/// [`ThreadError::UnsupportedVersion`] for an unknown version byte, [`ThreadError::Padding`] for a length that
+/// is not a size bucket or padding that is not what [`seal_entry`] writes, [`ThreadError::Open`] when
+/// authentication fails.
 pub fn open_entry(
     key: &ReplyKey,
     ticket: &TicketRef,
@@ -245,10 +288,8 @@ pub fn open_entry(
     author: AuthorKind,
     sealed: &[u8],
 ) -> Result<EntryPlain, ThreadError> {
-    let (&version, rest) = sealed.split_first().ok_or(ThreadError::Malformed)?;
-    if version != VERSION {
-        return Err(ThreadError::UnsupportedVersion(version));
-    }
+    check_shape(sealed)?;
+    let rest = sealed.get(1..).ok_or(ThreadError::Malformed)?;
     if rest.len() < NONCE_LEN + TAG_LEN {
         return Err(ThreadError::Malformed);
     }
@@ -263,7 +304,15 @@ pub fn open_entry(
             &mut buffer[..],
         )
         .map_err(|_| ThreadError::Open)?;
-    serde_json::from_slice(plaintext).map_err(|_| ThreadError::Malformed)
+    // Authentic, so only a faulty writer gets here with bad padding; it is refused all the same. So is padding
+    // longer than needed (the content fits a smaller bucket): each entry has one sealed length, the one that
+    // says no more than its bucket.
+    let content_len = unpadded_len(plaintext).ok_or(ThreadError::Padding)?;
+    if sealed_len(content_len) != Some(sealed.len()) {
+        return Err(ThreadError::Padding);
+    }
+    let content = plaintext.get(..content_len).ok_or(ThreadError::Padding)?;
+    serde_json::from_slice(content).map_err(|_| ThreadError::Malformed)
 }
 
 #[cfg(test)]
@@ -293,7 +342,7 @@ mod tests {
         let id = EntryId::random();
         let plain = reply();
         let sealed = seal_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &plain)?;
-        assert_eq!(sealed.first(), Some(&1));
+        assert_eq!(sealed.first(), Some(&2));
         let opened = open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &sealed)?;
         assert_eq!(opened.author_name, plain.author_name);
         assert_eq!(opened.written, 1_700_000_040);
@@ -405,30 +454,35 @@ mod tests {
             open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, bytes).map(|_| ())
         };
         assert_eq!(open(&[]), Err(ThreadError::Malformed));
-        assert_eq!(open(&[1]), Err(ThreadError::Malformed));
-        assert_eq!(
-            open(&sealed[..HEADER_LEN + TAG_LEN - 1]),
-            Err(ThreadError::Malformed)
-        );
-        for len in HEADER_LEN + TAG_LEN..sealed.len() {
-            assert_eq!(open(&sealed[..len]), Err(ThreadError::Open), "length {len}");
+        assert_eq!(open(&[VERSION]), Err(ThreadError::Padding));
+        for len in 1..sealed.len() {
+            assert_eq!(
+                open(&sealed[..len]),
+                Err(ThreadError::Padding),
+                "length {len}"
+            );
         }
-        assert_eq!(open(&[2; 64]), Err(ThreadError::UnsupportedVersion(2)));
+        let mut longer = sealed.clone();
+        longer.resize(2 * sealed.len(), 0);
+        assert_eq!(
+            open(&longer),
+            Err(ThreadError::Open),
+            "a bucket, but not sealed so"
+        );
+        assert_eq!(open(&[3; 512]), Err(ThreadError::UnsupportedVersion(3)));
         assert_eq!(open(&[0; 64]), Err(ThreadError::UnsupportedVersion(0)));
-        let mut garbage = vec![1u8];
-        garbage.extend((0..200u8).map(|b| b.wrapping_mul(37)));
+        let mut garbage = vec![VERSION];
+        garbage.extend((0..511u16).map(|b| (b as u8).wrapping_mul(37)));
         assert_eq!(open(&garbage), Err(ThreadError::Open));
         Ok(())
     }
 
-    #[test]
-    fn an_authentic_ciphertext_that_is_not_an_entry_is_malformed() -> TestResult {
-        // Sealed correctly but with a plaintext that is not an entry's JSON, as a buggy writer might produce.
-        let id = EntryId::random();
+    /// Seals `plaintext` exactly as given, padded or not, as a faulty writer holding the reply key might.
+    fn seal_raw(id: &EntryId, plaintext: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let key = aead_key(&reply_key(1)).map_err(|()| "key")?;
         let nonce = [7u8; NONCE_LEN];
-        let mut body = b"not json".to_vec();
-        let aad = associated_data(&ticket(2), &id, AuthorKind::Staff);
+        let mut body = plaintext.to_vec();
+        let aad = associated_data(&ticket(2), id, AuthorKind::Staff);
         let tag = key
             .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key(nonce),
@@ -440,8 +494,160 @@ mod tests {
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&body);
         sealed.extend_from_slice(tag.as_ref());
+        Ok(sealed)
+    }
+
+    /// `content`, padded with `padding` up to the plaintext length of a `sealed`-byte entry.
+    fn padded(content: &[u8], padding: &[u8], sealed: usize) -> Vec<u8> {
+        let mut plain = content.to_vec();
+        plain.extend_from_slice(padding);
+        plain.resize(sealed - HEADER_LEN - TAG_LEN, 0);
+        plain
+    }
+
+    #[test]
+    fn an_authentic_ciphertext_that_is_not_an_entry_is_malformed() -> TestResult {
+        // Sealed and padded correctly but with a plaintext that is not an entry's JSON.
+        let id = EntryId::random();
+        let sealed = seal_raw(&id, &padded(b"not json", &[PAD_MARK], 512))?;
         let opened = open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &sealed);
         assert_eq!(opened.map(|_| ()), Err(ThreadError::Malformed));
+        Ok(())
+    }
+
+    #[test]
+    fn entries_of_different_lengths_within_a_bucket_seal_to_exactly_the_same_length() -> TestResult
+    {
+        let seal_text = |text: &str| {
+            let plain = EntryPlain::new(None, OffsetDateTime::now_utc(), text.to_owned());
+            seal_entry(
+                &reply_key(1),
+                &ticket(2),
+                &EntryId::random(),
+                AuthorKind::Visitor,
+                &plain,
+            )
+        };
+        let short = seal_text("Hej")?;
+        let longer = seal_text(&"Jag behöver prata med någon. ".repeat(12))?;
+        assert_eq!(short.len(), SMALLEST_SEALED_LEN);
+        assert_eq!(
+            longer.len(),
+            short.len(),
+            "one word and a paragraph look alike"
+        );
+        let a = seal_text(&"x".repeat(1500))?;
+        let b = seal_text(&"x".repeat(1900))?;
+        assert_eq!((a.len(), b.len()), (2048, 2048));
+        Ok(())
+    }
+
+    #[test]
+    fn entries_in_different_buckets_seal_to_different_lengths_each_a_power_of_two() -> TestResult {
+        let mut seen = Vec::new();
+        for len in (0..40_000).step_by(97) {
+            let text = "å".repeat(len / 2);
+            let plain = EntryPlain::new(Some("Sara".into()), OffsetDateTime::now_utc(), text);
+            let id = EntryId::random();
+            let sealed = seal_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &plain)?;
+            assert!(
+                sealed.len().is_power_of_two() && sealed.len() >= SMALLEST_SEALED_LEN,
+                "{} bytes for {len}",
+                sealed.len()
+            );
+            assert_eq!(check_shape(&sealed), Ok(()));
+            let opened = open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &sealed)?;
+            assert_eq!(opened.text.len(), plain.text.len());
+            if seen.last() != Some(&sealed.len()) {
+                seen.push(sealed.len());
+            }
+        }
+        assert_eq!(
+            seen,
+            [512, 1024, 2048, 4096, 8192, 16_384, 32_768, 65_536],
+            "eight buckets from an empty message to 40,000 bytes"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn authentic_entries_with_padding_other_than_sealing_writes_are_refused() -> TestResult {
+        let id = EntryId::random();
+        let json = serde_json::to_vec(&reply())?;
+        let open = |sealed: &[u8]| {
+            open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, sealed).map(|_| ())
+        };
+        // What sealing writes opens.
+        assert_eq!(
+            open(&seal_raw(&id, &padded(&json, &[PAD_MARK], 512))?),
+            Ok(())
+        );
+        let refused = [
+            ("no mark, only zeros", padded(&json, &[], 512)),
+            ("another mark", padded(&json, &[0x81], 512)),
+            (
+                "a byte after the mark",
+                padded(&json, &[PAD_MARK, 0, 1], 512),
+            ),
+            (
+                "a bigger bucket than needed",
+                padded(&json, &[PAD_MARK], 1024),
+            ),
+            ("a bucket but no padding", {
+                let mut full = json.clone();
+                full.resize(512 - HEADER_LEN - TAG_LEN, b' ');
+                full
+            }),
+        ];
+        for (what, plaintext) in refused {
+            let sealed = seal_raw(&id, &plaintext)?;
+            assert!(
+                padding::is_bucket(sealed.len(), SMALLEST_SEALED_LEN),
+                "{what}"
+            );
+            assert_eq!(open(&sealed), Err(ThreadError::Padding), "{what}");
+        }
+        // A second mark is content, not padding (only the last mark counts), and no entry's JSON ends so.
+        let twice = seal_raw(&id, &padded(&json, &[PAD_MARK, PAD_MARK], 512))?;
+        assert_eq!(open(&twice), Err(ThreadError::Malformed));
+        // Right padding in a length that is not a bucket is refused before any decryption.
+        let mut short = json.clone();
+        short.push(PAD_MARK);
+        assert_eq!(open(&seal_raw(&id, &short)?), Err(ThreadError::Padding));
+        Ok(())
+    }
+
+    #[test]
+    fn an_entry_in_the_unpadded_format_1_is_refused_as_unsupported() {
+        // Version 1 was the JSON sealed as it is: version byte 1 ‖ nonce ‖ ciphertext ‖ tag.
+        let mut old = vec![1u8];
+        old.extend_from_slice(&[0x33; NONCE_LEN + 100 + TAG_LEN]);
+        let id = EntryId::random();
+        let opened = open_entry(&reply_key(1), &ticket(2), &id, AuthorKind::Staff, &old);
+        assert_eq!(opened.map(|_| ()), Err(ThreadError::UnsupportedVersion(1)));
+        assert_eq!(check_shape(&old), Err(ThreadError::UnsupportedVersion(1)));
+    }
+
+    #[test]
+    fn the_shape_check_needs_no_key_and_refuses_what_is_not_a_padded_entry() -> TestResult {
+        let sealed = seal_entry(
+            &reply_key(1),
+            &ticket(2),
+            &EntryId::random(),
+            AuthorKind::Staff,
+            &reply(),
+        )?;
+        assert_eq!(check_shape(&sealed), Ok(()));
+        assert_eq!(
+            check_shape(&sealed[..sealed.len() - 1]),
+            Err(ThreadError::Padding)
+        );
+        assert_eq!(check_shape(&[VERSION; 300]), Err(ThreadError::Padding));
+        assert_eq!(
+            check_shape(b"sealed"),
+            Err(ThreadError::UnsupportedVersion(b's'))
+        );
+        assert_eq!(check_shape(&[]), Err(ThreadError::Malformed));
         Ok(())
     }
 

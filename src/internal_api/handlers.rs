@@ -18,6 +18,7 @@ use super::metrics::{Metrics, StoreCounts};
 use crate::app::App;
 use crate::outbox::{OutboxError, PullLimits, StaffReply};
 use crate::store::ReplyOutcome as StoreReplyOutcome;
+use porten_protocol::thread::{self, ThreadError};
 use porten_protocol::wire::{self, codes, ErrorBody, OutboxBatch, OutboxEnvelope};
 
 /// Everything a request handler needs.
@@ -279,6 +280,16 @@ async fn reply(state: &ApiState, request: Request<Incoming>) -> Result<ApiRespon
     let parsed = request
         .parse()
         .map_err(|error| Refusal::bad_request(error.to_string()))?;
+    // The reply is opaque here, but its version and length are not: an unpadded reply (an older inbox, or a
+    // faulty one) would tell anyone with the disk how long it is, so it is refused rather than stored.
+    thread::check_shape(&parsed.ciphertext).map_err(|error| {
+        Refusal::bad_request(match error {
+            ThreadError::UnsupportedVersion(_) => {
+                "ciphertext: sealed in a thread-entry format this gateway does not store; update porten-inbox"
+            }
+            _ => "ciphertext: not a sealed thread entry padded to a size bucket",
+        })
+    })?;
     let reply = StaffReply {
         id: parsed.reply_id,
         ticket_ref: parsed.ticket_ref,

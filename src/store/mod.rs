@@ -19,7 +19,7 @@
 //!
 //! | table | key | value |
 //! |---|---|---|
-//! | `meta` | `&str` | bytes: `schema` → 2 (u64 LE), `salt` → the 16-byte installation salt for the KDF, `outbox_next` → the next outbox seq (u64 LE) |
+//! | `meta` | `&str` | bytes: `schema` → 3 (u64 LE), `salt` → the 16-byte installation salt for the KDF, `outbox_next` → the next outbox seq (u64 LE) |
 //! | `tickets` | ticket id `[u8; 16]` | (created, last activity, last opened, next entry seq) sealed under the storage key |
 //! | `entries` | (ticket id, entry seq `u32`) | (entry id `[u8; 16]`, author `u8`, delivered `bool`, outbox seq `Option<u64>`, the entry's ciphertext sealed again under the storage key) |
 //! | `outbox` | outbox seq `u64` | (ticket id, entry seq `Option<u32>`, sealed envelope) |
@@ -58,8 +58,9 @@ use tables::{
     SCHEMA_KEY, TICKETS,
 };
 
-/// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 2;
+/// The schema version this build reads and writes: 2 brought the key file, 3 thread entries padded to size
+/// buckets (thread-entry format 2), which an older file does not hold.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Page cache limit: the file is small, and the KDF needs the memory more.
 const CACHE_BYTES: usize = 64 * 1024 * 1024;

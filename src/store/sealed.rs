@@ -9,6 +9,11 @@
 //! Format: 96-bit random nonce ‖ ChaCha20-Poly1305 ciphertext ‖ 16-byte tag. The associated data names what
 //! is sealed and binds it to its ticket id (and for an entry its seq, id and author), so rows cannot be moved
 //! between tickets or places.
+//!
+//! Lengths: this layer adds a fixed 28 bytes and pads nothing itself, because nothing it seals varies in a way
+//! that would tell: a ticket's state is always [`STATE_LEN`] bytes (an absent time is written as zeros, not
+//! left out), and a thread entry arrives already padded to a size bucket under the reply key
+//! (`porten_protocol::thread`), so its row is the bucket plus 28 bytes.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -203,6 +208,31 @@ mod tests {
         let fresh = TicketState::new(5);
         let sealed = seal_state(&slot(1), &fresh).unwrap();
         assert_eq!(open_state(&slot(1), &sealed).unwrap(), fresh);
+    }
+
+    #[test]
+    fn every_ticket_state_seals_to_the_same_length_whatever_it_holds() {
+        let fresh = seal_state(&slot(1), &TicketState::new(0)).unwrap();
+        let busy = seal_state(
+            &slot(1),
+            &TicketState {
+                created: i64::MIN,
+                last_activity: i64::MAX,
+                last_opened: Some(1_700_000_040),
+                next_entry_seq: u32::MAX,
+            },
+        )
+        .unwrap();
+        assert_eq!(fresh.len(), NONCE_LEN + STATE_LEN + TAG_LEN);
+        assert_eq!(busy.len(), fresh.len());
+    }
+
+    #[test]
+    fn an_entry_row_adds_a_fixed_overhead_so_the_bucket_shows_and_nothing_more() {
+        for inner in [512, 1024, 65_536] {
+            let sealed = seal_entry(&slot(1), 0, &[9; 16], 2, &vec![0x5a; inner]).unwrap();
+            assert_eq!(sealed.len(), inner + NONCE_LEN + TAG_LEN);
+        }
     }
 
     #[test]

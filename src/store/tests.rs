@@ -379,17 +379,18 @@ fn a_file_of_another_schema_version_is_refused() {
         let txn = db.begin_write().unwrap();
         txn.open_table(META)
             .unwrap()
-            .insert(SCHEMA_KEY, 1u64.to_le_bytes().as_slice())
+            .insert(SCHEMA_KEY, 2u64.to_le_bytes().as_slice())
             .unwrap();
         txn.commit().unwrap();
     }
+    // Schema 2 held unpadded thread entries: refused as a whole at start, not entry by entry later.
     let refused = Store::open(&f.path);
     assert!(
         matches!(
             refused,
             Err(StoreError::Schema {
-                found: 1,
-                expected: 2
+                found: 2,
+                expected: 3
             })
         ),
         "{refused:?}"

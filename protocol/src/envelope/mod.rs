@@ -16,7 +16,9 @@ pub use payload::{
     ClosedReason, Content, EnvelopeId, EnvelopeKind, Group, Language, Payload, Visitor,
     VisitorMessage, PAYLOAD_VERSION,
 };
-pub use seal::{generate_identity, seal, Recipients, MAX_SEALED_LEN};
+pub use seal::{
+    generate_identity, seal, Recipients, LARGEST_PADDED_JSON, MAX_SEALED_LEN, SMALLEST_PADDED_JSON,
+};
 
 /// Why an envelope could not be made, sealed or read.
 ///
@@ -51,6 +53,14 @@ pub enum EnvelopeError {
         /// Its size in bytes.
         size: usize,
         /// The limit in bytes.
+        max: usize,
+    },
+    /// Sealing: the payload's JSON is longer than the largest size bucket, [`LARGEST_PADDED_JSON`].
+    #[error("envelope payload is {size} bytes, over the largest size bucket of {max}")]
+    PayloadTooLarge {
+        /// Its JSON's size in bytes.
+        size: usize,
+        /// The largest bucket in bytes.
         max: usize,
     },
     /// Reading: the payload is not JSON of this format.

@@ -64,7 +64,7 @@ pub(super) fn handle(web: &Web, request: &Request) -> Reply {
         );
     }
     match rest.as_str() {
-        "/login" => login_page(web, request, lang, query),
+        "/login" => login_page(web, lang, query),
         "/enrol" => Reply::page(
             StatusCode::OK,
             pages::enrol_code(lang, &web.form_token(), None),
@@ -257,21 +257,15 @@ fn store_failure(
     )
 }
 
-fn login_page(web: &Web, request: &Request, lang: Lang, query: &str) -> Reply {
+fn login_page(web: &Web, lang: Lang, query: &str) -> Reply {
     let t = lang.text();
     let notice = match query {
         "ended" => Some(t.session_ended),
         "out" => Some(t.logged_out),
         _ => None,
     };
-    // Already logged in: the login page would only start another session.
-    if notice.is_none() {
-        if let Some(cookie) = session_cookie(&request.headers) {
-            if let Ok(Some(_)) = web.desk.sessions.check(cookie.expose()) {
-                return Reply::redirect(format!("/{}/", lang.code()));
-            }
-        }
-    }
+    // The form is shown even to a browser with a live session: its login replaces that session, whoever's
+    // it was, so a session id planted in the browser is never carried into the staff member's login.
     let token = web.form_token();
     Reply::page(
         StatusCode::OK,

@@ -95,6 +95,8 @@ identity = "$work/identity.txt"
 state_dir = "$work/state"
 spool_dir = "$work/spool"
 wait_secs = 30
+[desk]
+listen = "127.0.0.1:0"
 [log]
 level = "warn"
 EOF

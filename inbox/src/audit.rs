@@ -78,6 +78,56 @@ pub enum AuditEvent {
         /// `stored`, or `duplicate` when a retry found it already stored.
         outcome: String,
     },
+    /// A staff member logged in to the desk.
+    DeskLogin {
+        /// The account (its id, which never changes).
+        account: String,
+        /// How: `password-totp`.
+        method: String,
+    },
+    /// A desk login was refused. The typed name is not recorded: people type passwords into name fields.
+    DeskLoginRefused {
+        /// `refused` (wrong name, password or code), `locked` or `busy`.
+        reason: String,
+    },
+    /// A staff member logged out of the desk.
+    DeskLogout {
+        /// The account.
+        account: String,
+    },
+    /// An account enrolled with its one-time code: it has a password and a TOTP secret now.
+    DeskEnrolled {
+        /// The account.
+        account: String,
+    },
+    /// An administrator made a desk account.
+    DeskAccountCreated {
+        /// The administrator's account.
+        by: String,
+        /// The new account.
+        account: String,
+        /// Its role.
+        role: String,
+    },
+    /// An administrator reset a desk account (new enrolment code; password, TOTP and sessions void).
+    DeskAccountReset {
+        /// The administrator's account.
+        by: String,
+        /// The account reset.
+        account: String,
+    },
+    /// An administrator disabled a desk account.
+    DeskAccountDisabled {
+        /// The administrator's account.
+        by: String,
+        /// The account disabled.
+        account: String,
+    },
+    /// A staff member changed the display name visitors see on their replies.
+    DeskDisplayNameChanged {
+        /// The account.
+        account: String,
+    },
 }
 
 /// A line as written: number, time, the event's fields, and the previous line's hash.

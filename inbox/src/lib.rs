@@ -26,6 +26,8 @@ pub mod webhook;
 use std::path::PathBuf;
 
 pub use config::InboxConfig;
+/// Why the staff desk's web pages could not be served.
+pub use desk::web::{DeskTlsError, DeskWebError};
 /// The staff desk's foundation: sealed storage, accounts, login and sessions (`desk` module).
 pub use desk::{
     Account, AccountError, AccountId, AccountState, Accounts, AuthMethod, Authenticated, Clock,
@@ -98,6 +100,9 @@ pub enum InboxError {
     /// An administrator's act on a desk account failed.
     #[error("staff desk: {0}")]
     Account(#[from] desk::AccountError),
+    /// The staff desk's web pages could not be served.
+    #[error(transparent)]
+    DeskWeb(#[from] desk::web::DeskWebError),
     /// The gateway no longer has the ticket: the visitor deleted the conversation or it expired.
     #[error("the ticket no longer exists at the gateway (the visitor deleted the conversation, or it expired); the reply was not delivered")]
     TicketGone,

@@ -89,6 +89,8 @@ pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
 /// Pulls and delivers until `stop` turns true. Returns an error only if it cannot start.
 pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Result<(), InboxError> {
     let deliverer = deliverer(config)?;
+    // The staff desk's pages, on their own task; the desk's database is opened once, here.
+    let _desk = crate::desk::web::start(config, stop.clone()).await?;
     let mut client = GatewayClient::new(&config.gateway, config.client_tls())?;
     let gateway = config
         .gateway_endpoint()

@@ -106,10 +106,16 @@ impl InboxSide {
     /// Writes an inbox configuration that reaches the gateway on `port` and returns its path.
     pub fn write_inbox_config(&self, name: &str, port: u16, extra: &str) -> PathBuf {
         let path = self.path(name);
+        // The desk on a port of the kernel's choice, so that inboxes of tests running side by side never meet.
+        let desk = if extra.contains("[desk]") {
+            ""
+        } else {
+            "[desk]\nlisten = \"127.0.0.1:0\"\n"
+        };
         let text = format!(
             "gateway = \"https://localhost:{port}\"\ngateway_ca = \"{ca}\"\nclient_cert = \"{cert}\"\n\
              client_key = \"{key}\"\nidentity = \"{identity}\"\nstate_dir = \"{state}\"\n\
-             spool_dir = \"{spool}\"\nwait_secs = 30\n{extra}\n[log]\nlevel = \"debug\"\n",
+             spool_dir = \"{spool}\"\nwait_secs = 30\n{extra}\n{desk}[log]\nlevel = \"debug\"\n",
             ca = self.certs("ca.pem").display(),
             cert = self.certs("inbox.pem").display(),
             key = self.certs("inbox-key.pem").display(),

@@ -1,6 +1,9 @@
-//! The `[desk]` section of the inbox configuration: how long codes and sessions live, and how login is
-//! throttled. Every field has a default, so an inbox configuration without the section is complete.
+//! The `[desk]` section of the inbox configuration: where the desk's web pages are served, how long codes
+//! and sessions live, and how login is throttled. Every field has a default, so an inbox configuration
+//! without the section is complete.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -9,6 +12,14 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct DeskConfig {
+    /// The address the desk's HTTPS pages listen on ["127.0.0.1:8443"]. Staff reach it on the centre's
+    /// network; it is never meant for the internet.
+    pub listen: String,
+    /// The desk's TLS certificate chain (PEM). Without `cert` and `key` a self-signed development
+    /// certificate is made in `<state_dir>/desk/dev-tls/` and a warning is logged at every start.
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) of `cert`.
+    pub key: Option<PathBuf>,
     /// The name authenticator apps show beside a staff member's TOTP codes ["porten desk"]; the centre's
     /// name is a good choice.
     pub totp_issuer: String,
@@ -34,6 +45,9 @@ pub(super) const MAX_LOCK_MINUTES: u32 = 24 * 60;
 impl Default for DeskConfig {
     fn default() -> Self {
         DeskConfig {
+            listen: "127.0.0.1:8443".into(),
+            cert: None,
+            key: None,
             totp_issuer: "porten desk".into(),
             enrolment_hours: 72,
             idle_minutes: 15,
@@ -55,6 +69,19 @@ impl DeskConfig {
                 Err((field, format!("must be between {low} and {high}")))
             }
         };
+        if self.listen_addr().is_none() {
+            return Err((
+                "desk.listen",
+                "must be an IP address and port, such as \"127.0.0.1:8443\"".into(),
+            ));
+        }
+        if self.cert.is_some() != self.key.is_some() {
+            return Err((
+                "desk.cert",
+                "give both desk.cert and desk.key, or neither (for a development certificate)"
+                    .into(),
+            ));
+        }
         let issuer = self.totp_issuer.trim();
         if issuer.is_empty()
             || issuer.chars().count() > 64
@@ -89,6 +116,11 @@ impl DeskConfig {
             ));
         }
         Ok(())
+    }
+
+    /// The parsed `listen` address; `None` if it is not one (refused by [`DeskConfig::validate`]).
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.listen.trim().parse().ok()
     }
 
     /// How long an enrolment code stays valid.

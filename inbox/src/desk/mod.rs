@@ -11,6 +11,7 @@
 //! - [`login`]: a [`Credential`] becomes an [`Authenticated`], throttled without revealing which accounts
 //!   exist.
 //! - [`session`]: an `Authenticated` becomes a fresh login session with its CSRF token.
+//! - [`web`]: the HTTPS pages staff use, served by `porten-inbox run`.
 
 mod accounts;
 mod clock;
@@ -25,6 +26,7 @@ mod store;
 mod tests;
 mod totp;
 mod vault;
+pub(crate) mod web;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -215,6 +215,9 @@ export class Gateway {
         `state_dir = "${join(dir, 'inbox-state')}"`,
         `spool_dir = "${join(dir, 'spool')}"`,
         'wait_secs = 5',
+        // The desk on a port of the kernel's choice: several runs may share the machine.
+        '[desk]',
+        'listen = "127.0.0.1:0"',
         '[log]',
         'level = "info"',
         '',

@@ -81,7 +81,8 @@ pub(super) const CASES: SealedTable = SealedTable::new("cases", "case");
 /// A case's conversation, one row per entry, by case key and entry number.
 pub(super) const CASE_ENTRIES: SealedTable = SealedTable::new("case_entries", "case entry");
 /// The case each recorded envelope went to, by the index key of the envelope id.
-pub(super) const CASE_ENVELOPES: SealedTable = SealedTable::new("case_envelopes", "recorded envelope");
+pub(super) const CASE_ENVELOPES: SealedTable =
+    SealedTable::new("case_envelopes", "recorded envelope");
 /// Every sealed table, created when the file is opened.
 const TABLES: [SealedTable; 7] = [
     ACCOUNTS,

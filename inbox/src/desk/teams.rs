@@ -31,10 +31,7 @@ impl Teams {
             let name = TeamName::parse(&entry.name)
                 .map_err(|error| ("desk.team.name", format!("{:?}: {error}", entry.name)))?;
             if teams.iter().any(|team| team.name == name) {
-                return Err((
-                    "desk.team.name",
-                    format!("the team {name} is listed twice"),
-                ));
+                return Err(("desk.team.name", format!("the team {name} is listed twice")));
             }
             let display_name = match &entry.display_name {
                 None => name.as_str().to_owned(),
@@ -180,10 +177,7 @@ mod tests {
             team("Förändringsprogrammet", &["used-violence"]),
         ])
         .unwrap();
-        assert_eq!(
-            teams.route(Group::Relative).unwrap().as_str(),
-            "Stödteamet"
-        );
+        assert_eq!(teams.route(Group::Relative).unwrap().as_str(), "Stödteamet");
         assert_eq!(
             teams.route(Group::UsedViolence).unwrap().as_str(),
             "Förändringsprogrammet"
@@ -201,8 +195,9 @@ mod tests {
             Teams::from_config(&[team("Stödteamet", &[]), team(" Stödteamet ", &[])]).unwrap_err();
         assert_eq!(duplicate.0, "desk.team.name");
 
-        let twice = Teams::from_config(&[team("A", &["exposed"]), team("B", &["other", "exposed"])])
-            .unwrap_err();
+        let twice =
+            Teams::from_config(&[team("A", &["exposed"]), team("B", &["other", "exposed"])])
+                .unwrap_err();
         assert_eq!(twice.0, "desk.team.groups");
         assert!(twice.1.contains("exposed"), "{}", twice.1);
 
@@ -246,7 +241,8 @@ mod tests {
         assert_eq!(teams.all()[0].display_name, "Stöd till utsatta");
         assert_eq!(config.partners().unwrap()[0].display_name, "Socialtjänsten");
 
-        let bad: DeskConfig = toml::from_str("[[team]]\nname = \"A\"\ngroups = [\"all\"]\n").unwrap();
+        let bad: DeskConfig =
+            toml::from_str("[[team]]\nname = \"A\"\ngroups = [\"all\"]\n").unwrap();
         assert_eq!(bad.validate().unwrap_err().0, "desk.team.groups");
     }
 }

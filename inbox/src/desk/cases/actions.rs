@@ -5,9 +5,9 @@
 //! it (the intent), then [`Cases::reply_pushed`] or [`Cases::reply_failed`] records the outcome. Only a
 //! pushed reply makes it the visitor's turn: a failed push leaves the visitor waiting for us, as they are.
 
-use porten_protocol::TicketRef;
 use porten_protocol::secret::Sensitive;
 use porten_protocol::thread::EntryId;
+use porten_protocol::TicketRef;
 
 use super::super::accounts::{AccountId, AccountRecord};
 use super::super::names::{DisplayName, TeamName};
@@ -38,7 +38,12 @@ impl Cases {
         &self,
         actor: AccountId,
         key: &CaseKey,
-        work: impl FnOnce(&Writer<'_>, &Actor, &mut CaseRecord, i64) -> Result<(T, CaseAction), CaseError>,
+        work: impl FnOnce(
+            &Writer<'_>,
+            &Actor,
+            &mut CaseRecord,
+            i64,
+        ) -> Result<(T, CaseAction), CaseError>,
     ) -> Result<(T, CaseFact), CaseError> {
         let now = self.clock.now();
         self.store.write(|w| {
@@ -69,7 +74,9 @@ impl Cases {
             let mut entries = Vec::with_capacity(case.entries as usize);
             if case.erased.is_none() {
                 for number in 0..case.entries {
-                    if let Some(entry) = w.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))? {
+                    if let Some(entry) =
+                        w.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))?
+                    {
                         entries.push(entry.entry(number)?);
                     }
                 }
@@ -133,12 +140,7 @@ impl Cases {
                 return Err(CaseError::NotAllowed);
             }
             case.team = Some(team.clone());
-            Ok((
-                (),
-                CaseAction::MovedToTeam {
-                    team: team.clone(),
-                },
-            ))
+            Ok(((), CaseAction::MovedToTeam { team: team.clone() }))
         })
         .map(|((), fact)| fact)
     }
@@ -310,7 +312,10 @@ impl Cases {
         self.act(actor, key, |_, actor, case, now| {
             if case.urgent {
                 case.urgent = false;
-                case.urgency_cleared.push(UrgencyCleared { by: actor.id, at: now });
+                case.urgency_cleared.push(UrgencyCleared {
+                    by: actor.id,
+                    at: now,
+                });
             }
             Ok(((), CaseAction::UrgencyCleared))
         })
@@ -329,7 +334,11 @@ fn append(
     if case.erased.is_some() {
         return Err(CaseError::Erased);
     }
-    w.put(CASE_ENTRIES, &key.entry_key(case.entries), &EntryRecord { at, body })?;
+    w.put(
+        CASE_ENTRIES,
+        &key.entry_key(case.entries),
+        &EntryRecord { at, body },
+    )?;
     case.entries = case
         .entries
         .checked_add(1)

@@ -154,18 +154,21 @@ fn add_message(
         },
     };
     w.put(CASE_ENTRIES, &key.entry_key(case.entries), &entry)?;
-    case.entries = case
-        .entries
-        .checked_add(1)
-        .ok_or(super::super::store::DeskStoreError::Corrupt(
-            "a case has too many entries",
-        ))?;
+    case.entries =
+        case.entries
+            .checked_add(1)
+            .ok_or(super::super::store::DeskStoreError::Corrupt(
+                "a case has too many entries",
+            ))?;
     // Once urgent, a case stays urgent until a worker clears it: a calmer follow-up does not.
     case.urgent |= visitor.urgent;
     if let Some(language) = &visitor.language {
         case.language = Some(language.as_str().to_owned());
     }
-    case.last_visitor_message = Some(case.last_visitor_message.map_or(received, |t| t.max(received)));
+    case.last_visitor_message = Some(
+        case.last_visitor_message
+            .map_or(received, |t| t.max(received)),
+    );
     case.status = Status::New;
     // The visitor waits since their first unanswered message, not their latest.
     if let Turn::Visitors { .. } = case.turn {

@@ -28,9 +28,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use porten_protocol::envelope::{ClosedReason, Group};
-use porten_protocol::TicketRef;
 use porten_protocol::secret::Sensitive;
 use porten_protocol::thread::EntryId;
+use porten_protocol::TicketRef;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -543,8 +543,9 @@ impl EntryRecord {
                 text,
                 delivery,
             } => EntryBody::Reply {
-                reply_id: EntryId::from_hex(reply_id)
-                    .ok_or(DeskStoreError::Corrupt("a reply id is not 32 hex characters"))?,
+                reply_id: EntryId::from_hex(reply_id).ok_or(DeskStoreError::Corrupt(
+                    "a reply id is not 32 hex characters",
+                ))?,
                 author: *author,
                 display_name: display_name.clone(),
                 text: text.sensitive(),

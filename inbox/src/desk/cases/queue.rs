@@ -9,7 +9,7 @@ use std::cmp::Reverse;
 use super::super::accounts::AccountId;
 use super::super::store::CASES;
 use super::access::Actor;
-use super::{Case, CaseError, CaseKey, CaseRecord, Cases, Status};
+use super::{Case, CaseError, CaseKey, CaseRecord, Cases, Status, Turn};
 
 /// A view of the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,12 +80,13 @@ impl Cases {
                 View::MyTeams => open && record.team.as_ref().is_some_and(|t| actor.in_team(t)),
                 View::Unassigned => open && record.assignee.is_none(),
                 View::Urgent => open && record.urgent,
-                View::WaitingForUs => false,
+                View::WaitingForUs => {
+                    open && record.visitor_end.is_none() && matches!(record.turn, Turn::Ours { .. })
+                }
                 View::Closed => !open,
             };
-            let case = record.case(CaseKey(key));
-            if wanted || (view == View::WaitingForUs && case.waiting_since().is_some()) {
-                cases.push(case);
+            if wanted {
+                cases.push(record.case(CaseKey(key)));
             }
         }
         cases.sort_by_key(order);

@@ -1,10 +1,10 @@
-//! The staff desk's foundation: sealed storage, accounts, login and sessions, as a library. The web pages,
-//! the case queue and the case pages are built on top of it.
+//! The staff desk as a library: sealed storage, accounts, login and sessions, and the cases staff work.
+//! The web pages are built on top of it.
 //!
 //! Everything the desk stores lives in `<state_dir>/desk/`: a redb database whose every value is sealed
 //! under a data key ([`vault`]), and the data key itself wrapped with age to the inbox's own recipient, so
-//! a copy of the state directory without the age identity reveals no account secret and no session (and,
-//! later, no case). See `docs/DESIGN.md`, "The staff desk", for the whole design.
+//! a copy of the state directory without the age identity reveals no account secret, no session and no
+//! message, reply or note of a case. See `docs/DESIGN.md`, "The staff desk", for the whole design.
 //!
 //! - [`accounts`] and [`enrolment`]: an administrator creates, resets, disables; a staff member enrols
 //!   with a one-time code, setting a password ([`password`]) and a TOTP secret ([`totp`]).

@@ -7,7 +7,7 @@
 //! **entry** of its conversation (`case_entries`: visitor messages, the centre's replies, internal notes).
 //! The queue reads summaries only, so its cost grows with the number of cases, not of messages.
 //!
-//! - [`intake`](Cases::record_envelope): a first contact opens a case in its group's team; a follow-up
+//! - `intake` ([`Cases::record_envelope`]): a first contact opens a case in its group's team; a follow-up
 //!   lands in its case, marks it new and makes it our turn; a close records the visitor side's end. Each
 //!   envelope is recorded once, however often it is delivered.
 //! - `actions`: what staff do to a case; each returns the [`CaseFact`] the caller writes to the audit log.

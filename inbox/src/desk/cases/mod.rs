@@ -21,6 +21,7 @@ mod facts;
 mod intake;
 mod queue;
 mod retention;
+mod rows;
 #[cfg(test)]
 mod tests;
 
@@ -32,7 +33,6 @@ use porten_protocol::secret::Sensitive;
 use porten_protocol::thread::EntryId;
 use porten_protocol::TicketRef;
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::accounts::AccountId;
 use super::clock::Clock;
@@ -44,6 +44,7 @@ pub use actions::ReplyIntent;
 pub use facts::{CaseAction, CaseFact, FactBy};
 pub use intake::Recorded;
 pub use queue::{Counts, Queue, View};
+use rows::{CaseRecord, EntryRecord, ReferralRecord, SecretText, StoredBody};
 
 /// The longest note, reply or referral note, in characters: the reply command's limit.
 pub const MAX_TEXT_CHARS: usize = crate::reply::MAX_REPLY_CHARS;
@@ -402,165 +403,6 @@ impl Cases {
                 .vault()
                 .index_key(CASES.name(), ticket_ref.as_bytes()),
         )
-    }
-}
-
-/// Text stored inside a sealed row: wiped from memory when dropped.
-#[derive(Clone, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
-#[serde(transparent)]
-struct SecretText(String);
-
-impl SecretText {
-    fn sensitive(&self) -> Sensitive<String> {
-        Sensitive::new(self.0.clone())
-    }
-}
-
-/// A referral as stored.
-#[derive(Clone, Serialize, Deserialize)]
-struct ReferralRecord {
-    partner: String,
-    at: i64,
-    note: Option<SecretText>,
-    by: AccountId,
-}
-
-/// A case's summary row: everything the queue needs, and no conversation text.
-#[derive(Clone, Serialize, Deserialize)]
-struct CaseRecord {
-    ticket: String,
-    /// The full ticket ref (hex), erased with the content.
-    ticket_ref: Option<SecretText>,
-    group: Option<Group>,
-    language: Option<String>,
-    urgent: bool,
-    urgency_cleared: Vec<UrgencyCleared>,
-    status: Status,
-    assignee: Option<AccountId>,
-    team: Option<TeamName>,
-    handlers: Vec<AccountId>,
-    created: i64,
-    last_visitor_message: Option<i64>,
-    last_staff_reply: Option<i64>,
-    turn: Turn,
-    reminder: Option<i64>,
-    referrals: Vec<ReferralRecord>,
-    visitor_end: Option<VisitorEnd>,
-    /// The id of the envelope that ended the visitor's side, so retention can forget it was recorded.
-    closing_envelope: Option<String>,
-    erase_after: Option<i64>,
-    erased: Option<i64>,
-    entries: u32,
-}
-
-impl CaseRecord {
-    fn case(&self, key: CaseKey) -> Case {
-        Case {
-            key,
-            ticket: self.ticket.clone(),
-            group: self.group,
-            language: self.language.clone(),
-            urgent: self.urgent,
-            urgency_cleared: self.urgency_cleared.clone(),
-            status: self.status,
-            assignee: self.assignee,
-            team: self.team.clone(),
-            handlers: self.handlers.clone(),
-            created: self.created,
-            last_visitor_message: self.last_visitor_message,
-            last_staff_reply: self.last_staff_reply,
-            turn: self.turn,
-            reminder: self.reminder,
-            referrals: self
-                .referrals
-                .iter()
-                .map(|referral| Referral {
-                    partner: referral.partner.clone(),
-                    at: referral.at,
-                    note: referral.note.as_ref().map(SecretText::sensitive),
-                    by: referral.by,
-                })
-                .collect(),
-            visitor_end: self.visitor_end,
-            erase_after: self.erase_after,
-            erased: self.erased,
-            entries: self.entries,
-            ticket_ref: self.ticket_ref.as_ref().map(SecretText::sensitive),
-        }
-    }
-
-    /// Gives the case to `account`, remembering every worker who has had it.
-    fn assign(&mut self, account: AccountId) {
-        self.assignee = Some(account);
-        if !self.handlers.contains(&account) {
-            self.handlers.push(account);
-        }
-    }
-}
-
-/// An entry as stored.
-#[derive(Serialize, Deserialize)]
-struct EntryRecord {
-    at: i64,
-    body: StoredBody,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
-enum StoredBody {
-    Visitor {
-        /// The envelope it came in (hex), so retention can forget it was recorded.
-        envelope: String,
-        message: SecretText,
-        urgent: bool,
-    },
-    Reply {
-        reply_id: String,
-        author: AccountId,
-        display_name: DisplayName,
-        text: SecretText,
-        delivery: Delivery,
-    },
-    Note {
-        author: AccountId,
-        text: SecretText,
-    },
-}
-
-impl EntryRecord {
-    fn entry(&self, number: u32) -> Result<Entry, DeskStoreError> {
-        let body = match &self.body {
-            StoredBody::Visitor {
-                message, urgent, ..
-            } => EntryBody::Visitor {
-                message: message.sensitive(),
-                urgent: *urgent,
-            },
-            StoredBody::Reply {
-                reply_id,
-                author,
-                display_name,
-                text,
-                delivery,
-            } => EntryBody::Reply {
-                reply_id: EntryId::from_hex(reply_id).ok_or(DeskStoreError::Corrupt(
-                    "a reply id is not 32 hex characters",
-                ))?,
-                author: *author,
-                display_name: display_name.clone(),
-                text: text.sensitive(),
-                delivery: *delivery,
-            },
-            StoredBody::Note { author, text } => EntryBody::Note {
-                author: *author,
-                text: text.sensitive(),
-            },
-        };
-        Ok(Entry {
-            number,
-            at: self.at,
-            body,
-        })
     }
 }
 

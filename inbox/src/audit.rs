@@ -128,6 +128,19 @@ pub enum AuditEvent {
         /// The account.
         account: String,
     },
+    /// A staff member (or the retention sweep) acted on a case at the desk.
+    Case {
+        /// The account id, or `retention`.
+        account: String,
+        /// The case key's prefix.
+        case: String,
+        /// The ticket ref's prefix.
+        ticket: String,
+        /// What was done: `viewed`, `took`, `assigned`, `note-added`, `reply-recorded`, … .
+        action: String,
+        /// The account, team, status, partner, reply id or date it concerns; never message or note text.
+        detail: Option<String>,
+    },
 }
 
 /// A line as written: number, time, the event's fields, and the previous line's hash.

@@ -36,6 +36,12 @@ pub use desk::{
     ManualClock, NameError, NewAccount, NewSession, PasswordError, Passwords, Role, Session,
     SessionCookie, Sessions, SystemClock, TeamName, VaultError,
 };
+/// The staff desk's cases: a case per ticket, staff actions, the queue, teams and retention.
+pub use desk::{
+    Case, CaseAction, CaseError, CaseFact, CaseKey, CaseView, Cases, Counts, Delivery, Entry,
+    EntryBody, FactBy, Partner, Queue, Recorded, Referral, ReplyIntent, Status, Team, Teams, Turn,
+    UrgencyCleared, View, VisitorEnd, MAX_TEXT_CHARS,
+};
 
 /// Why an inbox command failed. Messages name the file or the field and say what to do.
 #[derive(Debug, thiserror::Error)]

@@ -1,12 +1,15 @@
 //! The `[desk]` section of the inbox configuration: where the desk's web pages are served, how long codes
-//! and sessions live, and how login is throttled. Every field has a default, so an inbox configuration
-//! without the section is complete.
+//! and sessions live, how login is throttled, the teams and which visitor groups each takes, the partner
+//! instances cases are passed on to, and how long a case's content is kept. Every field has a default, so an
+//! inbox configuration without the section is complete.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use super::teams::{Partner, Teams};
 
 /// The desk's settings. Defaults in brackets.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -37,6 +40,46 @@ pub struct DeskConfig {
     pub lockout_minutes: u32,
     /// Login attempts per minute over all names together [30], with bursts of up to this many.
     pub attempts_per_minute: u32,
+    /// Whether a staff member sees only the cases of their own teams and those assigned to them [false].
+    /// Off, everyone who works cases sees every case: right for a centre with one team. On, teams are kept
+    /// apart (for example the programme for those who used violence and the team that supports the people
+    /// exposed to it), and a case outside a worker's teams cannot be opened even by its address.
+    pub teams_restricted: bool,
+    /// Days a case's content (messages, replies, notes) is kept after the visitor's side ended (deleted by
+    /// the visitor, or expired) [90]. Three months leave time to finish a referral, answer a question from
+    /// the partner it went to, and account for the case, while a conversation the visitor chose to delete
+    /// does not stay for years; a centre whose record-keeping duties say otherwise sets its own figure.
+    /// A minimal record of the case (dates, status, who handled it) is kept for the audit trail.
+    pub retention_days: u32,
+    /// The teams (`[[desk.team]]`), each with the visitor groups it takes by default [none].
+    pub team: Vec<TeamConfig>,
+    /// The partner instances a case can be passed on to (`[[desk.partner]]`) [none].
+    pub partner: Vec<PartnerConfig>,
+}
+
+/// One `[[desk.team]]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConfig {
+    /// The team's name, as in the accounts' team lists (`porten-inbox desk create --team …`).
+    pub name: String,
+    /// The name staff see [the name].
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// The visitor groups whose first contacts go to this team: `exposed`, `relative`, `used-violence`,
+    /// `professional`, `other` [none]. A group no team takes is seen by team leads, who route it by hand.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// One `[[desk.partner]]`: an instance a case can be passed on to.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerConfig {
+    /// A short name that stays the same (`socialtjansten-malmo`); referrals are recorded under it.
+    pub name: String,
+    /// The name staff see ("Socialtjänsten Malmö").
+    pub display_name: String,
 }
 
 /// The longest a lock lasts, however often a name has been locked: one day.
@@ -55,6 +98,10 @@ impl Default for DeskConfig {
             lockout_after: 5,
             lockout_minutes: 1,
             attempts_per_minute: 30,
+            teams_restricted: false,
+            retention_days: 90,
+            team: Vec::new(),
+            partner: Vec::new(),
         }
     }
 }
@@ -115,12 +162,25 @@ impl DeskConfig {
                 "must not be longer than session_hours".into(),
             ));
         }
+        check("desk.retention_days", self.retention_days, 1, 100 * 366)?;
+        self.teams()?;
+        self.partners()?;
         Ok(())
     }
 
     /// The parsed `listen` address; `None` if it is not one (refused by [`DeskConfig::validate`]).
     pub fn listen_addr(&self) -> Option<SocketAddr> {
         self.listen.trim().parse().ok()
+    }
+
+    /// The teams and their routing, checked: see [`Teams::from_config`].
+    pub(super) fn teams(&self) -> Result<Teams, (&'static str, String)> {
+        Teams::from_config(&self.team)
+    }
+
+    /// The partner instances, checked: see [`Partner::from_config`].
+    pub(super) fn partners(&self) -> Result<Vec<Partner>, (&'static str, String)> {
+        Partner::from_config(&self.partner)
     }
 
     /// How long an enrolment code stays valid.

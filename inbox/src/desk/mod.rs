@@ -1,10 +1,10 @@
-//! The staff desk's foundation: sealed storage, accounts, login and sessions, as a library. The web pages,
-//! the case queue and the case pages are built on top of it.
+//! The staff desk as a library: sealed storage, accounts, login and sessions, and the cases staff work.
+//! The web pages are built on top of it.
 //!
 //! Everything the desk stores lives in `<state_dir>/desk/`: a redb database whose every value is sealed
 //! under a data key ([`vault`]), and the data key itself wrapped with age to the inbox's own recipient, so
-//! a copy of the state directory without the age identity reveals no account secret and no session (and,
-//! later, no case). See `docs/DESIGN.md`, "The staff desk", for the whole design.
+//! a copy of the state directory without the age identity reveals no account secret, no session and no
+//! message, reply or note of a case. See `docs/DESIGN.md`, "The staff desk", for the whole design.
 //!
 //! - [`accounts`] and [`enrolment`]: an administrator creates, resets, disables; a staff member enrols
 //!   with a one-time code, setting a password ([`password`]) and a TOTP secret ([`totp`]).
@@ -12,8 +12,11 @@
 //!   exist.
 //! - [`session`]: an `Authenticated` becomes a fresh login session with its CSRF token.
 //! - [`web`]: the HTTPS pages staff use, served by `porten-inbox run`.
+//! - [`cases`]: a case per ticket with its conversation, staff actions on it, the queue and retention;
+//!   [`teams`]: the configured teams, their routing by visitor group, and the partner instances.
 
 mod accounts;
+mod cases;
 mod clock;
 mod config;
 mod enrolment;
@@ -22,6 +25,7 @@ mod names;
 mod password;
 mod session;
 mod store;
+mod teams;
 #[cfg(test)]
 mod tests;
 mod totp;
@@ -32,6 +36,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use accounts::{Account, AccountError, AccountId, AccountState, Accounts, NewAccount};
+pub use cases::{
+    Case, CaseAction, CaseError, CaseFact, CaseKey, CaseView, Cases, Counts, Delivery, Entry,
+    EntryBody, FactBy, Queue, Recorded, Referral, ReplyIntent, Status, Turn, UrgencyCleared, View,
+    VisitorEnd, MAX_TEXT_CHARS,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::DeskConfig;
 pub use enrolment::{EnrolmentCode, EnrolmentError, EnrolmentStart, Invitation};
@@ -40,6 +49,7 @@ pub use names::{DisplayName, LoginName, NameError, Role, TeamName};
 pub use password::{PasswordError, Passwords};
 pub use session::{CsrfToken, NewSession, Session, SessionCookie, Sessions};
 pub use store::{DeskStore, DeskStoreError};
+pub use teams::{Partner, Team, Teams};
 pub use vault::VaultError;
 
 /// Why the desk could not be opened.
@@ -55,9 +65,18 @@ pub enum DeskError {
     /// The system random number generator failed while setting up the login.
     #[error("the system random number generator failed")]
     Random,
+    /// The `[desk]` configuration's teams or partners are not usable (`porten-inbox check-config` says
+    /// the same before start).
+    #[error("{field}: {reason}")]
+    Config {
+        /// The field, `desk.…`.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
-/// The desk: accounts, login and sessions over one sealed store.
+/// The desk: accounts, login, sessions and cases over one sealed store.
 #[derive(Debug, Clone)]
 pub struct Desk {
     /// Administrators' and staff members' acts on accounts, and enrolment.
@@ -66,6 +85,8 @@ pub struct Desk {
     pub login: Arc<Login>,
     /// Login sessions.
     pub sessions: Sessions,
+    /// Cases, the queue and retention.
+    pub cases: Cases,
 }
 
 impl Desk {
@@ -94,6 +115,14 @@ impl Desk {
         clock: Arc<dyn Clock>,
         passwords: Passwords,
     ) -> Result<Desk, DeskError> {
+        let config_error =
+            |(field, reason): (&'static str, String)| DeskError::Config { field, reason };
+        let setup = cases::CasesSetup {
+            teams: config.teams().map_err(config_error)?,
+            partners: config.partners().map_err(config_error)?,
+            restricted: config.teams_restricted,
+            retention_days: config.retention_days,
+        };
         let store = Arc::new(DeskStore::open(state_dir, identities)?);
         let accounts = Accounts {
             store: Arc::clone(&store),
@@ -106,6 +135,7 @@ impl Desk {
         Ok(Desk {
             accounts,
             login: Arc::new(login),
+            cases: cases::Cases::new(Arc::clone(&store), Arc::clone(&clock), setup),
             sessions: Sessions {
                 store,
                 clock,

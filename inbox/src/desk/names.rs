@@ -110,6 +110,12 @@ impl TeamName {
     }
 }
 
+impl fmt::Display for TeamName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 fn bounded_text(text: &str, max: usize) -> Option<String> {
     let text = text.trim();
     let count = text.chars().count();

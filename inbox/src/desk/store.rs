@@ -17,6 +17,9 @@
 //! | `login_names` | index key of the login name | the account id |
 //! | `enrolments` | SHA-256 of the enrolment code | account id, expiry, the TOTP secret being enrolled |
 //! | `sessions` | SHA-256 of the session id | account id, times, CSRF token |
+//! | `cases` | index key of the ticket ref | the case's summary (`cases::CaseRecord`), read by the queue |
+//! | `case_entries` | case key, then the entry's number (u32 BE) | a visitor message, reply or note |
+//! | `case_envelopes` | index key of the envelope id | the case key: each envelope is recorded once |
 
 use std::fs::OpenOptions;
 use std::io;
@@ -73,8 +76,23 @@ pub(super) const LOGIN_NAMES: SealedTable = SealedTable::new("login_names", "log
 pub(super) const ENROLMENTS: SealedTable = SealedTable::new("enrolments", "enrolment");
 /// Login sessions by the SHA-256 of their id.
 pub(super) const SESSIONS: SealedTable = SealedTable::new("sessions", "session");
-/// Every sealed table, created when the file is.
-const TABLES: [SealedTable; 4] = [ACCOUNTS, LOGIN_NAMES, ENROLMENTS, SESSIONS];
+/// Cases (their summaries) by the index key of their ticket ref.
+pub(super) const CASES: SealedTable = SealedTable::new("cases", "case");
+/// A case's conversation, one row per entry, by case key and entry number.
+pub(super) const CASE_ENTRIES: SealedTable = SealedTable::new("case_entries", "case entry");
+/// The case each recorded envelope went to, by the index key of the envelope id.
+pub(super) const CASE_ENVELOPES: SealedTable =
+    SealedTable::new("case_envelopes", "recorded envelope");
+/// Every sealed table, created when the file is opened.
+const TABLES: [SealedTable; 7] = [
+    ACCOUNTS,
+    LOGIN_NAMES,
+    ENROLMENTS,
+    SESSIONS,
+    CASES,
+    CASE_ENTRIES,
+    CASE_ENVELOPES,
+];
 
 /// Why the desk's database could not be opened or used. No variant carries a stored value.
 #[derive(Debug, thiserror::Error)]

@@ -108,7 +108,7 @@ impl Fixture {
 }
 
 /// Every file under `dir`, with its bytes.
-fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+pub(super) fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -121,7 +121,7 @@ fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     out
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(super) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 

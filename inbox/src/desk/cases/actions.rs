@@ -1,0 +1,389 @@
+//! What staff do to a case. Each action is one transaction that reads the acting account and the case,
+//! checks the rule in `access`, changes the case, and returns the [`CaseFact`] for the audit log.
+//!
+//! A reply is recorded in two steps around the push that the caller makes: [`Cases::record_reply`] stores
+//! it (the intent), then [`Cases::reply_pushed`] or [`Cases::reply_failed`] records the outcome. Only a
+//! pushed reply makes it the visitor's turn: a failed push leaves the visitor waiting for us, as they are.
+
+use porten_protocol::secret::Sensitive;
+use porten_protocol::thread::EntryId;
+use porten_protocol::TicketRef;
+
+use super::super::accounts::{AccountId, AccountRecord};
+use super::super::names::{DisplayName, TeamName};
+use super::super::store::{DeskStoreError, Writer, ACCOUNTS, CASES, CASE_ENTRIES};
+use super::access::{assignable, Actor};
+use super::facts::{CaseAction, CaseFact, FactBy};
+use super::{
+    check_text, CaseError, CaseKey, CaseRecord, CaseView, Cases, Delivery, EntryRecord,
+    ReferralRecord, SecretText, Status, StoredBody, Turn, UrgencyCleared,
+};
+
+/// A reply recorded and ready to be pushed.
+#[derive(Debug)]
+pub struct ReplyIntent {
+    /// The reply's id: the entry id it gets in the visitor's thread.
+    pub reply_id: EntryId,
+    /// The ticket to push it to (its reply key is found by it).
+    pub ticket_ref: TicketRef,
+    /// The name the visitor sees on it: the author's display name when it was written.
+    pub display_name: DisplayName,
+    /// For the audit log, before the push.
+    pub fact: CaseFact,
+}
+
+impl Cases {
+    /// Runs `work` on the case `key` as `actor`, if the case exists for them, and stores the case.
+    fn act<T>(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        work: impl FnOnce(
+            &Writer<'_>,
+            &Actor,
+            &mut CaseRecord,
+            i64,
+        ) -> Result<(T, CaseAction), CaseError>,
+    ) -> Result<(T, CaseFact), CaseError> {
+        let now = self.clock.now();
+        self.store.write(|w| {
+            let actor = Actor::load(w, actor)?;
+            let mut case = w
+                .get::<CaseRecord>(CASES, &key.0)?
+                .filter(|case| actor.may_see(case, self.restricted))
+                .ok_or(CaseError::NotFound)?;
+            let (value, action) = work(w, &actor, &mut case, now)?;
+            w.put(CASES, &key.0, &case)?;
+            let fact = CaseFact {
+                by: FactBy::Account(actor.id),
+                case: *key,
+                ticket: case.ticket.clone(),
+                action,
+            };
+            Ok((value, fact))
+        })
+    }
+
+    /// The case and its conversation, for the case page. Opened by the worker who has it, a new case
+    /// becomes open.
+    pub fn view(&self, actor: AccountId, key: &CaseKey) -> Result<(CaseView, CaseFact), CaseError> {
+        self.act(actor, key, |w, actor, case, _| {
+            if case.assignee == Some(actor.id) && case.status == Status::New {
+                case.status = Status::Open;
+            }
+            let mut entries = Vec::with_capacity(case.entries as usize);
+            if case.erased.is_none() {
+                for number in 0..case.entries {
+                    if let Some(entry) =
+                        w.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))?
+                    {
+                        entries.push(entry.entry(number)?);
+                    }
+                }
+            }
+            // Stable: entries written in one minute keep the order they were written in.
+            entries.sort_by_key(|entry| entry.at);
+            let view = CaseView {
+                case: case.case(*key),
+                entries,
+            };
+            Ok((view, CaseAction::Viewed))
+        })
+    }
+
+    /// `actor` takes the case. From a colleague who has it, only a team lead may.
+    pub fn take(&self, actor: AccountId, key: &CaseKey) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |_, actor, case, _| {
+            if !actor.may_hand_on(case) {
+                return Err(CaseError::NotAllowed);
+            }
+            case.assign(actor.id);
+            Ok(((), CaseAction::Took))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Gives the case to the colleague `to`, for whom it becomes new. The conversation stays one: it is
+    /// the case that changes hands, not its entries.
+    pub fn assign(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        to: AccountId,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |w, actor, case, _| {
+            if !actor.may_hand_on(case) {
+                return Err(CaseError::NotAllowed);
+            }
+            assignable(w, to)?;
+            case.assign(to);
+            if to != actor.id && case.status != Status::Closed {
+                case.status = Status::New;
+            }
+            Ok(((), CaseAction::Assigned { to }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Moves the case to a configured team. The worker who has it keeps it.
+    pub fn move_to_team(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        team: &TeamName,
+    ) -> Result<CaseFact, CaseError> {
+        if self.teams.get(team).is_none() {
+            return Err(CaseError::UnknownTeam(team.clone()));
+        }
+        self.act(actor, key, |_, actor, case, _| {
+            if !actor.may_hand_on(case) {
+                return Err(CaseError::NotAllowed);
+            }
+            case.team = Some(team.clone());
+            Ok(((), CaseAction::MovedToTeam { team: team.clone() }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Sets the status.
+    pub fn set_status(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        status: Status,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |_, _, case, _| {
+            case.status = status;
+            Ok(((), CaseAction::StatusSet { status }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Adds an internal note: kept with the conversation, never sent.
+    pub fn add_note(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        text: &Sensitive<String>,
+    ) -> Result<CaseFact, CaseError> {
+        check_text(text.expose())?;
+        self.act(actor, key, |w, actor, case, now| {
+            let body = StoredBody::Note {
+                author: actor.id,
+                text: SecretText(text.expose().clone()),
+            };
+            append(w, key, case, now, body)?;
+            Ok(((), CaseAction::NoteAdded))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Stores a reply under the author's current display name, before it is pushed.
+    pub fn record_reply(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        text: &Sensitive<String>,
+    ) -> Result<ReplyIntent, CaseError> {
+        check_text(text.expose())?;
+        let reply_id = random_entry_id()?;
+        let ((ticket_ref, display_name), fact) = self.act(actor, key, |w, actor, case, now| {
+            if case.erased.is_some() {
+                return Err(CaseError::Erased);
+            }
+            if case.visitor_end.is_some() {
+                return Err(CaseError::VisitorGone);
+            }
+            let ticket_ref = case
+                .ticket_ref
+                .as_ref()
+                .and_then(|text| TicketRef::from_lower_hex(&text.0))
+                .ok_or(DeskStoreError::Corrupt("a case's ticket ref is damaged"))?;
+            let author: AccountRecord = w
+                .get(ACCOUNTS, actor.id.as_bytes())?
+                .ok_or(CaseError::AccountInactive)?;
+            let body = StoredBody::Reply {
+                reply_id: reply_id.to_hex(),
+                author: actor.id,
+                display_name: author.display_name.clone(),
+                text: SecretText(text.expose().clone()),
+                delivery: Delivery::Recorded,
+            };
+            append(w, key, case, now, body)?;
+            Ok((
+                (ticket_ref, author.display_name.clone()),
+                CaseAction::ReplyRecorded { reply_id },
+            ))
+        })?;
+        Ok(ReplyIntent {
+            reply_id,
+            ticket_ref,
+            display_name,
+            fact,
+        })
+    }
+
+    /// Records that the gateway stored the reply: now we wait for the visitor.
+    pub fn reply_pushed(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        reply_id: EntryId,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |w, _, case, now| {
+            set_delivery(w, key, case, reply_id, Delivery::Pushed { at: now })?;
+            case.last_staff_reply = Some(now);
+            case.turn = Turn::Visitors { since: now };
+            if case.status != Status::Closed {
+                case.status = Status::WaitingForVisitor;
+            }
+            Ok(((), CaseAction::ReplyPushed { reply_id }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Records that the push failed: the visitor has not got the reply, and still waits for us.
+    pub fn reply_failed(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        reply_id: EntryId,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |w, _, case, now| {
+            set_delivery(w, key, case, reply_id, Delivery::Failed { at: now })?;
+            Ok(((), CaseAction::ReplyFailed { reply_id }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Records that the case was passed on to a configured partner, with an optional note.
+    pub fn refer(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        partner: &str,
+        note: Option<&Sensitive<String>>,
+    ) -> Result<CaseFact, CaseError> {
+        let partner = self
+            .partners
+            .iter()
+            .find(|known| known.name == partner)
+            .ok_or_else(|| CaseError::UnknownPartner(partner.to_owned()))?
+            .name
+            .clone();
+        if let Some(note) = note {
+            check_text(note.expose())?;
+        }
+        self.act(actor, key, |_, actor, case, now| {
+            if case.erased.is_some() {
+                return Err(CaseError::Erased);
+            }
+            case.referrals.push(ReferralRecord {
+                partner: partner.clone(),
+                at: now,
+                note: note.map(|note| SecretText(note.expose().clone())),
+                by: actor.id,
+            });
+            Ok(((), CaseAction::Referred { partner }))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Sets (`Some`, Unix seconds) or clears (`None`) the follow-up reminder.
+    pub fn set_reminder(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        at: Option<i64>,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |_, _, case, _| {
+            case.reminder = at;
+            let action = match at {
+                Some(at) => CaseAction::ReminderSet { at },
+                None => CaseAction::ReminderCleared,
+            };
+            Ok(((), action))
+        })
+        .map(|((), fact)| fact)
+    }
+
+    /// Clears the case's urgency, recording who did and when.
+    pub fn clear_urgency(&self, actor: AccountId, key: &CaseKey) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |_, actor, case, now| {
+            if case.urgent {
+                case.urgent = false;
+                case.urgency_cleared.push(UrgencyCleared {
+                    by: actor.id,
+                    at: now,
+                });
+            }
+            Ok(((), CaseAction::UrgencyCleared))
+        })
+        .map(|((), fact)| fact)
+    }
+}
+
+/// Appends an entry to the case's conversation.
+fn append(
+    w: &Writer<'_>,
+    key: &CaseKey,
+    case: &mut CaseRecord,
+    at: i64,
+    body: StoredBody,
+) -> Result<(), CaseError> {
+    if case.erased.is_some() {
+        return Err(CaseError::Erased);
+    }
+    w.put(
+        CASE_ENTRIES,
+        &key.entry_key(case.entries),
+        &EntryRecord { at, body },
+    )?;
+    case.entries = case
+        .entries
+        .checked_add(1)
+        .ok_or(DeskStoreError::Corrupt("a case has too many entries"))?;
+    Ok(())
+}
+
+/// Sets the delivery state of the reply `reply_id`. Replies are near the end, so the search starts there.
+fn set_delivery(
+    w: &Writer<'_>,
+    key: &CaseKey,
+    case: &CaseRecord,
+    reply_id: EntryId,
+    delivery: Delivery,
+) -> Result<(), CaseError> {
+    if case.erased.is_some() {
+        return Err(CaseError::Erased);
+    }
+    let wanted = reply_id.to_hex();
+    for number in (0..case.entries).rev() {
+        let entry_key = key.entry_key(number);
+        let Some(mut entry) = w.get::<EntryRecord>(CASE_ENTRIES, &entry_key)? else {
+            continue;
+        };
+        if let StoredBody::Reply {
+            reply_id: stored,
+            delivery: state,
+            ..
+        } = &mut entry.body
+        {
+            if *stored == wanted {
+                *state = delivery;
+                w.put(CASE_ENTRIES, &entry_key, &entry)?;
+                return Ok(());
+            }
+        }
+    }
+    Err(CaseError::NoSuchReply)
+}
+
+fn random_entry_id() -> Result<EntryId, CaseError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| DeskStoreError::Vault(super::super::vault::VaultError::Random))?;
+    Ok(EntryId::from_bytes(bytes))
+}

@@ -5,6 +5,7 @@ pub mod envelope;
 pub mod fsutil;
 mod keys;
 pub mod logging;
+pub mod pin;
 pub mod secret;
 pub mod thread;
 pub mod time;

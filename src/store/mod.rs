@@ -19,17 +19,20 @@
 //!
 //! | table | key | value |
 //! |---|---|---|
-//! | `meta` | `&str` | bytes: `schema` → 2 (u64 LE), `salt` → the 16-byte installation salt for the KDF, `outbox_next` → the next outbox seq (u64 LE) |
+//! | `meta` | `&str` | bytes: `schema` → 3 (u64 LE), `salt` → the 16-byte installation salt for the KDF, `outbox_next` → the next outbox seq (u64 LE) |
 //! | `tickets` | ticket id `[u8; 16]` | (created, last activity, last opened, next entry seq) sealed under the storage key |
 //! | `entries` | (ticket id, entry seq `u32`) | (entry id `[u8; 16]`, author `u8`, delivered `bool`, outbox seq `Option<u64>`, the entry's ciphertext sealed again under the storage key) |
-//! | `outbox` | outbox seq `u64` | (ticket id, entry seq `Option<u32>`, sealed envelope) |
+//! | `outbox` | outbox seq `u64` | (ticket id, entry seq `Option<u32>`, envelope id `[u8; 16]`, sealed envelope) |
 //! | `replies` | reply id `[u8; 16]` | ticket id: which staff replies were already stored |
 //!
 //! Outbox seqs start at 1 and come from the `outbox_next` counter, so a seq is never reused, even after
 //! acknowledged items are deleted. A staff reply is stored as an entry whose entry id is its reply id.
 //!
 //! Schema version 1 (before the key file) is refused, not converted: converting in place would leave every
-//! deleted version-1 row in the file's freed pages, which is what version 2 exists to prevent.
+//! deleted version-1 row in the file's freed pages, which is what version 2 exists to prevent. Version 3 adds
+//! the envelope id to outbox rows (an ack must name it); a version-2 file is converted when its outbox is
+//! empty, since only the outbox's row type changed, and refused otherwise: the ids of its waiting envelopes
+//! are sealed inside them.
 
 mod error;
 mod keys;
@@ -54,12 +57,12 @@ use ring::rand::{SecureRandom, SystemRandom};
 pub use error::StoreError;
 use keys::KeyFile;
 use tables::{
-    delete_thread, meta_u64, TicketId, ENTRIES, META, OUTBOX, OUTBOX_NEXT_KEY, REPLIES, SALT_KEY,
-    SCHEMA_KEY, TICKETS,
+    delete_thread, meta_u64, TicketId, ENTRIES, META, OUTBOX, OUTBOX_NEXT_KEY, OUTBOX_V2, REPLIES,
+    SALT_KEY, SCHEMA_KEY, TICKETS,
 };
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Page cache limit: the file is small, and the KDF needs the memory more.
 const CACHE_BYTES: usize = 64 * 1024 * 1024;
@@ -104,7 +107,26 @@ pub struct ThreadRecord {
     pub entries: Vec<StoredEntry>,
 }
 
-/// One sealed envelope waiting in the outbox.
+/// A sealed envelope to be queued in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedEnvelope {
+    /// The envelope id sealed inside it (`Payload::envelope_id`): kept beside the row, never handed out with
+    /// it, and required to ack it.
+    pub id: [u8; 16],
+    /// The sealed envelope.
+    pub sealed: Vec<u8>,
+}
+
+/// What [`Store::ack`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AckOutcome {
+    /// Every named envelope that was still in the outbox matched its id and is deleted now (how many).
+    Deleted(usize),
+    /// An envelope still in the outbox was named with another id: nothing was deleted.
+    WrongEnvelopeId,
+}
+
+/// One sealed envelope waiting in the outbox. Its envelope id is deliberately not here: it is never handed out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxItem {
     /// Its outbox seq: increasing, never reused.
@@ -333,6 +355,15 @@ fn create_private_file(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Whether a version-2 file's outbox is empty (or missing), read with the row type version 2 wrote.
+fn outbox_v2_is_empty(txn: &redb::WriteTransaction) -> Result<bool, StoreError> {
+    match txn.open_table(OUTBOX_V2) {
+        Ok(table) => Ok(table.is_empty()?),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(true),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Checks the schema of an existing file, or sets up a new one: schema, salt, outbox counter and every
 /// table, so that read transactions always find them. Returns the salt.
 fn initialise(db: &Database) -> Result<[u8; 16], StoreError> {
@@ -342,6 +373,10 @@ fn initialise(db: &Database) -> Result<[u8; 16], StoreError> {
         // The schema is checked before any other table is opened: another version may type them differently.
         match meta_u64(&meta, SCHEMA_KEY)? {
             Some(SCHEMA_VERSION) => {}
+            Some(2) if outbox_v2_is_empty(&txn)? => {
+                txn.delete_table(OUTBOX_V2)?;
+                meta.insert(SCHEMA_KEY, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            }
             Some(found) => {
                 return Err(StoreError::Schema {
                     found,

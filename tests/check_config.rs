@@ -132,7 +132,10 @@ fn an_internal_api_without_a_well_formed_key_pin_is_refused_by_both() {
         String::new(),
         "client_spki = []\n".to_owned(),
         "client_spki = [\"sha1/AAAA\"]\n".to_owned(),
-        format!("client_spki = [\"{good}\", \"{}\"]\n", good.replace("sha256/", "")),
+        format!(
+            "client_spki = [\"{good}\", \"{}\"]\n",
+            good.replace("sha256/", "")
+        ),
     ] {
         let (checked, text, served, serve_text) = case(&internal(&pins), "");
         assert!(!checked, "{pins}: {text}");

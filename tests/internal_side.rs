@@ -955,8 +955,8 @@ impl OwnCa {
             .push(DnType::CommonName, "organisation-wide CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
-        let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key"))
-            .expect("ca");
+        let ca =
+            CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("ca");
         write("ca.pem", ca.pem());
 
         let mut gateway = CertificateParams::new(vec!["localhost".into()]).expect("params");
@@ -1043,8 +1043,9 @@ async fn a_certificate_from_the_right_ca_with_an_unpinned_key_is_refused_at_the_
 
     let log = gateway.log_text();
     assert!(
-        log.lines().any(|l| l.contains("connection refused at the TLS handshake")
-            && l.contains("not pinned")),
+        log.lines()
+            .any(|l| l.contains("connection refused at the TLS handshake")
+                && l.contains("not pinned")),
         "the refusal is logged with its reason:\n{log}"
     );
     assert!(
@@ -1063,9 +1064,22 @@ async fn an_ack_without_the_sealed_envelope_ids_is_refused_and_deletes_nothing()
     let batch = client.pull(0, Duration::ZERO).await.expect("pull");
     assert_eq!(batch.envelopes.len(), 2);
     let seqs: Vec<u64> = batch.envelopes.iter().map(|e| e.seq).collect();
-    let ids: Vec<_> = batch.envelopes.iter().map(|e| side.envelope_id(e)).collect();
+    let ids: Vec<_> = batch
+        .envelopes
+        .iter()
+        .map(|e| side.envelope_id(e))
+        .collect();
 
-    let post_ack = |body: String| raw(&side, port, "POST", "/v1/outbox/ack", Some("application/json"), body.into_bytes());
+    let post_ack = |body: String| {
+        raw(
+            &side,
+            port,
+            "POST",
+            "/v1/outbox/ack",
+            Some("application/json"),
+            body.into_bytes(),
+        )
+    };
     // What a stolen TLS key alone can send: the sequence numbers from a pull.
     let seqs_only = post_ack(format!("{{\"seqs\": [{}, {}]}}", seqs[0], seqs[1])).await;
     assert_eq!(seqs_only.status, StatusCode::BAD_REQUEST);
@@ -1084,7 +1098,11 @@ async fn an_ack_without_the_sealed_envelope_ids_is_refused_and_deletes_nothing()
     let error: porten_protocol::wire::ErrorBody =
         serde_json::from_slice(&guessed.body).expect("a JSON error");
     assert_eq!(error.error, "wrong-envelope-id");
-    assert!(!error.message.contains(&ids[1].to_hex()), "{}", error.message);
+    assert!(
+        !error.message.contains(&ids[1].to_hex()),
+        "{}",
+        error.message
+    );
     // Each other's ids are as wrong as guessed ones.
     let swapped = client.ack(&[(seqs[0], ids[1]), (seqs[1], ids[0])]).await;
     assert!(swapped.is_err(), "refused");

@@ -14,8 +14,8 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::{header, Method, Request, StatusCode};
 
 use super::endpoint::{self, Endpoint, ExchangeError};
-use porten_protocol::tls::{self as gateway_tls, PemError};
 use porten_protocol::envelope::EnvelopeId;
+use porten_protocol::tls::{self as gateway_tls, PemError};
 use porten_protocol::wire::{
     self, AckRequest, EnvelopeAck, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest,
 };

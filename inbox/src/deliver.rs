@@ -58,7 +58,9 @@ impl Delivered {
     /// until an identity that opens it is configured.
     pub fn ack_id(&self) -> Option<EnvelopeId> {
         match self {
-            Delivered::New { envelope_id, .. } | Delivered::Again(envelope_id) => Some(*envelope_id),
+            Delivered::New { envelope_id, .. } | Delivered::Again(envelope_id) => {
+                Some(*envelope_id)
+            }
             Delivered::KeptUnopened { envelope_id, .. } => *envelope_id,
         }
     }

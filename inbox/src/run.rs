@@ -98,7 +98,10 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
     tracing::info!(%gateway, spool = %config.spool_dir.display(), "porten-inbox started");
     let mut backoff = Backoff::new();
     let mut reachable: Option<bool> = None;
-    // Every envelope up to this seq was delivered and acked, or kept unopened, in this run.
+    // Every envelope up to this seq was delivered and acked, or kept unopened, in this run. Only what cannot
+    // be acked (unopened envelopes) is ever passed over this way; the next pull starts from 0 again after a
+    // pull that found nothing or failed, so a gateway whose outbox was reset (its seqs starting again at 1)
+    // is never missed for longer than one wait.
     let mut handled = 0u64;
     while !*stop.borrow() {
         let pulled = tokio::select! {
@@ -112,9 +115,13 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
                     reachable = Some(true);
                 }
                 backoff.reset();
+                if batch.envelopes.is_empty() {
+                    handled = 0;
+                }
                 batch
             }
             Err(error) => {
+                handled = 0;
                 let pause = backoff.pause();
                 if reachable != Some(false) {
                     tracing::warn!(%gateway, %error, "the gateway cannot be reached; retrying with back-off");

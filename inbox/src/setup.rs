@@ -53,7 +53,9 @@ pub fn pin_of(cert: &Path) -> Result<porten_protocol::pin::SpkiPin, SetupError> 
     let chain = porten_protocol::tls::load_certificates(cert)?;
     // `load_certificates` never returns an empty chain.
     let end_entity = chain.first().ok_or_else(|| {
-        SetupError::Pem(porten_protocol::tls::PemError::NoCertificate(cert.to_owned()))
+        SetupError::Pem(porten_protocol::tls::PemError::NoCertificate(
+            cert.to_owned(),
+        ))
     })?;
     porten_protocol::pin::SpkiPin::of_certificate(end_entity).map_err(|source| SetupError::Pin {
         path: cert.to_owned(),
@@ -263,9 +265,6 @@ mod tests {
         assert_eq!(inbox, pin_of(&files.inbox_cert).expect("again"), "stable");
         assert_ne!(inbox, pin_of(&files.gateway_cert).expect("gateway pin"));
         assert!(porten_protocol::pin::SpkiPin::parse(&inbox.to_string()).is_ok());
-        assert!(matches!(
-            pin_of(&files.inbox_key),
-            Err(SetupError::Pem(_))
-        ));
+        assert!(matches!(pin_of(&files.inbox_key), Err(SetupError::Pem(_))));
     }
 }

@@ -87,7 +87,10 @@ mod tests {
     fn a_pin_reads_back_what_it_writes() {
         let pin = SpkiPin::of_spki(b"any key");
         let text = pin.to_string();
-        assert!(text.starts_with("sha256/") && text.len() == 7 + 44, "{text}");
+        assert!(
+            text.starts_with("sha256/") && text.len() == 7 + 44,
+            "{text}"
+        );
         assert_eq!(SpkiPin::parse(&text), Ok(pin));
     }
 

@@ -115,13 +115,12 @@ pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalAp
     }
     let provider = Arc::new(tls::provider());
     // Without `allow_unauthenticated`, a client that sends no certificate fails the handshake.
-    let chain =
-        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-            .build()
-            .map_err(|error| InternalApiError::BadClientCa {
-                path: ca_path.to_owned(),
-                reason: error.to_string(),
-            })?;
+    let chain = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+        .build()
+        .map_err(|error| InternalApiError::BadClientCa {
+            path: ca_path.to_owned(),
+            reason: error.to_string(),
+        })?;
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|error| InternalApiError::Rustls(error.to_string()))?

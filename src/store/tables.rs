@@ -97,11 +97,10 @@ pub(super) fn append_outbox(
         .checked_add(1)
         .ok_or(StoreError::CounterExhausted("outbox"))?;
     meta.insert(OUTBOX_NEXT_KEY, next.to_le_bytes().as_slice())?;
-    txn.open_table(OUTBOX)?
-        .insert(
-            seq,
-            (ticket, entry_seq, &envelope.id, envelope.sealed.as_slice()),
-        )?;
+    txn.open_table(OUTBOX)?.insert(
+        seq,
+        (ticket, entry_seq, &envelope.id, envelope.sealed.as_slice()),
+    )?;
     Ok(seq)
 }
 

@@ -145,7 +145,8 @@ fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
 fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
     let f = fixture();
     assert!(matches!(
-        f.store.follow_up(&T1, 100, entry(1, VISITOR, "x"), &env(b"env")),
+        f.store
+            .follow_up(&T1, 100, entry(1, VISITOR, "x"), &env(b"env")),
         Err(StoreError::NoSuchTicket)
     ));
     assert_eq!(f.store.counts().unwrap().outbox_pending, 0);
@@ -463,7 +464,12 @@ fn compaction_keeps_the_data() {
         let mut ticket = [0u8; 32];
         ticket[0] = i;
         f.store
-            .first_contact(&ticket, 1, entry(i, VISITOR, &"x".repeat(4000)), &env(&[i; 4000]))
+            .first_contact(
+                &ticket,
+                1,
+                entry(i, VISITOR, &"x".repeat(4000)),
+                &env(&[i; 4000]),
+            )
             .unwrap();
     }
     let seqs: Vec<u64> = (1..=50).collect();
@@ -686,7 +692,12 @@ fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file()
         let ticket = random_ref();
         let envelope = marker(i).repeat(64);
         f.store
-            .first_contact(&ticket, 1, entry(1, VISITOR, &"x".repeat(1000)), &env(&envelope))
+            .first_contact(
+                &ticket,
+                1,
+                entry(1, VISITOR, &"x".repeat(1000)),
+                &env(&envelope),
+            )
             .unwrap();
         tickets.push(ticket);
     }
@@ -805,7 +816,10 @@ fn an_ack_without_the_sealed_envelope_id_deletes_nothing() {
     let thread = f.store.open_thread(&T1, 2).unwrap().unwrap();
     assert!(!thread.entries[0].delivered, "not marked delivered either");
 
-    let right = f.store.ack(&[(1, id_of(b"e1")), (2, id_of(b"e2"))]).unwrap();
+    let right = f
+        .store
+        .ack(&[(1, id_of(b"e1")), (2, id_of(b"e2"))])
+        .unwrap();
     assert_eq!(right, AckOutcome::Deleted(2));
     assert!(pending(&f.store).is_empty());
 }
@@ -841,7 +855,10 @@ fn a_version_2_file_with_an_empty_outbox_is_converted_and_keeps_its_tickets() {
     as_version_2(&f.path, &[]);
 
     let store = Store::open(&f.path).unwrap();
-    let thread = store.open_thread(&T1, 2).unwrap().expect("the ticket is kept");
+    let thread = store
+        .open_thread(&T1, 2)
+        .unwrap()
+        .expect("the ticket is kept");
     assert_eq!(thread.entries[0].ciphertext, b"kept");
     let seq = store
         .follow_up(&T1, 3, entry(2, VISITOR, "more"), &env(b"e2"))

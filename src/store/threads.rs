@@ -11,9 +11,7 @@ use super::tables::{
     append_outbox, get_ticket, put_ticket, thread_range, EntryKey, EntryValue, TicketId, ENTRIES,
     REPLIES, TICKETS,
 };
-use super::{
-    NewEntry, QueuedEnvelope, ReplyOutcome, Store, StoreError, StoredEntry, ThreadRecord,
-};
+use super::{NewEntry, QueuedEnvelope, ReplyOutcome, Store, StoreError, StoredEntry, ThreadRecord};
 
 impl Store {
     /// Records a first contact: the ticket, the visitor's first entry (seq 0) and its sealed envelope in the

@@ -48,6 +48,7 @@ trap finish EXIT
 
 "$INBOX" certs --out "$work/certs" >/dev/null
 recipient=$("$INBOX" keygen --out "$work/identity.txt" | sed -n 's/^recipients = \["\(age1[a-z0-9]*\)"\]$/\1/p')
+pin=$("$INBOX" pin --cert "$work/certs/inbox.pem" | sed -n 's/^client_spki = \["\(sha256\/[A-Za-z0-9+\/=]*\)"\]$/\1/p')
 [ -n "$recipient" ] || bench_die "keygen printed no recipient"
 http_port=$(bench_free_port)
 https_port=$(bench_free_port)
@@ -82,6 +83,7 @@ listen = "127.0.0.1:$internal_port"
 cert = "$work/certs/gateway.pem"
 key = "$work/certs/gateway-key.pem"
 client_ca = "$work/certs/ca.pem"
+client_spki = ["$pin"]
 [log]
 level = "warn"
 EOF

@@ -502,7 +502,7 @@ pub struct OutboxConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct InternalApiConfig {
-    /// Whether to listen. Default: false. When true, `cert`, `key` and `client_ca` are required.
+    /// Whether to listen. Default: false. When true, `cert`, `key`, `client_ca` and `client_spki` are required.
     pub enabled: bool,
     /// Address to listen on: reachable from the internal side only (firewall it). Default: `127.0.0.1:8444`.
     pub listen: SocketAddr,
@@ -512,6 +512,10 @@ pub struct InternalApiConfig {
     pub key: Option<PathBuf>,
     /// The CA that issues the inbox's client certificates (PEM). No other client certificate is accepted.
     pub client_ca: Option<PathBuf>,
+    /// The keys allowed in through `client_ca`: `sha256/<base64>` pins of the inbox certificates' public keys
+    /// (`porten-inbox pin` prints one). A certificate from the CA with any other key is refused at the
+    /// handshake. A list, so a new inbox key can be added before the old one is removed. Default: empty.
+    pub client_spki: Vec<String>,
     /// The longest a pull may wait for new envelopes, in seconds. Default: 30.
     pub max_wait_secs: u64,
     /// The most envelopes one pull returns. Default: 100.
@@ -526,6 +530,7 @@ impl Default for InternalApiConfig {
             cert: None,
             key: None,
             client_ca: None,
+            client_spki: Vec::new(),
             max_wait_secs: 30,
             max_batch: 100,
         }
@@ -727,6 +732,21 @@ impl Config {
                 "the internal API needs internal_api.cert, internal_api.key and internal_api.client_ca \
                  (`porten-inbox certs` makes development ones)",
             ));
+        }
+        if internal.enabled && internal.client_spki.is_empty() {
+            return Err(invalid(
+                "internal_api.client_spki",
+                "the internal API needs the inbox's key pin, for example client_spki = [\"sha256/…\"] \
+                 (`porten-inbox pin --config FILE` prints it)",
+            ));
+        }
+        for (index, pin) in internal.client_spki.iter().enumerate() {
+            if let Err(error) = porten_protocol::pin::SpkiPin::parse(pin) {
+                return Err(invalid(
+                    "internal_api.client_spki",
+                    format!("entry {index} (counting from 0): {error}"),
+                ));
+            }
         }
         if internal.max_wait_secs > 300 || internal.max_batch == 0 || internal.max_batch > 10_000 {
             return Err(invalid(

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::outbox::OutboxSignal;
-use crate::store::{NewEntry, Store, StoreError, ThreadRecord};
+use crate::store::{NewEntry, QueuedEnvelope, Store, StoreError, ThreadRecord};
 use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys, TicketRef};
 use porten_protocol::envelope::{
     self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage,
@@ -185,7 +185,7 @@ impl Conversations {
                 &keys.reply_key,
                 now,
             )?;
-            let sealed = envelope::seal(&payload, &self.recipients)?;
+            let sealed = self.seal(&payload)?;
             let ticket = *keys.ticket_ref.as_bytes();
             let at = minute(now);
             match self
@@ -198,6 +198,14 @@ impl Conversations {
             }
         }
         Err(ConversationError::NoFreeCode)
+    }
+
+    /// Seals `payload` for the internal side and keeps its envelope id beside it: an ack must name that id.
+    fn seal(&self, payload: &Payload) -> Result<QueuedEnvelope, ConversationError> {
+        Ok(QueuedEnvelope {
+            id: *payload.envelope_id.as_bytes(),
+            sealed: envelope::seal(payload, &self.recipients)?,
+        })
     }
 
     /// Derives a code's keys. The same work is done whether or not a ticket exists for the code.
@@ -291,7 +299,7 @@ impl Conversations {
             },
             now,
         )?;
-        let sealed = envelope::seal(&payload, &self.recipients)?;
+        let sealed = self.seal(&payload)?;
         let ticket = *keys.ticket_ref.as_bytes();
         let at = minute(now);
         match self
@@ -311,7 +319,7 @@ impl Conversations {
         now: OffsetDateTime,
     ) -> Result<bool, ConversationError> {
         let payload = Payload::closed(&keys.ticket_ref, ClosedReason::Visitor, now)?;
-        let sealed = envelope::seal(&payload, &self.recipients)?;
+        let sealed = self.seal(&payload)?;
         let ticket = *keys.ticket_ref.as_bytes();
         self.blocking(move |store| store.burn(&ticket, &sealed))
             .await
@@ -340,7 +348,7 @@ impl Conversations {
             for ticket in batch {
                 let payload =
                     Payload::closed(&TicketRef::from_bytes(ticket), ClosedReason::Expired, now)?;
-                let sealed = envelope::seal(&payload, &self.recipients)?;
+                let sealed = self.seal(&payload)?;
                 if self
                     .blocking(move |store| store.expire(&ticket, cutoff, &sealed))
                     .await?

@@ -1,4 +1,5 @@
-//! The outbox as the internal side uses it: pull sealed envelopes, ack them, store a staff reply, count.
+//! The outbox as the internal side uses it: pull sealed envelopes, ack them (by the envelope ids sealed inside,
+//! which a pull never hands out), store a staff reply, count.
 //!
 //! This is the only way the internal API reaches storage. Visitors add to the outbox through
 //! [`Conversations`](crate::conversation::Conversations), which wakes waiting pulls after every commit through
@@ -11,7 +12,8 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
-use crate::store::{Counts, NewEntry, OutboxItem, ReplyOutcome, Store, StoreError};
+use crate::store::{AckOutcome, Counts, NewEntry, OutboxItem, ReplyOutcome, Store, StoreError};
+use porten_protocol::envelope::EnvelopeId;
 use porten_protocol::thread::{AuthorKind, EntryId};
 use porten_protocol::TicketRef;
 
@@ -105,9 +107,14 @@ impl Outbox {
         Ok(cut_to_bytes(items, max, limits.max_bytes))
     }
 
-    /// Deletes delivered envelopes; unknown or already deleted numbers are ignored. Returns how many went.
-    pub async fn ack(&self, seqs: Vec<u64>) -> Result<usize, OutboxError> {
-        self.blocking(move |store| store.ack(&seqs)).await
+    /// Deletes delivered envelopes, each named by its seq and the envelope id sealed inside it; unknown or
+    /// already deleted seqs are ignored. One wrong id and nothing is deleted.
+    pub async fn ack(&self, acks: Vec<(u64, EnvelopeId)>) -> Result<AckOutcome, OutboxError> {
+        let acks: Vec<(u64, [u8; 16])> = acks
+            .into_iter()
+            .map(|(seq, id)| (seq, *id.as_bytes()))
+            .collect();
+        self.blocking(move |store| store.ack(&acks)).await
     }
 
     /// Stores a staff reply at the end of its ticket's thread, once per reply id.

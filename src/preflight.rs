@@ -33,6 +33,7 @@ pub fn check(config: &Config, credentials_dir: Option<&Path>) -> Report {
     let mut report = Report::default();
     recipients(config, &mut report);
     certificate(config, &mut report);
+    internal_api(config, &mut report);
     onion(config, &mut report);
     kdf(config, &mut report);
     files(config, credentials_dir, &mut report);
@@ -50,6 +51,17 @@ fn recipients(config: &Config, report: &mut Report) {
         ));
     } else if let Err(error) = Recipients::parse(&config.outbox.recipients) {
         report.problems.push(format!("outbox.recipients: {error}"));
+    }
+}
+
+/// The internal API's certificate, key, client CA and key pins, built exactly as `serve` builds them.
+fn internal_api(config: &Config, report: &mut Report) {
+    if !config.internal_api.enabled {
+        return;
+    }
+    porten_protocol::tls::install_provider();
+    if let Err(error) = crate::internal_api::server_config(&config.internal_api) {
+        report.problems.push(error.to_string());
     }
 }
 

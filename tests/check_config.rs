@@ -113,6 +113,42 @@ fn a_key_that_does_not_match_its_certificate_is_refused_by_both() {
     assert!(!served, "{serve_text}");
 }
 
+#[test]
+fn an_internal_api_without_a_well_formed_key_pin_is_refused_by_both() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    std::fs::write(dir.path().join("cert.pem"), made.cert.pem()).unwrap();
+    std::fs::write(dir.path().join("key.pem"), made.signing_key.serialize_pem()).unwrap();
+    let internal = |pins: &str| {
+        format!(
+            "[internal_api]\nenabled = true\nlisten = \"127.0.0.1:0\"\ncert = \"{cert}\"\nkey = \"{key}\"\n\
+             client_ca = \"{cert}\"\n{pins}",
+            cert = dir.path().join("cert.pem").display(),
+            key = dir.path().join("key.pem").display(),
+        )
+    };
+    let good = porten_protocol::pin::SpkiPin::of_spki(b"the inbox key").to_string();
+    for pins in [
+        String::new(),
+        "client_spki = []\n".to_owned(),
+        "client_spki = [\"sha1/AAAA\"]\n".to_owned(),
+        format!(
+            "client_spki = [\"{good}\", \"{}\"]\n",
+            good.replace("sha256/", "")
+        ),
+    ] {
+        let (checked, text, served, serve_text) = case(&internal(&pins), "");
+        assert!(!checked, "{pins}: {text}");
+        assert!(text.contains("internal_api.client_spki"), "{pins}: {text}");
+        assert!(!served, "{pins}: {serve_text}");
+    }
+    // The same configuration with a well-formed pin passes both, so the pin was the reason.
+    let (checked, text, served, serve_text) =
+        case(&internal(&format!("client_spki = [\"{good}\"]\n")), "");
+    assert!(checked, "{text}");
+    assert!(served, "{serve_text}");
+}
+
 #[cfg(not(feature = "onion"))]
 #[test]
 fn an_onion_service_in_a_build_without_it_is_refused_by_both() {

@@ -57,6 +57,8 @@ struct World {
     store: Arc<Store>,
     conversations: Conversations,
     kdf: Kdf,
+    /// The internal side's age identity, to open envelopes and ack them as the inbox does.
+    identity: Zeroizing<String>,
 }
 
 fn world() -> World {
@@ -72,7 +74,7 @@ fn world() -> World {
         8,
     );
     // The internal side's identity stays out of the data directory, as in a real installation.
-    let (_identity, recipient) = generate_identity();
+    let (identity, recipient) = generate_identity();
     let conversations = Conversations::new(
         Arc::clone(&store),
         Arc::new(tokio::sync::Notify::new()),
@@ -87,6 +89,7 @@ fn world() -> World {
         store,
         conversations,
         kdf,
+        identity: Zeroizing::new(identity.expose().clone()),
     }
 }
 
@@ -193,15 +196,23 @@ async fn a_copy_taken_after_a_burn_or_an_expiry_yields_nothing_of_it_even_with_t
     let after_burn = DiskCopy::take("after burn", &w.data);
     assert_eq!(w.conversations.sweep(now).await.expect("sweep"), 1);
     let after_expiry = DiskCopy::take("after expiry", &w.data);
-    // The internal side pulls and acknowledges every envelope, the closed ones included.
-    let seqs: Vec<u64> = w
+    // The internal side pulls, opens and acknowledges every envelope, the closed ones included.
+    let identities = porten_inbox::open::parse_identity_file(&w.identity).expect("identity");
+    let acks: Vec<(u64, [u8; 16])> = w
         .store
         .outbox_after(0, usize::MAX)
         .expect("outbox")
         .iter()
-        .map(|item| item.seq)
+        .map(|item| {
+            let payload =
+                porten_inbox::open::open_with_any(&item.envelope, &identities).expect("opens");
+            (item.seq, *payload.envelope_id.as_bytes())
+        })
         .collect();
-    assert_eq!(w.store.ack(&seqs).expect("ack"), seqs.len());
+    assert_eq!(
+        w.store.ack(&acks).expect("ack"),
+        porten::store::AckOutcome::Deleted(acks.len())
+    );
     let after_ack = DiskCopy::take("after ack", &w.data);
     let shrank = w.store.compact().expect("compact");
     let after_compaction = DiskCopy::take("after compaction", &w.data);

@@ -1,6 +1,7 @@
 //! The internal side end to end, against the real `porten` and `porten-inbox` binaries over real mutual TLS
-//! on loopback: delivery into the spool, staff replies, follow-ups and burn, who gets through the handshake,
-//! crashes and outages on either side, and what the gateway keeps on disk afterwards.
+//! on loopback: delivery into the spool, staff replies, follow-ups and burn, who gets through the handshake
+//! (the CA's chain and the pinned key), what an ack must prove, crashes and outages on either side, and what
+//! the gateway keeps on disk afterwards.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -725,9 +726,10 @@ async fn the_internal_api_long_polls_acks_and_refuses_malformed_requests() {
     assert!(after.envelopes.is_empty());
     let again = client.pull(0, Duration::ZERO).await.expect("pull");
     assert_eq!(again.envelopes.len(), 1);
-    assert_eq!(client.ack(&[seq]).await.expect("ack"), 1);
+    let id = side.envelope_id(&again.envelopes[0]);
+    assert_eq!(client.ack(&[(seq, id)]).await.expect("ack"), 1);
     assert_eq!(
-        client.ack(&[seq]).await.expect("ack again"),
+        client.ack(&[(seq, id)]).await.expect("ack again"),
         0,
         "a repeated ack deletes nothing"
     );
@@ -763,7 +765,7 @@ async fn the_internal_api_long_polls_acks_and_refuses_malformed_requests() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let huge = format!("{{\"seqs\": [{}1]}}", "1,".repeat(200_000));
+    let huge = format!("{{\"acks\": [{}1]}}", "1,".repeat(200_000));
     let answer = raw(
         &side,
         port,
@@ -910,7 +912,7 @@ async fn the_webhook_is_retried_until_it_takes_the_envelope_and_only_then_is_it_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_envelope_for_another_key_is_kept_unopened_logged_and_acked() {
+async fn an_envelope_for_another_key_is_kept_unopened_logged_and_left_at_the_gateway() {
     let side = InboxSide::prepare();
     // The gateway seals to a key this inbox does not hold (a rotation gone wrong).
     let other_identity = side.path("other-identity.txt");
@@ -956,15 +958,18 @@ async fn an_envelope_for_another_key_is_kept_unopened_logged_and_acked() {
         side.spool_documents().is_empty(),
         "nothing unreadable reaches the spool"
     );
-    let deadline = std::time::Instant::now() + WAIT;
-    while metric(
-        &side.client(port).metrics().await.expect("metrics"),
-        "porten_outbox_pending",
-    ) != 0
-    {
-        assert!(std::time::Instant::now() < deadline, "never acked");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The inbox cannot name the id sealed inside, so it cannot ack it: the envelope stays at the gateway
+    // (where the right identity can still receive it), and the inbox pulls past it instead of keeping it.
+    inbox.wait_for_log("could not be opened", WAIT);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let text = side.client(port).metrics().await.expect("metrics");
+    assert_eq!(metric(&text, "porten_outbox_pending"), 1, "{text}");
+    assert_eq!(metric(&text, "porten_acks_refused_total"), 0, "{text}");
+    assert_eq!(
+        metric(&text, "porten_envelopes_pulled_total"),
+        1,
+        "pulled once, then passed over: {text}"
+    );
     assert!(side.audit_lines().iter().any(|l| l["event"] == "unopened"));
     assert!(inbox.log_text().contains("could not be opened"));
     // With the right identity, the kept file opens like any envelope.
@@ -1022,4 +1027,200 @@ fn inbox_check_config_names_what_run_would_refuse() {
             "{what}: names {field}: {complaint}"
         );
     }
+}
+
+/// PEM files made with a CA whose key the test keeps, so it can issue a second client certificate from the
+/// same CA: a gateway certificate, and two client certificates with different keys.
+struct OwnCa {
+    dir: tempfile::TempDir,
+}
+
+impl OwnCa {
+    fn make() -> OwnCa {
+        use rcgen::{
+            BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose,
+            IsCa, KeyPair, KeyUsagePurpose,
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: String| {
+            std::fs::write(dir.path().join(name), text).expect("write pem");
+        };
+        let mut ca_params = CertificateParams::new(Vec::new()).expect("params");
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "organisation-wide CA");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        let ca =
+            CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("ca");
+        write("ca.pem", ca.pem());
+
+        let mut gateway = CertificateParams::new(vec!["localhost".into()]).expect("params");
+        gateway.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let gateway_key = KeyPair::generate().expect("key");
+        write(
+            "gateway.pem",
+            gateway.signed_by(&gateway_key, &ca).expect("sign").pem(),
+        );
+        write("gateway-key.pem", gateway_key.serialize_pem());
+
+        for name in ["inbox", "other-device"] {
+            let mut client = CertificateParams::new(Vec::new()).expect("params");
+            client.distinguished_name.push(DnType::CommonName, name);
+            client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+            let key = KeyPair::generate().expect("key");
+            write(
+                &format!("{name}.pem"),
+                client.signed_by(&key, &ca).expect("sign").pem(),
+            );
+            write(&format!("{name}-key.pem"), key.serialize_pem());
+        }
+        OwnCa { dir }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn client(&self, port: u16, name: &str) -> porten_inbox::client::GatewayClient {
+        porten_protocol::tls::install_provider();
+        let tls = porten_inbox::client::client_tls_config(
+            &self.path("ca.pem"),
+            Some((
+                &self.path(&format!("{name}.pem")),
+                &self.path(&format!("{name}-key.pem")),
+            )),
+        )
+        .expect("tls");
+        porten_inbox::client::GatewayClient::with_tls(
+            &format!("https://localhost:{port}"),
+            Arc::new(tls),
+        )
+        .expect("client")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_from_the_right_ca_with_an_unpinned_key_is_refused_at_the_handshake() {
+    let side = InboxSide::prepare();
+    let ca = OwnCa::make();
+    let pin = porten_inbox::setup::pin_of(&ca.path("inbox.pem"))
+        .expect("pin")
+        .to_string();
+    let config = format!(
+        "[outbox]\nrecipients = [\"{recipient}\"]\n\n[internal_api]\nenabled = true\n\
+         listen = \"127.0.0.1:0\"\ncert = \"{cert}\"\nkey = \"{key}\"\nclient_ca = \"{ca_file}\"\n\
+         client_spki = [\"{pin}\"]\n",
+        recipient = side.recipient,
+        cert = ca.path("gateway.pem").display(),
+        key = ca.path("gateway-key.pem").display(),
+        ca_file = ca.path("ca.pem").display(),
+    );
+    let gateway = Gateway::start(&config);
+    let port = common_inbox::internal_port(&gateway);
+    first_contact(&gateway, MESSAGE).await;
+
+    // Another device certified by the same CA: the chain is right, the key is not pinned.
+    let mut other = ca.client(port, "other-device");
+    assert!(
+        other.pull(0, Duration::ZERO).await.is_err(),
+        "refused at the handshake"
+    );
+    assert!(other.health().await.is_err());
+    assert!(other.metrics().await.is_err());
+
+    // The pinned inbox gets in, and sees that the refused pull never reached the outbox.
+    let mut inbox = ca.client(port, "inbox");
+    let text = inbox.metrics().await.expect("the pinned key is let in");
+    assert_eq!(metric(&text, "porten_envelopes_pulled_total"), 0, "{text}");
+    assert_eq!(metric(&text, "porten_outbox_pending"), 1, "{text}");
+    let batch = inbox.pull(0, Duration::ZERO).await.expect("pull");
+    assert_eq!(batch.envelopes.len(), 1);
+
+    let log = gateway.log_text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("connection refused at the TLS handshake")
+                && l.contains("not pinned")),
+        "the refusal is logged with its reason:\n{log}"
+    );
+    assert!(
+        !log.contains(&pin),
+        "the log does not list the pinned keys:\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ack_without_the_sealed_envelope_ids_is_refused_and_deletes_nothing() {
+    let side = InboxSide::prepare();
+    let (gateway, port) = start_gateway(&side, 0);
+    let mut client = side.client(port);
+    first_contact(&gateway, MESSAGE).await;
+    first_contact(&gateway, FOLLOW_UP).await;
+    let batch = client.pull(0, Duration::ZERO).await.expect("pull");
+    assert_eq!(batch.envelopes.len(), 2);
+    let seqs: Vec<u64> = batch.envelopes.iter().map(|e| e.seq).collect();
+    let ids: Vec<_> = batch
+        .envelopes
+        .iter()
+        .map(|e| side.envelope_id(e))
+        .collect();
+
+    let post_ack = |body: String| {
+        raw(
+            &side,
+            port,
+            "POST",
+            "/v1/outbox/ack",
+            Some("application/json"),
+            body.into_bytes(),
+        )
+    };
+    // What a stolen TLS key alone can send: the sequence numbers from a pull.
+    let seqs_only = post_ack(format!("{{\"seqs\": [{}, {}]}}", seqs[0], seqs[1])).await;
+    assert_eq!(seqs_only.status, StatusCode::BAD_REQUEST);
+    let missing = post_ack(format!("{{\"acks\": [{{\"seq\": {}}}]}}", seqs[0])).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    // A guessed id for one, the right id for the other: refused as a whole.
+    let guessed = post_ack(format!(
+        "{{\"acks\": [{{\"seq\": {}, \"envelope_id\": \"{}\"}}, {{\"seq\": {}, \"envelope_id\": \"{}\"}}]}}",
+        seqs[0],
+        "00".repeat(16),
+        seqs[1],
+        ids[1].to_hex()
+    ))
+    .await;
+    assert_eq!(guessed.status, StatusCode::FORBIDDEN);
+    let error: porten_protocol::wire::ErrorBody =
+        serde_json::from_slice(&guessed.body).expect("a JSON error");
+    assert_eq!(error.error, "wrong-envelope-id");
+    assert!(
+        !error.message.contains(&ids[1].to_hex()),
+        "{}",
+        error.message
+    );
+    // Each other's ids are as wrong as guessed ones.
+    let swapped = client.ack(&[(seqs[0], ids[1]), (seqs[1], ids[0])]).await;
+    assert!(swapped.is_err(), "refused");
+
+    let text = client.metrics().await.expect("metrics");
+    assert_eq!(metric(&text, "porten_acks_refused_total"), 4, "{text}");
+    assert_eq!(metric(&text, "porten_envelopes_acked_total"), 0, "{text}");
+    let still = client.pull(0, Duration::ZERO).await.expect("pull");
+    assert_eq!(
+        still.envelopes.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        seqs,
+        "both envelopes are still there to be pulled"
+    );
+    assert!(gateway.log_text().contains("wrong envelope id"));
+
+    // The inbox's ack, with the ids from inside the envelopes, deletes them.
+    let right: Vec<_> = seqs.iter().copied().zip(ids.iter().copied()).collect();
+    assert_eq!(client.ack(&right).await.expect("ack"), 2);
+    assert!(client
+        .pull(0, Duration::ZERO)
+        .await
+        .expect("pull")
+        .envelopes
+        .is_empty());
 }

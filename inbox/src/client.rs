@@ -14,8 +14,11 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::{header, Method, Request, StatusCode};
 
 use super::endpoint::{self, Endpoint, ExchangeError};
+use porten_protocol::envelope::EnvelopeId;
 use porten_protocol::tls::{self as gateway_tls, PemError};
-use porten_protocol::wire::{self, AckRequest, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest};
+use porten_protocol::wire::{
+    self, AckRequest, EnvelopeAck, ErrorBody, OutboxBatch, ReplyOutcome, ReplyRequest,
+};
 
 /// How long a request other than a pull may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -232,10 +235,14 @@ impl GatewayClient {
         parse_ok(answer, StatusCode::OK)
     }
 
-    /// Tells the gateway these envelopes are delivered; returns how many it deleted.
-    pub async fn ack(&mut self, seqs: &[u64]) -> Result<usize, ClientError> {
+    /// Tells the gateway these envelopes are delivered, each by its seq and the envelope id read from inside
+    /// it; returns how many it deleted.
+    pub async fn ack(&mut self, delivered: &[(u64, EnvelopeId)]) -> Result<usize, ClientError> {
         let body = serde_json::to_vec(&AckRequest {
-            seqs: seqs.to_vec(),
+            acks: delivered
+                .iter()
+                .map(|(seq, id)| EnvelopeAck::new(*seq, id))
+                .collect(),
         })
         .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
         let answer = self

@@ -5,7 +5,8 @@
 //! Every step is safe to repeat, because the gateway hands an envelope out again until it is acked:
 //!
 //! 1. open with the identity; an envelope that cannot be opened is kept as a file in `<state>/unopened/`
-//!    (open it later with `age -d -i`), logged, and acked, so one stray envelope cannot stop the queue;
+//!    (open it later with `age -d -i`) and logged, and the inbox moves past it. It cannot be acked (an ack
+//!    names the id sealed inside), so it stays at the gateway until an identity that opens it is configured;
 //! 2. if the spool already holds the envelope id, it was delivered before: finish a close that may have
 //!    been cut short, and ack;
 //! 3. first contact: keep the reply key (atomic write);
@@ -27,23 +28,42 @@ use super::spool::Spool;
 use super::webhook::Webhook;
 use super::InboxError;
 use crate::open::open_with_any;
-use porten_protocol::envelope::{Content, EnvelopeKind, Language};
+use porten_protocol::envelope::{Content, EnvelopeId, EnvelopeKind, Language};
 use porten_protocol::wire::OutboxEnvelope;
 
-/// What became of an envelope; every outcome may be acked.
+/// What became of an envelope. The gateway deletes an envelope only for an ack that names the envelope id
+/// sealed inside it, so only an envelope that was opened can be acked ([`Delivered::ack_id`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivered {
     /// Written to the spool now.
     New {
         /// Its id.
-        envelope_id: String,
+        envelope_id: EnvelopeId,
         /// Its kind.
         kind: EnvelopeKind,
     },
     /// The spool already held it.
-    Again,
-    /// It could not be opened and was kept in the state directory.
-    KeptUnopened(PathBuf),
+    Again(EnvelopeId),
+    /// It could not be opened, or was opened and refused, and was kept in the state directory.
+    KeptUnopened {
+        /// The file it was kept in.
+        file: PathBuf,
+        /// Its id, if it could be opened: a refused envelope is acked all the same, so it does not come back.
+        envelope_id: Option<EnvelopeId>,
+    },
+}
+
+impl Delivered {
+    /// The id to ack it with; `None` for an envelope that could not be opened, which stays at the gateway
+    /// until an identity that opens it is configured.
+    pub fn ack_id(&self) -> Option<EnvelopeId> {
+        match self {
+            Delivered::New { envelope_id, .. } | Delivered::Again(envelope_id) => {
+                Some(*envelope_id)
+            }
+            Delivered::KeptUnopened { envelope_id, .. } => *envelope_id,
+        }
+    }
 }
 
 /// What a batch has written and not yet made durable or logged.
@@ -101,12 +121,17 @@ impl Deliverer {
         let sealed = match envelope.sealed() {
             Ok(sealed) => sealed,
             Err(error) => {
-                return self.keep_unopened(envelope.envelope.as_bytes(), &error.to_string(), batch)
+                return self.keep_unopened(
+                    envelope.envelope.as_bytes(),
+                    &error.to_string(),
+                    None,
+                    batch,
+                )
             }
         };
         let payload = match open_with_any(&sealed, &self.identities) {
             Ok(payload) => payload,
-            Err(error) => return self.keep_unopened(&sealed, &error.to_string(), batch),
+            Err(error) => return self.keep_unopened(&sealed, &error.to_string(), None, batch),
         };
         let ticket_ref = &payload.ticket_ref;
         let id = payload.envelope_id.to_hex();
@@ -120,7 +145,7 @@ impl Deliverer {
                 self.keys.forget(ticket_ref, &mut batch.writes)?;
             }
             tracing::info!(envelope_id = %id, "envelope delivered before; acking it again");
-            return Ok(Delivered::Again);
+            return Ok(Delivered::Again(payload.envelope_id));
         }
 
         if let Content::FirstContact {
@@ -134,6 +159,7 @@ impl Deliverer {
                 return self.keep_unopened(
                     &sealed,
                     "a first contact for a ticket this inbox already holds: refused, the ticket's reply key kept",
+                    Some(payload.envelope_id),
                     batch,
                 );
             }
@@ -174,7 +200,7 @@ impl Deliverer {
         batch.events.push(event);
         tracing::info!(envelope_id = %id, kind = ?payload.kind(), urgent = payload.urgent(), "envelope delivered");
         Ok(Delivered::New {
-            envelope_id: id,
+            envelope_id: payload.envelope_id,
             kind: payload.kind(),
         })
     }
@@ -191,6 +217,7 @@ impl Deliverer {
         &self,
         bytes: &[u8],
         reason: &str,
+        envelope_id: Option<EnvelopeId>,
         batch: &mut Batch,
     ) -> Result<Delivered, InboxError> {
         porten_protocol::fsutil::create_private_dir(&self.unopened).map_err(|source| {
@@ -203,7 +230,10 @@ impl Deliverer {
             .unopened
             .join(format!("{}.age", hex::encode(digest(&SHA256, bytes))));
         if path.exists() {
-            return Ok(Delivered::KeptUnopened(path));
+            return Ok(Delivered::KeptUnopened {
+                file: path,
+                envelope_id,
+            });
         }
         batch
             .writes
@@ -216,12 +246,26 @@ impl Deliverer {
             file: path.display().to_string(),
             reason: reason.to_owned(),
         });
-        tracing::error!(
-            file = %path.display(),
-            %reason,
-            "an envelope could not be opened; it is kept in this file (try `age -d -i IDENTITY FILE`) and acked"
-        );
-        Ok(Delivered::KeptUnopened(path))
+        if envelope_id.is_some() {
+            tracing::error!(
+                file = %path.display(),
+                %reason,
+                "an envelope was refused; it is kept in this file (open it with `age -d -i IDENTITY FILE`) and acked"
+            );
+        } else {
+            // Without its id it cannot be acked: it stays at the gateway, and opens there once the
+            // identity it was sealed to is added.
+            tracing::error!(
+                file = %path.display(),
+                %reason,
+                "an envelope could not be opened; it is kept in this file (try `age -d -i IDENTITY FILE`) and \
+                 stays at the gateway until an identity that opens it is configured"
+            );
+        }
+        Ok(Delivered::KeptUnopened {
+            file: path,
+            envelope_id,
+        })
     }
 }
 
@@ -299,7 +343,13 @@ mod tests {
             .await
             .unwrap();
         assert!(
-            matches!(second, Delivered::KeptUnopened(_)),
+            matches!(
+                second,
+                Delivered::KeptUnopened {
+                    envelope_id: Some(_),
+                    ..
+                }
+            ),
             "refused and kept aside"
         );
         deliverer.commit(&mut batch).unwrap();

@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 /// First time:
 ///   porten-inbox keygen --out /etc/porten-inbox/identity.txt     (put the printed recipient in porten.toml)
 ///   porten-inbox certs --out /etc/porten-inbox/certs             (DEVELOPMENT certificates for both sides)
+///   porten-inbox pin --config /etc/porten-inbox/porten-inbox.toml (put the printed pin in porten.toml)
 ///   porten-inbox run --config /etc/porten-inbox/porten-inbox.toml
 ///
 /// Replying:
@@ -63,6 +64,19 @@ enum Command {
         /// The inbox configuration.
         #[arg(long, short, value_name = "FILE")]
         config: PathBuf,
+    },
+    /// Print the pin of this inbox's client key, for the gateway's `internal_api.client_spki`.
+    ///
+    /// The gateway admits only a client certificate from its `client_ca` whose key is pinned, so an
+    /// organisation-wide CA does not let every device in. A new certificate for the same key keeps the pin; a
+    /// new key needs its pin added at the gateway (list both while rotating).
+    Pin {
+        /// The inbox configuration, whose `client_cert` is pinned.
+        #[arg(long, short, value_name = "FILE", required_unless_present = "cert")]
+        config: Option<PathBuf>,
+        /// Pin this certificate file (PEM) instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "config")]
+        cert: Option<PathBuf>,
     },
     /// Pull, deliver and ack until SIGTERM or Ctrl-C, reconnecting with back-off whenever the gateway is away.
     Run {
@@ -195,6 +209,7 @@ fn main() -> ExitCode {
         Command::Keygen { out } => keygen(&out),
         Command::Certs { out, names } => certs(&out, &names),
         Command::CheckConfig { config } => check_config(&config),
+        Command::Pin { config, cert } => pin(config, cert),
         Command::Run { config } => with_config(&config, |config| {
             porten_protocol::logging::init(&config.log.level);
             runtime_then(|| async {
@@ -506,6 +521,13 @@ fn certs(out: &Path, names: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let pin = match inbox::setup::pin_of(&files.inbox_cert) {
+        Ok(pin) => pin,
+        Err(error) => {
+            eprintln!("porten-inbox: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let absolute = |p: &Path| {
         std::fs::canonicalize(p)
             .unwrap_or_else(|_| p.to_owned())
@@ -518,7 +540,7 @@ fn certs(out: &Path, names: &[String]) -> ExitCode {
          Good for trying porten out and for tests; for production, issue them from your own PKI.\n\n\
          Gateway (porten.toml):\n\n\
          [internal_api]\nenabled = true\nlisten = \"127.0.0.1:8444\"\ncert = \"{gateway_cert}\"\n\
-         key = \"{gateway_key}\"\nclient_ca = \"{ca}\"\n\n\
+         key = \"{gateway_key}\"\nclient_ca = \"{ca}\"\nclient_spki = [\"{pin}\"]\n\n\
          Inbox (porten-inbox.toml):\n\n\
          gateway = \"https://localhost:8444\"\ngateway_ca = \"{ca}\"\nclient_cert = \"{inbox_cert}\"\n\
          client_key = \"{inbox_key}\"",
@@ -531,6 +553,37 @@ fn certs(out: &Path, names: &[String]) -> ExitCode {
         inbox_key = absolute(&files.inbox_key),
     );
     ExitCode::SUCCESS
+}
+
+fn pin(config: Option<PathBuf>, cert: Option<PathBuf>) -> ExitCode {
+    let cert = match (cert, config) {
+        (Some(cert), _) => cert,
+        (None, Some(config)) => match InboxConfig::load(&config) {
+            Ok(config) => config.client_cert,
+            Err(error) => {
+                eprintln!("porten-inbox: {error}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        (None, None) => {
+            eprintln!("porten-inbox: give --config FILE or --cert FILE");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match inbox::setup::pin_of(&cert) {
+        Ok(pin) => {
+            println!(
+                "The pin of the key in {}. Put it in the gateway's configuration (porten.toml):\n\n\
+                 [internal_api]\nclient_spki = [\"{pin}\"]",
+                cert.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("porten-inbox: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn status(config: &InboxConfig) -> Result<(), InboxError> {

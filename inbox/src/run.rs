@@ -1,8 +1,10 @@
 //! `porten-inbox run`: pull, deliver, ack, for as long as it runs.
 //!
-//! The inbox always connects out; the gateway never connects in. Each round pulls from the start of the
-//! outbox (the gateway deletes what is acked, so what is left is exactly what is not yet delivered), delivers
-//! envelopes in order, and acks those delivered. When the gateway is away the inbox waits with exponential
+//! The inbox always connects out; the gateway never connects in. Each round pulls the outbox from after the
+//! last envelope this run has handled (the gateway deletes what is acked, so from the start after a restart
+//! what is left is exactly what is not yet delivered), delivers envelopes in order, and acks those delivered,
+//! each by its seq and the envelope id read from inside it. An envelope that cannot be opened cannot be acked;
+//! it is kept in the state directory and passed over, so it cannot hold up the queue. When the gateway is away the inbox waits with exponential
 //! back-off (1 s doubling to 60 s) and logs each change between reachable and unreachable once. Nothing is
 //! lost on either side: an envelope leaves the gateway only after its spool file is durable, and a repeat is
 //! recognised by its spool file.
@@ -14,7 +16,7 @@ use tokio::sync::watch;
 use super::audit::AuditLog;
 use super::client::GatewayClient;
 use super::config::InboxConfig;
-use super::deliver::{Batch, Delivered, Deliverer};
+use super::deliver::{Batch, Deliverer};
 use super::reply_keys::ReplyKeys;
 use super::spool::Spool;
 use super::webhook::Webhook;
@@ -99,9 +101,14 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
     tracing::info!(%gateway, spool = %config.spool_dir.display(), "porten-inbox started");
     let mut backoff = Backoff::new();
     let mut reachable: Option<bool> = None;
+    // Every envelope up to this seq was delivered and acked, or kept unopened, in this run. Only what cannot
+    // be acked (unopened envelopes) is ever passed over this way; the next pull starts from 0 again after a
+    // pull that found nothing or failed, so a gateway whose outbox was reset (its seqs starting again at 1)
+    // is never missed for longer than one wait.
+    let mut handled = 0u64;
     while !*stop.borrow() {
         let pulled = tokio::select! {
-            pulled = client.pull(0, config.wait()) => pulled,
+            pulled = client.pull(handled, config.wait()) => pulled,
             _ = stop.changed() => break,
         };
         let batch = match pulled {
@@ -111,9 +118,13 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
                     reachable = Some(true);
                 }
                 backoff.reset();
+                if batch.envelopes.is_empty() {
+                    handled = 0;
+                }
                 batch
             }
             Err(error) => {
+                handled = 0;
                 let pause = backoff.pause();
                 if reachable != Some(false) {
                     tracing::warn!(%gateway, %error, "the gateway cannot be reached; retrying with back-off");
@@ -133,10 +144,14 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
         let mut delivered = Vec::with_capacity(batch.envelopes.len());
         let mut written = Batch::new();
         let mut failure = None;
+        let mut handled_now = handled;
         for envelope in &batch.envelopes {
             match deliverer.deliver(envelope, &mut stop, &mut written).await {
-                Ok(Delivered::New { .. } | Delivered::Again | Delivered::KeptUnopened(_)) => {
-                    delivered.push(envelope.seq)
+                Ok(outcome) => {
+                    if let Some(id) = outcome.ack_id() {
+                        delivered.push((envelope.seq, id));
+                    }
+                    handled_now = envelope.seq;
                 }
                 Err(error) => {
                     failure = Some(error);
@@ -147,16 +162,23 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
         // Nothing is acked that a crash could still take back: the batch is made durable first.
         if let Err(error) = deliverer.commit(&mut written) {
             delivered.clear();
+            handled_now = handled;
             failure.get_or_insert(error);
         }
+        handled = handled_now;
         if !delivered.is_empty() {
             match client.ack(&delivered).await {
                 Ok(deleted) => tracing::debug!(acked = delivered.len(), deleted, "acked"),
-                // Harmless: those envelopes come back on the next pull and are recognised by their spool files.
-                Err(error) => tracing::warn!(
-                    %error,
-                    "the ack did not reach the gateway; the envelopes will be acked again"
-                ),
+                // Harmless: pulling from the start again brings those envelopes back, and their spool files
+                // recognise them. The pause keeps a gateway that refuses every ack from being asked in a loop.
+                Err(error) => {
+                    handled = 0;
+                    tracing::warn!(
+                        %error,
+                        "the ack did not reach the gateway or was refused; the envelopes will be acked again"
+                    );
+                    failure.get_or_insert(InboxError::Client(error));
+                }
             }
         }
         if let Some(error) = failure {

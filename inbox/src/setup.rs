@@ -1,5 +1,5 @@
-//! Setting up the internal side: the age identity (`keygen`) and a development set of TLS certificates
-//! (`certs`).
+//! Setting up the internal side: the age identity (`keygen`), a development set of TLS certificates
+//! (`certs`), and the pin of the inbox's key that the gateway requires (`pin`).
 //!
 //! The identity file is written exactly as `age-keygen` writes one, so the standard `age -d -i FILE` opens
 //! envelopes with it. The certificates are for trying porten out and for tests: a throwaway CA whose private
@@ -33,6 +33,34 @@ pub enum SetupError {
     /// A certificate could not be made.
     #[error("cannot make the certificate: {0}")]
     Certificate(String),
+    /// The client certificate file could not be read.
+    #[error(transparent)]
+    Pem(#[from] porten_protocol::tls::PemError),
+    /// The client certificate is not an X.509 certificate, so it has no key to pin.
+    #[error("{path}: {source}")]
+    Pin {
+        /// The certificate file.
+        path: PathBuf,
+        /// Why it has no pin.
+        #[source]
+        source: porten_protocol::pin::PinError,
+    },
+}
+
+/// The pin of the key in the client certificate file `cert` (its first certificate): the value for the
+/// gateway's `internal_api.client_spki`.
+pub fn pin_of(cert: &Path) -> Result<porten_protocol::pin::SpkiPin, SetupError> {
+    let chain = porten_protocol::tls::load_certificates(cert)?;
+    // `load_certificates` never returns an empty chain.
+    let end_entity = chain.first().ok_or_else(|| {
+        SetupError::Pem(porten_protocol::tls::PemError::NoCertificate(
+            cert.to_owned(),
+        ))
+    })?;
+    porten_protocol::pin::SpkiPin::of_certificate(end_entity).map_err(|source| SetupError::Pin {
+        path: cert.to_owned(),
+        source,
+    })
 }
 
 /// Creates `path` with mode 0600, failing if it exists, writes `bytes`, and makes it durable.
@@ -227,5 +255,16 @@ mod tests {
             dev_certs(&dir.path().join("certs"), &[]),
             Err(SetupError::Exists(_))
         ));
+    }
+
+    #[test]
+    fn the_pin_names_the_inbox_key_and_no_other() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = dev_certs(&dir.path().join("certs"), &[]).expect("certs");
+        let inbox = pin_of(&files.inbox_cert).expect("pin");
+        assert_eq!(inbox, pin_of(&files.inbox_cert).expect("again"), "stable");
+        assert_ne!(inbox, pin_of(&files.gateway_cert).expect("gateway pin"));
+        assert!(porten_protocol::pin::SpkiPin::parse(&inbox.to_string()).is_ok());
+        assert!(matches!(pin_of(&files.inbox_key), Err(SetupError::Pem(_))));
     }
 }

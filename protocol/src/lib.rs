@@ -6,6 +6,7 @@ pub mod fsutil;
 mod keys;
 pub mod logging;
 mod padding;
+pub mod pin;
 pub mod secret;
 pub mod thread;
 pub mod time;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::envelope::MAX_SEALED_LEN;
+use crate::envelope::{EnvelopeId, MAX_SEALED_LEN};
 use crate::keys::TicketRef;
 use crate::thread::EntryId;
 use base64::engine::general_purpose::STANDARD;
@@ -30,8 +30,8 @@ pub const PATH_METRICS: &str = "/metrics";
 pub const MAX_REQUEST_BODY: usize = 256 * 1024;
 /// The largest reply ciphertext the gateway stores, in bytes (a long letter, several times over).
 pub const MAX_REPLY_CIPHERTEXT: usize = 128 * 1024;
-/// The most sequence numbers one ack may carry.
-pub const MAX_ACK_SEQS: usize = 10_000;
+/// The most envelopes one ack may name.
+pub const MAX_ACKS: usize = 10_000;
 /// Sealed bytes one pull returns at most; a single envelope larger than this is still returned alone.
 pub const MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// The largest response body the inbox reads: a full batch plus one envelope, base64-encoded, plus framing.
@@ -138,11 +138,59 @@ pub struct OutboxBatch {
 }
 
 /// Envelopes the inbox has delivered; the gateway deletes them.
+///
+/// Each one is named by its sequence number and by the envelope id sealed inside it, which the pull does not
+/// send: only a holder of the age identity can name it. So a stolen TLS client key alone cannot delete the
+/// first contacts waiting in the outbox. One wrong id refuses the whole ack and deletes nothing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AckRequest {
-    /// Sequence numbers from pulled envelopes. Unknown or already deleted numbers are ignored.
-    pub seqs: Vec<u64>,
+    /// The delivered envelopes, at most [`MAX_ACKS`]. Unknown or already deleted sequence numbers are
+    /// ignored (an ack may be repeated).
+    pub acks: Vec<EnvelopeAck>,
+}
+
+/// One delivered envelope in an [`AckRequest`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeAck {
+    /// Its sequence number, from the pull.
+    pub seq: u64,
+    /// The `envelope_id` from inside the opened envelope, 32 lowercase hex characters.
+    pub envelope_id: String,
+}
+
+impl EnvelopeAck {
+    /// Names a delivered envelope.
+    pub fn new(seq: u64, envelope_id: &EnvelopeId) -> EnvelopeAck {
+        EnvelopeAck {
+            seq,
+            envelope_id: envelope_id.to_hex(),
+        }
+    }
+}
+
+impl AckRequest {
+    /// Checks the count and every id's form; returns (seq, envelope id) pairs in request order.
+    pub fn parse(&self) -> Result<Vec<(u64, EnvelopeId)>, WireError> {
+        if self.acks.len() > MAX_ACKS {
+            return Err(WireError::Field {
+                field: "acks",
+                reason: "holds more envelopes than one ack may name (10000)",
+            });
+        }
+        self.acks
+            .iter()
+            .map(|ack| {
+                EnvelopeId::from_lower_hex(&ack.envelope_id)
+                    .map(|id| (ack.seq, id))
+                    .ok_or(WireError::Field {
+                        field: "envelope_id",
+                        reason: "must be 32 lowercase hex characters",
+                    })
+            })
+            .collect()
+    }
 }
 
 /// The answer to an ack.
@@ -297,6 +345,9 @@ pub mod codes {
     pub const TIMEOUT: &str = "timeout";
     /// The store failed; try again later.
     pub const UNAVAILABLE: &str = "unavailable";
+    /// An ack named an envelope id that is not the one sealed in the envelope with that sequence number;
+    /// nothing was deleted.
+    pub const WRONG_ENVELOPE_ID: &str = "wrong-envelope-id";
 }
 
 #[cfg(test)]
@@ -360,9 +411,40 @@ mod tests {
         let body = br#"{"reply_id": 5, "ticket_ref": "secret-ref-value", "ciphertext": ""}"#;
         let error = from_json::<ReplyRequest>(body).expect_err("wrong type");
         assert!(!error.to_string().contains("secret-ref-value"), "{error}");
-        let body = br#"{"seqs": [1], "extra": "secret-value"}"#;
+        let body = br#"{"acks": [], "extra": "secret-value"}"#;
         let error = from_json::<AckRequest>(body).expect_err("unknown field");
         assert!(!error.to_string().contains("secret-value"), "{error}");
+    }
+
+    #[test]
+    fn an_ack_must_name_each_envelope_by_its_sealed_id() {
+        let id = EnvelopeId::from_bytes([0xab; 16]);
+        let request = AckRequest {
+            acks: vec![EnvelopeAck::new(7, &id)],
+        };
+        let body = serde_json::to_vec(&request).expect("json");
+        let parsed = from_json::<AckRequest>(&body).expect("parses");
+        assert_eq!(parsed.parse(), Ok(vec![(7, id)]));
+
+        // Sequence numbers alone (the older form) are refused, and so is an entry without its id.
+        assert!(from_json::<AckRequest>(br#"{"seqs": [1, 2]}"#).is_err());
+        assert!(from_json::<AckRequest>(br#"{"acks": [{"seq": 1}]}"#).is_err());
+        let mut bad = request.clone();
+        bad.acks[0].envelope_id = bad.acks[0].envelope_id.to_uppercase();
+        assert!(matches!(
+            bad.parse(),
+            Err(WireError::Field {
+                field: "envelope_id",
+                ..
+            })
+        ));
+        let too_many = AckRequest {
+            acks: vec![EnvelopeAck::new(1, &id); MAX_ACKS + 1],
+        };
+        assert!(matches!(
+            too_many.parse(),
+            Err(WireError::Field { field: "acks", .. })
+        ));
     }
 
     #[test]

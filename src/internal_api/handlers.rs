@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use super::metrics::{Metrics, StoreCounts};
 use crate::app::App;
 use crate::outbox::{OutboxError, PullLimits, StaffReply};
-use crate::store::ReplyOutcome as StoreReplyOutcome;
+use crate::store::{AckOutcome, ReplyOutcome as StoreReplyOutcome};
 use porten_protocol::thread::{self, ThreadError};
 use porten_protocol::wire::{self, codes, ErrorBody, OutboxBatch, OutboxEnvelope};
 
@@ -249,29 +249,49 @@ async fn read_json<T: serde::de::DeserializeOwned>(
     wire::from_json(&body).map_err(|error| Refusal::bad_request(error.to_string()))
 }
 
-/// `POST /v1/outbox/ack`: deletes delivered envelopes.
+/// `POST /v1/outbox/ack`: deletes delivered envelopes, each named by its seq and the envelope id sealed
+/// inside it. An ack that cannot name them (the old form with seqs only, a malformed id, or a wrong one)
+/// deletes nothing, is counted, and is refused.
 async fn ack(state: &ApiState, request: Request<Incoming>) -> Result<ApiResponse, Refusal> {
-    let ack: wire::AckRequest = read_json(state, request).await?;
-    if ack.seqs.len() > wire::MAX_ACK_SEQS {
-        return Err(Refusal::bad_request(format!(
-            "at most {} sequence numbers per ack",
-            wire::MAX_ACK_SEQS
-        )));
-    }
-    let deleted = state
+    let acks = read_json::<wire::AckRequest>(state, request)
+        .await
+        .and_then(|ack| {
+            ack.parse()
+                .map_err(|error| Refusal::bad_request(error.to_string()))
+        })
+        .inspect_err(|_| state.metrics.ack_refused())?;
+    let outcome = state
         .app
         .outbox
-        .ack(ack.seqs)
+        .ack(acks)
         .await
         .map_err(unavailable("outbox ack"))?;
-    state.metrics.add_acked(deleted);
-    if deleted > 0 {
-        tracing::info!(deleted, "internal API: envelopes acked and deleted");
+    match outcome {
+        AckOutcome::Deleted(deleted) => {
+            state.metrics.add_acked(deleted);
+            if deleted > 0 {
+                tracing::info!(deleted, "internal API: envelopes acked and deleted");
+            }
+            Ok(json_response(
+                StatusCode::OK,
+                &wire::AckResponse { deleted },
+            ))
+        }
+        AckOutcome::WrongEnvelopeId => {
+            state.metrics.ack_refused();
+            // The inbox reads the id from the envelope it opened, so a wrong one means a client that could
+            // not open it: a stolen client key, or an inbox without the right identity.
+            tracing::warn!(
+                "internal API: an ack named an envelope with the wrong envelope id; nothing was deleted \
+                 (is the client's TLS key in other hands?)"
+            );
+            Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                codes::WRONG_ENVELOPE_ID,
+                "an envelope was named with an id that is not the one sealed inside it; nothing was deleted",
+            ))
+        }
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &wire::AckResponse { deleted },
-    ))
 }
 
 /// `POST /v1/replies`: stores a sealed staff reply, once per reply id.

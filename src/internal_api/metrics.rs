@@ -1,7 +1,7 @@
 //! Counters for `GET /metrics`, in the Prometheus text format.
 //!
 //! Counts only, over the whole gateway: how many tickets, entries and pending envelopes the store holds, and
-//! how many envelopes were pulled and acked and replies stored since start. Nothing per ticket, no labels that
+//! how many envelopes were pulled and acked, acks refused, and replies stored since start. Nothing per ticket, no labels that
 //! could single out a visitor.
 
 use std::fmt::Write as _;
@@ -14,6 +14,7 @@ pub struct Metrics {
     started: Instant,
     pulled: AtomicU64,
     acked: AtomicU64,
+    acks_refused: AtomicU64,
     replies_stored: AtomicU64,
     replies_duplicate: AtomicU64,
     replies_no_ticket: AtomicU64,
@@ -43,6 +44,7 @@ impl Metrics {
             started: Instant::now(),
             pulled: AtomicU64::new(0),
             acked: AtomicU64::new(0),
+            acks_refused: AtomicU64::new(0),
             replies_stored: AtomicU64::new(0),
             replies_duplicate: AtomicU64::new(0),
             replies_no_ticket: AtomicU64::new(0),
@@ -57,6 +59,11 @@ impl Metrics {
     /// Envelopes deleted by acks.
     pub fn add_acked(&self, n: usize) {
         self.acked.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// An ack refused: malformed, without envelope ids, or naming a wrong one.
+    pub fn ack_refused(&self) {
+        self.acks_refused.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A reply stored.
@@ -124,6 +131,12 @@ impl Metrics {
             load(&self.acked),
         );
         metric(
+            "porten_acks_refused_total",
+            "counter",
+            "Acks refused since start (malformed, or without the right envelope ids); nothing was deleted.",
+            load(&self.acks_refused),
+        );
+        metric(
             "porten_replies_stored_total",
             "counter",
             "Staff replies stored since start.",
@@ -163,6 +176,7 @@ mod tests {
         metrics.add_pulled(3);
         metrics.add_acked(2);
         metrics.reply_stored();
+        metrics.ack_refused();
         let text = metrics.render(Some(StoreCounts {
             tickets: 4,
             entries: 9,
@@ -180,6 +194,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\nporten_replies_stored_total 1\n"), "{text}");
+        assert!(text.contains("\nporten_acks_refused_total 1\n"), "{text}");
         assert!(text.contains("\nporten_store_up 1\n"), "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split(' ');

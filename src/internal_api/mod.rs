@@ -1,7 +1,8 @@
 //! The internal API: the one door between the gateway and the centre's internal side.
 //!
-//! A separate listener with mutual TLS. Only a client certificate issued by the configured CA gets past the
-//! handshake; a client without one, or with one from any other CA, is refused before a byte of HTTP is read.
+//! A separate listener with mutual TLS. Only a client certificate issued by the configured CA and holding a
+//! pinned key (`internal_api.client_spki`, see `pinned`) gets past the handshake; a client without one, with
+//! one from any other CA, or with another key from the same CA, is refused before a byte of HTTP is read.
 //! Behind it, `porten-inbox` pulls sealed envelopes (long-poll), acks what it has delivered, and pushes staff
 //! replies that are already sealed with the ticket's reply key. The gateway only ever answers here: it never
 //! opens a connection inward. Paths and bodies are defined once, in `porten_protocol::wire`, for both sides.
@@ -14,6 +15,7 @@
 
 mod handlers;
 pub mod metrics;
+mod pinned;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +35,8 @@ use crate::app::App;
 use crate::config::InternalApiConfig;
 use handlers::ApiState;
 use metrics::Metrics;
+use pinned::PinnedClientVerifier;
+use porten_protocol::pin::{PinError, SpkiPin};
 use porten_protocol::tls::{self, PemError};
 
 /// Connections served at once. The inbox needs one or two; the rest is room for a monitoring scraper.
@@ -45,9 +49,19 @@ const LIFETIME_MARGIN: Duration = Duration::from_secs(600);
 /// Why the internal API's TLS configuration could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum InternalApiError {
-    /// `internal_api.cert`, `internal_api.key` or `internal_api.client_ca` is not set.
-    #[error("internal_api.{0} is not set; `porten-inbox certs --out DIR` makes a development set")]
+    /// `internal_api.cert`, `internal_api.key`, `internal_api.client_ca` or `internal_api.client_spki` is not
+    /// set.
+    #[error("internal_api.{0} is not set; `porten-inbox certs --out DIR` makes a development set and `porten-inbox pin` prints the pin")]
     Missing(&'static str),
+    /// An entry of `internal_api.client_spki` is not a pin.
+    #[error("internal_api.client_spki entry {index} (counting from 0): {source}")]
+    BadPin {
+        /// Its position in the list.
+        index: usize,
+        /// What is wrong with it.
+        #[source]
+        source: PinError,
+    },
     /// A certificate or key file could not be read or used.
     #[error("internal_api: {0}")]
     Pem(#[from] PemError),
@@ -65,7 +79,8 @@ pub enum InternalApiError {
 }
 
 /// The internal listener's TLS configuration: the gateway's certificate, and client authentication required
-/// with `client_ca` as the only trust anchor. TLS 1.3 only: both ends are ours.
+/// with `client_ca` as the only trust anchor and `client_spki` as the only keys. TLS 1.3 only: both ends are
+/// ours.
 pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalApiError> {
     let cert_path = cfg
         .cert
@@ -76,6 +91,17 @@ pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalAp
         .client_ca
         .as_deref()
         .ok_or(InternalApiError::Missing("client_ca"))?;
+    if cfg.client_spki.is_empty() {
+        return Err(InternalApiError::Missing("client_spki"));
+    }
+    let pins = cfg
+        .client_spki
+        .iter()
+        .enumerate()
+        .map(|(index, pin)| {
+            SpkiPin::parse(pin).map_err(|source| InternalApiError::BadPin { index, source })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let certs = tls::load_certificates(cert_path)?;
     let key = tls::load_private_key(key_path)?;
     let mut roots = RootCertStore::empty();
@@ -89,17 +115,16 @@ pub fn server_config(cfg: &InternalApiConfig) -> Result<ServerConfig, InternalAp
     }
     let provider = Arc::new(tls::provider());
     // Without `allow_unauthenticated`, a client that sends no certificate fails the handshake.
-    let verifier =
-        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-            .build()
-            .map_err(|error| InternalApiError::BadClientCa {
-                path: ca_path.to_owned(),
-                reason: error.to_string(),
-            })?;
+    let chain = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+        .build()
+        .map_err(|error| InternalApiError::BadClientCa {
+            path: ca_path.to_owned(),
+            reason: error.to_string(),
+        })?;
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|error| InternalApiError::Rustls(error.to_string()))?
-        .with_client_cert_verifier(verifier)
+        .with_client_cert_verifier(Arc::new(PinnedClientVerifier::new(chain, pins)))
         .with_single_cert(certs, key)
         .map_err(|error| InternalApiError::Rustls(error.to_string()))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -164,7 +189,8 @@ pub async fn run(
                 Ok(Err(error)) => {
                     // The reason (no certificate, unknown issuer, …) is what an operator needs to fix a
                     // misconfigured inbox; it holds nothing secret.
-                    tracing::warn!(reason = %error, "internal API: connection refused at the TLS handshake");
+                    let reason = handshake_refusal(&error);
+                    tracing::warn!(%reason, "internal API: connection refused at the TLS handshake");
                 }
                 Err(_) => tracing::warn!("internal API: TLS handshake timed out"),
             }
@@ -213,4 +239,16 @@ where
     connection.as_mut().graceful_shutdown();
     let finish = limits.body_timeout.max(max_wait) + Duration::from_secs(5);
     let _ = tokio::time::timeout(finish, connection.as_mut()).await;
+}
+
+/// Why a handshake failed, in words: rustls shows a verifier's own error (such as a key that is not pinned)
+/// only in its debug form, so that one is spelled out here.
+fn handshake_refusal(error: &std::io::Error) -> String {
+    let inner = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other))) = inner {
+        return format!("invalid peer certificate: {}", other.0);
+    }
+    error.to_string()
 }

@@ -12,9 +12,9 @@ pub enum StoreError {
     AlreadyOpen,
     /// Opening: the file was written by a build with another schema version.
     #[error(
-        "the database has schema version {found}; this build reads version {expected} and does not convert \
-         other versions: let the internal side pull every envelope, stop the gateway, and move porten.redb out \
-         of the data directory (README, \"Upgrading the storage\"); tickets of the old file become unreachable"
+        "the database has schema version {found}; this build reads version {expected}. Let the internal side \
+         pull every envelope, stop the gateway, and move porten.redb out of the data directory (README, \
+         \"Upgrading the storage\"); tickets of the old file become unreachable"
     )]
     Schema {
         /// The version found in the file.

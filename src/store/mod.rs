@@ -22,14 +22,17 @@
 //! | `meta` | `&str` | bytes: `schema` → 3 (u64 LE), `salt` → the 16-byte installation salt for the KDF, `outbox_next` → the next outbox seq (u64 LE) |
 //! | `tickets` | ticket id `[u8; 16]` | (created, last activity, last opened, next entry seq) sealed under the storage key |
 //! | `entries` | (ticket id, entry seq `u32`) | (entry id `[u8; 16]`, author `u8`, delivered `bool`, outbox seq `Option<u64>`, the entry's ciphertext sealed again under the storage key) |
-//! | `outbox` | outbox seq `u64` | (ticket id, entry seq `Option<u32>`, sealed envelope) |
+//! | `outbox` | outbox seq `u64` | (ticket id, entry seq `Option<u32>`, envelope id `[u8; 16]`, sealed envelope) |
 //! | `replies` | reply id `[u8; 16]` | ticket id: which staff replies were already stored |
 //!
 //! Outbox seqs start at 1 and come from the `outbox_next` counter, so a seq is never reused, even after
 //! acknowledged items are deleted. A staff reply is stored as an entry whose entry id is its reply id.
 //!
 //! Schema version 1 (before the key file) is refused, not converted: converting in place would leave every
-//! deleted version-1 row in the file's freed pages, which is what version 2 exists to prevent.
+//! deleted version-1 row in the file's freed pages, which is what version 2 exists to prevent. Version 3 adds
+//! the envelope id to outbox rows (an ack must name it); a version-2 file is converted when its outbox is
+//! empty, since only the outbox's row type changed, and refused otherwise: the ids of its waiting envelopes
+//! are sealed inside them.
 
 mod error;
 mod keys;
@@ -105,7 +108,26 @@ pub struct ThreadRecord {
     pub entries: Vec<StoredEntry>,
 }
 
-/// One sealed envelope waiting in the outbox.
+/// A sealed envelope to be queued in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedEnvelope {
+    /// The envelope id sealed inside it (`Payload::envelope_id`): kept beside the row, never handed out with
+    /// it, and required to ack it.
+    pub id: [u8; 16],
+    /// The sealed envelope.
+    pub sealed: Vec<u8>,
+}
+
+/// What [`Store::ack`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AckOutcome {
+    /// Every named envelope that was still in the outbox matched its id and is deleted now (how many).
+    Deleted(usize),
+    /// An envelope still in the outbox was named with another id: nothing was deleted.
+    WrongEnvelopeId,
+}
+
+/// One sealed envelope waiting in the outbox. Its envelope id is deliberately not here: it is never handed out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxItem {
     /// Its outbox seq: increasing, never reused.

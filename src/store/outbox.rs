@@ -1,11 +1,14 @@
-//! The outbox as the internal side sees it: read in order, acknowledge, count.
+//! The outbox as the internal side sees it: read in order, acknowledge (by seq and the envelope id sealed
+//! inside), count.
 
 use std::ops::Bound;
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::tables::{ENTRIES, OUTBOX};
-use super::{OutboxItem, Store, StoreError};
+use subtle::ConstantTimeEq;
+
+use super::{AckOutcome, OutboxItem, Store, StoreError};
 
 impl Store {
     /// Up to `limit` outbox items with a seq greater than `after`, in seq order (`after = 0` starts at the
@@ -20,7 +23,7 @@ impl Store {
             .take(limit)
         {
             let (key, value) = item?;
-            let (_, _, envelope) = value.value();
+            let (_, _, _, envelope) = value.value();
             items.push(OutboxItem {
                 seq: key.value(),
                 envelope: envelope.to_vec(),
@@ -36,23 +39,30 @@ impl Store {
         Ok(txn.open_table(OUTBOX)?.len()?)
     }
 
-    /// The internal side has these envelopes: deletes them from the outbox and marks their entries
-    /// delivered. Unknown seqs are skipped, so acknowledging twice is harmless. Returns how many items were
-    /// removed.
-    pub fn ack(&self, seqs: &[u64]) -> Result<usize, StoreError> {
+    /// The internal side has these envelopes, each named by (seq, envelope id): deletes them from the outbox
+    /// and marks their entries delivered. Unknown seqs are skipped, so acknowledging twice is harmless. If an
+    /// envelope still in the outbox is named with another id than the one sealed in it, nothing at all is
+    /// deleted: the acker could not open that envelope, and may not have opened the others either.
+    pub fn ack(&self, acks: &[(u64, [u8; 16])]) -> Result<AckOutcome, StoreError> {
         let db = self.db();
         let txn = db.begin_write()?;
         let removed = {
             let mut outbox = txn.open_table(OUTBOX)?;
             let mut entries = txn.open_table(ENTRIES)?;
             let mut removed = 0;
-            for &seq in seqs {
-                let Some((ticket, entry_seq)) = outbox.remove(seq)?.map(|guard| {
-                    let (ticket, entry_seq, _) = guard.value();
-                    (*ticket, entry_seq)
+            for &(seq, claimed) in acks {
+                let Some((ticket, entry_seq, id)) = outbox.get(seq)?.map(|guard| {
+                    let (ticket, entry_seq, id, _) = guard.value();
+                    (*ticket, entry_seq, *id)
                 }) else {
                     continue;
                 };
+                // Constant-time, so no timing tells how much of a guessed id was right.
+                if !bool::from(id.ct_eq(&claimed)) {
+                    // Returning before the commit drops the transaction, which undoes the deletions so far.
+                    return Ok(AckOutcome::WrongEnvelopeId);
+                }
+                outbox.remove(seq)?;
                 removed += 1;
                 let Some(entry_seq) = entry_seq else {
                     continue;
@@ -79,6 +89,6 @@ impl Store {
             self.compaction_due
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        Ok(removed)
+        Ok(AckOutcome::Deleted(removed))
     }
 }

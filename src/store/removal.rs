@@ -15,13 +15,13 @@ use redb::{ReadableDatabase, ReadableTable};
 use super::keys::TicketSlot;
 use super::sealed::open_state;
 use super::tables::{append_outbox, delete_thread, get_ticket, TICKETS};
-use super::{Store, StoreError};
+use super::{QueuedEnvelope, Store, StoreError};
 
 impl Store {
     /// The visitor deleted the conversation: removes the ticket, its entries and its reply ids, queues the
     /// closed envelope, and erases the ticket's key slot. Envelopes of this ticket still in the outbox stay
     /// there: the centre must still receive them. `false` (and nothing written) if there is no such ticket.
-    pub fn burn(&self, ticket: &[u8; 32], envelope: &[u8]) -> Result<bool, StoreError> {
+    pub fn burn(&self, ticket: &[u8; 32], envelope: &QueuedEnvelope) -> Result<bool, StoreError> {
         let Some(slot) = self.keys.by_ref(ticket) else {
             return Ok(false);
         };
@@ -78,7 +78,7 @@ impl Store {
         &self,
         ticket: &[u8; 32],
         idle_before: i64,
-        envelope: &[u8],
+        envelope: &QueuedEnvelope,
     ) -> Result<bool, StoreError> {
         let Some(slot) = self.keys.by_ref(ticket) else {
             return Ok(false);

@@ -9,7 +9,7 @@ use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
 
 use super::keys::TicketSlot;
 use super::sealed::{open_state, seal_state, TicketState};
-use super::StoreError;
+use super::{QueuedEnvelope, StoreError};
 
 /// A ticket's id: random, the key of its rows; only its slot in the key file links it to a ticket ref.
 pub(super) type TicketId = [u8; 16];
@@ -17,8 +17,14 @@ pub(super) type TicketId = [u8; 16];
 pub(super) type EntryKey = (&'static TicketId, u32);
 /// An entry row: (entry id, author, delivered, outbox seq, entry sealed under the storage key).
 pub(super) type EntryValue = (&'static [u8; 16], u8, bool, Option<u64>, &'static [u8]);
-/// An outbox row: (ticket id, entry seq, sealed envelope).
-pub(super) type OutboxValue = (&'static TicketId, Option<u32>, &'static [u8]);
+/// An outbox row: (ticket id, entry seq, envelope id, sealed envelope). The envelope id is the one sealed
+/// inside the envelope; it never leaves the gateway, and an ack must name it.
+pub(super) type OutboxValue = (
+    &'static TicketId,
+    Option<u32>,
+    &'static [u8; 16],
+    &'static [u8],
+);
 
 /// `&str` → bytes: `schema` (u64 LE), `salt` (16 bytes), `outbox_next` (u64 LE).
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -78,7 +84,7 @@ pub(super) fn append_outbox(
     txn: &WriteTransaction,
     ticket: &TicketId,
     entry_seq: Option<u32>,
-    envelope: &[u8],
+    envelope: &QueuedEnvelope,
 ) -> Result<u64, StoreError> {
     let mut meta = txn.open_table(META)?;
     let seq = meta_u64(&meta, OUTBOX_NEXT_KEY)?
@@ -87,8 +93,10 @@ pub(super) fn append_outbox(
         .checked_add(1)
         .ok_or(StoreError::CounterExhausted("outbox"))?;
     meta.insert(OUTBOX_NEXT_KEY, next.to_le_bytes().as_slice())?;
-    txn.open_table(OUTBOX)?
-        .insert(seq, (ticket, entry_seq, envelope))?;
+    txn.open_table(OUTBOX)?.insert(
+        seq,
+        (ticket, entry_seq, &envelope.id, envelope.sealed.as_slice()),
+    )?;
     Ok(seq)
 }
 

@@ -40,6 +40,41 @@ fn entry(id: u8, author: u8, text: &str) -> NewEntry {
     }
 }
 
+/// A queued envelope whose envelope id is derived from its bytes, so a test can name it in an ack.
+fn env(sealed: &[u8]) -> QueuedEnvelope {
+    QueuedEnvelope {
+        id: id_of(sealed),
+        sealed: sealed.to_vec(),
+    }
+}
+
+fn id_of(sealed: &[u8]) -> [u8; 16] {
+    let hash = ring::digest::digest(&ring::digest::SHA256, sealed);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&hash.as_ref()[..16]);
+    id
+}
+
+/// Acks `seqs` as the internal side would, with the id of each envelope still pending (an unknown seq gets a
+/// made-up id: it names nothing). Returns how many were deleted.
+fn ack(store: &Store, seqs: &[u64]) -> usize {
+    let pending = pending(store);
+    let acks: Vec<(u64, [u8; 16])> = seqs
+        .iter()
+        .map(|&seq| {
+            let id = pending
+                .iter()
+                .find(|(s, _)| *s == seq)
+                .map_or([0; 16], |(_, sealed)| id_of(sealed));
+            (seq, id)
+        })
+        .collect();
+    match store.ack(&acks).unwrap() {
+        AckOutcome::Deleted(n) => n,
+        AckOutcome::WrongEnvelopeId => panic!("the ack was refused"),
+    }
+}
+
 fn pending(store: &Store) -> Vec<(u64, Vec<u8>)> {
     store
         .outbox_after(0, usize::MAX)
@@ -54,7 +89,7 @@ fn first_contact_writes_ticket_entry_and_envelope_together() {
     let f = fixture();
     let seq = f
         .store
-        .first_contact(&T1, 100, entry(7, VISITOR, "hello"), b"sealed-1")
+        .first_contact(&T1, 100, entry(7, VISITOR, "hello"), &env(b"sealed-1"))
         .unwrap();
     assert_eq!(seq, 1);
     assert_eq!(pending(&f.store), vec![(1, b"sealed-1".to_vec())]);
@@ -86,11 +121,11 @@ fn first_contact_writes_ticket_entry_and_envelope_together() {
 fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "first"), b"env-1")
+        .first_contact(&T1, 100, entry(1, VISITOR, "first"), &env(b"env-1"))
         .unwrap();
     let again = f
         .store
-        .first_contact(&T1, 150, entry(2, VISITOR, "second"), b"env-2");
+        .first_contact(&T1, 150, entry(2, VISITOR, "second"), &env(b"env-2"));
     assert!(matches!(again, Err(StoreError::TicketExists)));
 
     assert_eq!(pending(&f.store), vec![(1, b"env-1".to_vec())]);
@@ -101,7 +136,7 @@ fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
     // The refused attempt did not consume an outbox seq either.
     let next = f
         .store
-        .follow_up(&T1, 300, entry(3, VISITOR, "more"), b"env-3")
+        .follow_up(&T1, 300, entry(3, VISITOR, "more"), &env(b"env-3"))
         .unwrap();
     assert_eq!(next, 2);
 }
@@ -110,16 +145,17 @@ fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
 fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
     let f = fixture();
     assert!(matches!(
-        f.store.follow_up(&T1, 100, entry(1, VISITOR, "x"), b"env"),
+        f.store
+            .follow_up(&T1, 100, entry(1, VISITOR, "x"), &env(b"env")),
         Err(StoreError::NoSuchTicket)
     ));
     assert_eq!(f.store.counts().unwrap().outbox_pending, 0);
 
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "one"), b"env-1")
+        .first_contact(&T1, 100, entry(1, VISITOR, "one"), &env(b"env-1"))
         .unwrap();
     f.store
-        .follow_up(&T1, 500, entry(2, VISITOR, "two"), b"env-2")
+        .follow_up(&T1, 500, entry(2, VISITOR, "two"), &env(b"env-2"))
         .unwrap();
     let thread = f.store.open_thread(&T1, 600).unwrap().unwrap();
     assert_eq!(thread.last_activity, 500);
@@ -131,13 +167,13 @@ fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
 fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&T2, 2, entry(2, VISITOR, "b"), b"e2")
+        .first_contact(&T2, 2, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     f.store
-        .follow_up(&T1, 3, entry(3, VISITOR, "c"), b"e3")
+        .follow_up(&T1, 3, entry(3, VISITOR, "c"), &env(b"e3"))
         .unwrap();
 
     let page = f.store.outbox_after(1, 1).unwrap();
@@ -152,20 +188,20 @@ fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
     assert!(f.store.outbox_after(u64::MAX, 10).unwrap().is_empty());
     assert!(f.store.outbox_after(0, 0).unwrap().is_empty());
 
-    assert_eq!(f.store.ack(&[1, 2, 3]).unwrap(), 3);
+    assert_eq!(ack(&f.store, &[1, 2, 3]), 3);
     assert_eq!(f.store.outbox_pending().unwrap(), 0);
     let seq = f
         .store
-        .follow_up(&T2, 4, entry(4, VISITOR, "d"), b"e4")
+        .follow_up(&T2, 4, entry(4, VISITOR, "d"), &env(b"e4"))
         .unwrap();
     assert_eq!(seq, 4);
 
     // Also across a reopen of the file.
     drop(f.store);
     let store = Store::open(&f.path).unwrap();
-    assert_eq!(store.ack(&[4]).unwrap(), 1);
+    assert_eq!(ack(&store, &[4]), 1);
     let seq = store
-        .follow_up(&T2, 5, entry(5, VISITOR, "e"), b"e5")
+        .follow_up(&T2, 5, entry(5, VISITOR, "e"), &env(b"e5"))
         .unwrap();
     assert_eq!(seq, 5);
 }
@@ -174,15 +210,15 @@ fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
 fn ack_marks_the_entry_delivered_and_is_idempotent() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .follow_up(&T1, 2, entry(2, VISITOR, "b"), b"e2")
+        .follow_up(&T1, 2, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
 
-    assert_eq!(f.store.ack(&[2, 99]).unwrap(), 1);
-    assert_eq!(f.store.ack(&[2]).unwrap(), 0);
-    assert_eq!(f.store.ack(&[]).unwrap(), 0);
+    assert_eq!(ack(&f.store, &[2, 99]), 1);
+    assert_eq!(ack(&f.store, &[2]), 0);
+    assert_eq!(ack(&f.store, &[]), 0);
 
     let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
     let delivered: Vec<_> = thread.entries.iter().map(|e| e.delivered).collect();
@@ -195,7 +231,7 @@ fn ack_marks_the_entry_delivered_and_is_idempotent() {
 fn a_reply_pushed_twice_is_stored_once() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "help"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "help"), &env(b"e1"))
         .unwrap();
     let reply = entry(9, STAFF, "we are here");
     assert_eq!(
@@ -231,14 +267,14 @@ fn a_reply_for_a_missing_ticket_is_not_stored() {
 fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store.add_reply(&T1, 2, entry(9, STAFF, "r")).unwrap();
     f.store
-        .first_contact(&T2, 3, entry(2, VISITOR, "other"), b"e2")
+        .first_contact(&T2, 3, entry(2, VISITOR, "other"), &env(b"e2"))
         .unwrap();
 
-    assert!(f.store.burn(&T1, b"closed-1").unwrap());
+    assert!(f.store.burn(&T1, &env(b"closed-1")).unwrap());
     assert!(f.store.open_thread(&T1, 4).unwrap().is_none());
     assert_eq!(
         pending(&f.store),
@@ -251,7 +287,7 @@ fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
     let counts = f.store.counts().unwrap();
     assert_eq!((counts.tickets, counts.entries), (1, 1));
     // The other ticket is untouched; acking the burned ticket's envelope is still fine.
-    assert_eq!(f.store.ack(&[1]).unwrap(), 1);
+    assert_eq!(ack(&f.store, &[1]), 1);
     assert_eq!(
         f.store.open_thread(&T2, 5).unwrap().unwrap().entries.len(),
         1
@@ -262,7 +298,7 @@ fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
         f.store.add_reply(&T1, 6, entry(9, STAFF, "r")).unwrap(),
         ReplyOutcome::NoSuchTicket
     );
-    assert!(!f.store.burn(&T1, b"closed-again").unwrap());
+    assert!(!f.store.burn(&T1, &env(b"closed-again")).unwrap());
     assert_eq!(f.store.outbox_pending().unwrap(), 2);
 }
 
@@ -270,13 +306,13 @@ fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
 fn an_ack_after_the_ref_is_reused_does_not_touch_the_new_thread() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "old"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "old"), &env(b"e1"))
         .unwrap();
-    f.store.burn(&T1, b"closed").unwrap();
+    f.store.burn(&T1, &env(b"closed")).unwrap();
     f.store
-        .first_contact(&T1, 2, entry(2, VISITOR, "new"), b"e3")
+        .first_contact(&T1, 2, entry(2, VISITOR, "new"), &env(b"e3"))
         .unwrap();
-    f.store.ack(&[1]).unwrap();
+    ack(&f.store, &[1]);
     let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
     assert!(!thread.entries[0].delivered);
 }
@@ -285,10 +321,10 @@ fn an_ack_after_the_ref_is_reused_does_not_touch_the_new_thread() {
 fn expiry_lists_idle_tickets_and_skips_one_touched_after_the_cutoff() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 100, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&T2, 100, entry(2, VISITOR, "b"), b"e2")
+        .first_contact(&T2, 100, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
 
     let now = 1_000;
@@ -303,9 +339,9 @@ fn expiry_lists_idle_tickets_and_skips_one_touched_after_the_cutoff() {
     // The visitor of T2 comes back between listing and sweeping.
     f.store.open_thread(&T2, 990).unwrap().unwrap();
 
-    assert!(f.store.expire(&T1, cutoff, b"closed-1").unwrap());
-    assert!(!f.store.expire(&T2, cutoff, b"closed-2").unwrap());
-    assert!(!f.store.expire(&T1, cutoff, b"closed-1").unwrap());
+    assert!(f.store.expire(&T1, cutoff, &env(b"closed-1")).unwrap());
+    assert!(!f.store.expire(&T2, cutoff, &env(b"closed-2")).unwrap());
+    assert!(!f.store.expire(&T1, cutoff, &env(b"closed-1")).unwrap());
 
     assert!(f.store.open_thread(&T1, now).unwrap().is_none());
     assert!(f.store.open_thread(&T2, now).unwrap().is_some());
@@ -321,7 +357,7 @@ fn open_thread_returns_the_previous_open_and_records_this_one() {
     let f = fixture();
     assert!(f.store.open_thread(&T1, 10).unwrap().is_none());
     f.store
-        .first_contact(&T1, 10, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 10, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
 
     let first = f.store.open_thread(&T1, 20).unwrap().unwrap();
@@ -337,7 +373,7 @@ fn everything_survives_closing_and_reopening_the_file() {
     let f = fixture();
     let salt = f.store.salt();
     f.store
-        .first_contact(&T1, 10, entry(1, VISITOR, "kept"), b"e1")
+        .first_contact(&T1, 10, entry(1, VISITOR, "kept"), &env(b"e1"))
         .unwrap();
     f.store
         .add_reply(&T1, 11, entry(9, STAFF, "reply"))
@@ -429,11 +465,16 @@ fn compaction_keeps_the_data() {
         let mut ticket = [0u8; 32];
         ticket[0] = i;
         f.store
-            .first_contact(&ticket, 1, entry(i, VISITOR, &"x".repeat(4000)), &[i; 4000])
+            .first_contact(
+                &ticket,
+                1,
+                entry(i, VISITOR, &"x".repeat(4000)),
+                &env(&[i; 4000]),
+            )
             .unwrap();
     }
     let seqs: Vec<u64> = (1..=50).collect();
-    assert_eq!(f.store.ack(&seqs).unwrap(), 50);
+    assert_eq!(ack(&f.store, &seqs), 50);
     f.store.compact().unwrap();
     assert_eq!(f.store.counts().unwrap().entries, 50);
     assert_eq!(f.store.outbox_pending().unwrap(), 0);
@@ -459,7 +500,7 @@ fn the_database_holds_no_ticket_ref_only_the_key_file_does() {
     let f = fixture();
     let ticket = random_ref();
     f.store
-        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store.add_reply(&ticket, 2, entry(9, STAFF, "r")).unwrap();
     f.store.open_thread(&ticket, 3).unwrap().unwrap();
@@ -472,26 +513,26 @@ fn burn_and_expiry_overwrite_the_slot_with_zeros() {
     let f = fixture();
     let (a, b) = (random_ref(), random_ref());
     f.store
-        .first_contact(&a, 100, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&a, 100, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&b, 100, entry(2, VISITOR, "b"), b"e2")
+        .first_contact(&b, 100, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     let before = key_file(&f);
     assert_eq!(before.len(), 2 * keys::SLOT_LEN);
     assert!(holds(&before, &a) && holds(&before, &b));
 
-    assert!(f.store.burn(&a, b"closed-a").unwrap());
+    assert!(f.store.burn(&a, &env(b"closed-a")).unwrap());
     let after_burn = key_file(&f);
     assert!(!holds(&after_burn, &a));
     assert!(after_burn[..keys::SLOT_LEN].iter().all(|&x| x == 0));
     assert_eq!(after_burn[keys::SLOT_LEN..], before[keys::SLOT_LEN..]);
 
-    assert!(f.store.expire(&b, 1_000, b"closed-b").unwrap());
+    assert!(f.store.expire(&b, 1_000, &env(b"closed-b")).unwrap());
     assert!(key_file(&f).iter().all(|&x| x == 0));
     // A freed slot is used again, so the file grows only with the peak number of tickets.
     f.store
-        .first_contact(&random_ref(), 200, entry(3, VISITOR, "c"), b"e3")
+        .first_contact(&random_ref(), 200, entry(3, VISITOR, "c"), &env(b"e3"))
         .unwrap();
     assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
 }
@@ -519,10 +560,10 @@ fn a_deleted_tickets_slot_left_by_a_crash_is_erased_at_the_next_start() {
     let f = fixture();
     let ticket = random_ref();
     f.store
-        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     let slot_bytes = key_file(&f);
-    f.store.burn(&ticket, b"closed").unwrap();
+    f.store.burn(&ticket, &env(b"closed")).unwrap();
     drop(f.store);
     std::fs::write(Store::key_file_path(&f.path), &slot_bytes).unwrap();
 
@@ -540,10 +581,10 @@ fn a_torn_slot_is_erased_and_the_others_are_kept() {
     let f = fixture();
     let (a, b) = (random_ref(), random_ref());
     f.store
-        .first_contact(&a, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&a, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&b, 1, entry(2, VISITOR, "b"), b"e2")
+        .first_contact(&b, 1, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -568,7 +609,7 @@ fn a_torn_slot_is_erased_and_the_others_are_kept() {
 fn rows_that_no_slot_opens_are_deleted_at_start() {
     let f = fixture();
     f.store
-        .first_contact(&random_ref(), 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&random_ref(), 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -586,7 +627,7 @@ fn rows_that_no_slot_opens_are_deleted_at_start() {
 fn a_missing_key_file_is_refused_while_the_database_holds_tickets() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -615,10 +656,10 @@ fn the_key_file_is_private_to_its_owner() {
 fn an_entry_moved_between_rows_is_unreadable_and_the_rest_shows() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "one"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "one"), &env(b"e1"))
         .unwrap();
     f.store
-        .follow_up(&T1, 2, entry(2, VISITOR, "two"), b"e2")
+        .follow_up(&T1, 2, entry(2, VISITOR, "two"), &env(b"e2"))
         .unwrap();
     {
         let db = f.store.db();
@@ -652,15 +693,20 @@ fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file()
         let ticket = random_ref();
         let envelope = marker(i).repeat(64);
         f.store
-            .first_contact(&ticket, 1, entry(1, VISITOR, &"x".repeat(1000)), &envelope)
+            .first_contact(
+                &ticket,
+                1,
+                entry(1, VISITOR, &"x".repeat(1000)),
+                &env(&envelope),
+            )
             .unwrap();
         tickets.push(ticket);
     }
     // The internal side acknowledges the even tickets' envelopes, and those visitors delete their conversation.
     let even_seqs: Vec<u64> = (0..60u64).step_by(2).map(|i| i + 1).collect();
-    assert_eq!(f.store.ack(&even_seqs).unwrap(), 30);
+    assert_eq!(ack(&f.store, &even_seqs), 30);
     for ticket in tickets.iter().step_by(2) {
-        assert!(f.store.burn(ticket, b"closed").unwrap());
+        assert!(f.store.burn(ticket, &env(b"closed")).unwrap());
     }
     let remaining = |bytes: &[u8]| {
         (0..60u32)
@@ -700,14 +746,14 @@ fn a_key_file_that_is_a_symbolic_link_is_refused() {
 fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), b"e1")
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     assert_eq!(
         f.store.compact_if_due().unwrap(),
         None,
         "nothing deleted yet"
     );
-    f.store.burn(&T1, b"closed").unwrap();
+    f.store.burn(&T1, &env(b"closed")).unwrap();
     {
         let _busy = f.store.db();
         assert_eq!(f.store.compact_if_due().unwrap(), None, "a call is running");
@@ -718,7 +764,7 @@ fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
         None,
         "done until the next deletion"
     );
-    f.store.ack(&[1]).unwrap();
+    ack(&f.store, &[1]);
     assert!(f.store.compact_if_due().unwrap().is_some());
 }
 
@@ -728,11 +774,11 @@ fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
     let tickets: Vec<[u8; 32]> = (0..3).map(|_| random_ref()).collect();
     for (i, ticket) in tickets.iter().enumerate() {
         f.store
-            .first_contact(ticket, 1, entry(i as u8, VISITOR, "a"), b"e")
+            .first_contact(ticket, 1, entry(i as u8, VISITOR, "a"), &env(b"e"))
             .unwrap();
     }
-    f.store.burn(&tickets[1], b"closed").unwrap();
-    f.store.burn(&tickets[2], b"closed").unwrap();
+    f.store.burn(&tickets[1], &env(b"closed")).unwrap();
+    f.store.burn(&tickets[2], &env(b"closed")).unwrap();
     assert_eq!(key_file(&f).len(), 3 * keys::SLOT_LEN);
     f.store.compact().unwrap();
     assert_eq!(key_file(&f).len(), keys::SLOT_LEN);
@@ -740,11 +786,41 @@ fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
     // The file grows again from there, and survives a reopen.
     let next = random_ref();
     f.store
-        .first_contact(&next, 3, entry(9, VISITOR, "b"), b"e")
+        .first_contact(&next, 3, entry(9, VISITOR, "b"), &env(b"e"))
         .unwrap();
     assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
     drop(f.store);
     let store = Store::open(&f.path).unwrap();
     assert!(store.open_thread(&next, 4).unwrap().is_some());
     assert!(store.open_thread(&tickets[0], 4).unwrap().is_some());
+}
+
+#[test]
+fn an_ack_without_the_sealed_envelope_id_deletes_nothing() {
+    let f = fixture();
+    f.store
+        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .unwrap();
+    f.store
+        .first_contact(&T2, 1, entry(2, VISITOR, "b"), &env(b"e2"))
+        .unwrap();
+    // One right id and one guessed: the whole ack is refused, the right one included.
+    let refused = f.store.ack(&[(1, id_of(b"e1")), (2, [0x42; 16])]).unwrap();
+    assert_eq!(refused, AckOutcome::WrongEnvelopeId);
+    // The id of another pending envelope is as wrong as a guessed one.
+    let swapped = f.store.ack(&[(1, id_of(b"e2"))]).unwrap();
+    assert_eq!(swapped, AckOutcome::WrongEnvelopeId);
+    assert_eq!(
+        pending(&f.store),
+        vec![(1, b"e1".to_vec()), (2, b"e2".to_vec())]
+    );
+    let thread = f.store.open_thread(&T1, 2).unwrap().unwrap();
+    assert!(!thread.entries[0].delivered, "not marked delivered either");
+
+    let right = f
+        .store
+        .ack(&[(1, id_of(b"e1")), (2, id_of(b"e2"))])
+        .unwrap();
+    assert_eq!(right, AckOutcome::Deleted(2));
+    assert!(pending(&f.store).is_empty());
 }

@@ -11,7 +11,7 @@ use super::tables::{
     append_outbox, get_ticket, put_ticket, thread_range, EntryKey, EntryValue, TicketId, ENTRIES,
     REPLIES, TICKETS,
 };
-use super::{NewEntry, ReplyOutcome, Store, StoreError, StoredEntry, ThreadRecord};
+use super::{NewEntry, QueuedEnvelope, ReplyOutcome, Store, StoreError, StoredEntry, ThreadRecord};
 
 impl Store {
     /// Records a first contact: the ticket, the visitor's first entry (seq 0) and its sealed envelope in the
@@ -27,7 +27,7 @@ impl Store {
         ticket: &[u8; 32],
         now: i64,
         entry: NewEntry,
-        envelope: &[u8],
+        envelope: &QueuedEnvelope,
     ) -> Result<u64, StoreError> {
         let slot = self
             .keys
@@ -62,7 +62,7 @@ impl Store {
         ticket: &[u8; 32],
         now: i64,
         entry: NewEntry,
-        envelope: &[u8],
+        envelope: &QueuedEnvelope,
     ) -> Result<u64, StoreError> {
         let slot = self.keys.by_ref(ticket).ok_or(StoreError::NoSuchTicket)?;
         let db = self.db();
@@ -228,7 +228,7 @@ fn append_visitor_entry(
     slot: &TicketSlot,
     state: &mut TicketState,
     entry: &NewEntry,
-    envelope: &[u8],
+    envelope: &QueuedEnvelope,
 ) -> Result<u64, StoreError> {
     let entry_seq = state.take_entry_seq()?;
     let outbox_seq = append_outbox(txn, &slot.id, Some(entry_seq), envelope)?;

@@ -90,17 +90,40 @@ impl InboxSide {
         self.state().join("audit.jsonl")
     }
 
-    /// The gateway's extra configuration: seal to our recipient, serve the internal API on `port`.
+    /// The gateway's extra configuration: seal to our recipient, serve the internal API on `port` to the
+    /// inbox's certificate (its key pinned).
     pub fn gateway_config(&self, port: u16) -> String {
         format!(
             "[outbox]\nrecipients = [\"{recipient}\"]\n\n[internal_api]\nenabled = true\n\
              listen = \"127.0.0.1:{port}\"\ncert = \"{cert}\"\nkey = \"{key}\"\nclient_ca = \"{ca}\"\n\
-             max_wait_secs = 30\n",
+             client_spki = [\"{pin}\"]\nmax_wait_secs = 30\n",
             recipient = self.recipient,
             cert = self.certs("gateway.pem").display(),
             key = self.certs("gateway-key.pem").display(),
             ca = self.certs("ca.pem").display(),
+            pin = self.pin(),
         )
+    }
+
+    /// The pin of the inbox certificate's key, as `porten-inbox pin` prints it.
+    pub fn pin(&self) -> String {
+        porten_inbox::setup::pin_of(&self.certs("inbox.pem"))
+            .expect("pin")
+            .to_string()
+    }
+
+    /// The envelope id sealed inside a pulled envelope, read with the identity from `keygen` as the inbox
+    /// reads it: what an ack must name.
+    pub fn envelope_id(
+        &self,
+        envelope: &porten_protocol::wire::OutboxEnvelope,
+    ) -> porten_protocol::envelope::EnvelopeId {
+        let text = std::fs::read_to_string(self.path("identity.txt")).expect("identity");
+        let identities = porten_inbox::open::parse_identity_file(&text).expect("parse identity");
+        let sealed = envelope.sealed().expect("base64");
+        porten_inbox::open::open_with_any(&sealed, &identities)
+            .expect("opens")
+            .envelope_id
     }
 
     /// Writes an inbox configuration that reaches the gateway on `port` and returns its path.

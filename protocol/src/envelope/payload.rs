@@ -86,7 +86,9 @@ pub enum ClosedReason {
     Expired,
 }
 
-/// An envelope's id: 16 random bytes, unique per envelope; the inbox deduplicates on it. Not secret.
+/// An envelope's id: 16 random bytes, unique per envelope; the inbox deduplicates on it. Sealed inside the
+/// envelope and never sent beside it, so an ack that names it proves the acker opened the envelope
+/// (`wire::AckRequest`). Not a key: it is logged on the internal side.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EnvelopeId([u8; 16]);
 
@@ -115,6 +117,16 @@ impl EnvelopeId {
         }
         hex::decode_to_slice(text, &mut bytes).ok()?;
         Some(EnvelopeId(bytes))
+    }
+
+    /// The id from its 16 bytes (as the gateway keeps it beside the outbox row).
+    pub fn from_bytes(bytes: [u8; 16]) -> EnvelopeId {
+        EnvelopeId(bytes)
+    }
+
+    /// The 16 bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
     }
 }
 

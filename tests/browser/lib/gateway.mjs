@@ -127,6 +127,9 @@ export class Gateway {
     const recipient = /recipients = \["(age1[0-9a-z]+)"\]/.exec(keygen.stdout)?.[1];
     if (!recipient) throw new Error(`porten-inbox keygen printed no recipient:\n${keygen.stdout}`);
     const certs = (name) => join(dir, 'certs', name);
+    const pinned = await run(INBOX, ['pin', '--cert', certs('inbox.pem')]);
+    const pin = /client_spki = \["(sha256\/[A-Za-z0-9+/=]+)"\]/.exec(pinned.stdout)?.[1];
+    if (!pin) throw new Error(`porten-inbox pin printed no pin:\n${pinned.stdout}`);
     const config = [
       `data_dir = "${join(dir, 'data')}"`,
       '[site]',
@@ -165,6 +168,7 @@ export class Gateway {
       `cert = "${certs('gateway.pem')}"`,
       `key = "${certs('gateway-key.pem')}"`,
       `client_ca = "${certs('ca.pem')}"`,
+      `client_spki = ["${pin}"]`,
       '[log]',
       'level = "info"',
       '',

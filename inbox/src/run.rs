@@ -132,9 +132,12 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
         let mut failure = None;
         for envelope in &batch.envelopes {
             match deliverer.deliver(envelope, &mut stop, &mut written).await {
-                Ok(Delivered::New { .. } | Delivered::Again | Delivered::KeptUnopened(_)) => {
-                    delivered.push(envelope.seq)
-                }
+                Ok(
+                    Delivered::New { .. }
+                    | Delivered::Again
+                    | Delivered::KeptUnopened(_)
+                    | Delivered::Refused(_),
+                ) => delivered.push(envelope.seq),
                 Err(error) => {
                     failure = Some(error);
                     break;

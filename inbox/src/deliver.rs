@@ -27,7 +27,7 @@ use tokio::sync::watch;
 
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
 use super::durable::PendingWrites;
-use super::reply_keys::{ReplyKeys, TicketKey};
+use super::reply_keys::{ReplyKeyError, ReplyKeys, TicketKey};
 use super::spool::Spool;
 use super::webhook::Webhook;
 use super::InboxError;
@@ -65,6 +65,8 @@ enum Proven {
     UnknownTicket,
     /// An expiry close for a ticket kept before expiry keys existed.
     NoExpiryKey,
+    /// The ticket's key file is damaged, so nothing can be checked against it.
+    KeysDamaged,
     /// The proof does not hold.
     No,
 }
@@ -144,7 +146,10 @@ impl Deliverer {
         {
             // The same id with a proof that does not hold is not the envelope delivered before, but one made
             // to look like it, perhaps to close the ticket. With no keys held there is nothing left to close.
-            if matches!(proven, Proven::No | Proven::NoExpiryKey) {
+            if matches!(
+                proven,
+                Proven::No | Proven::NoExpiryKey | Proven::KeysDamaged
+            ) {
                 return self.refuse(&sealed, &payload, refusal(&proven), batch);
             }
             if payload.kind() == EnvelopeKind::Closed {
@@ -236,11 +241,17 @@ impl Deliverer {
         if payload.kind() == EnvelopeKind::FirstContact {
             return Ok(Proven::NotApplicable);
         }
+        let held = match self.keys.held(&payload.ticket_ref, writes) {
+            Ok(held) => held,
+            // Refused rather than retried: retrying would stop the queue behind it for good.
+            Err(ReplyKeyError::Damaged(_)) => return Ok(Proven::KeysDamaged),
+            Err(other) => return Err(other.into()),
+        };
         let Some(TicketKey {
             reply_key,
             expiry_key,
             ..
-        }) = self.keys.held(&payload.ticket_ref, writes)?
+        }) = held
         else {
             return Ok(Proven::UnknownTicket);
         };
@@ -353,6 +364,10 @@ fn refusal(proven: &Proven) -> &'static str {
         Proven::NoExpiryKey => {
             "an expiry close for a ticket kept before expiry keys existed, so it cannot be proved: refused, \
              the ticket's keys kept (delete its file in reply-keys/ by hand if the ticket did expire)"
+        }
+        Proven::KeysDamaged => {
+            "a follow-up or close for a ticket whose key file is damaged, so its proof cannot be checked: \
+             refused"
         }
         Proven::No | Proven::Yes | Proven::NotApplicable => {
             "a follow-up or close whose proof does not hold under the ticket's keys: refused, the ticket's \
@@ -751,5 +766,21 @@ mod tests {
         // Its follow-ups still prove themselves under the reply key.
         let outcome = w.deliver(&[follow_up(&t, &t.reply_key)]).await;
         assert!(matches!(outcome[0], Delivered::New { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_for_a_ticket_with_a_damaged_key_file_is_refused_not_retried_forever() {
+        let mut w = world();
+        let t = ticket(50);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let file = w
+            .dir
+            .path()
+            .join("reply-keys")
+            .join(format!("{}.json", t.ticket_ref.to_hex()));
+        std::fs::write(&file, b"not a key file").unwrap();
+        let outcome = w.deliver(&[follow_up(&t, &t.reply_key)]).await;
+        assert!(matches!(outcome[0], Delivered::Refused(_)), "{outcome:?}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"not a key file");
     }
 }

@@ -16,7 +16,7 @@ use crate::outbox::OutboxSignal;
 use crate::store::{NewEntry, QueuedEnvelope, Store, StoreError, ThreadRecord};
 use crate::ticket::{KdfError, KdfPool, TicketCode, TicketKeys, TicketRef};
 use porten_protocol::envelope::{
-    self, ClosedReason, EnvelopeError, Group, Payload, Recipients, VisitorMessage,
+    self, EnvelopeError, Group, InboxKeys, Payload, Recipients, VisitorMessage,
 };
 use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain, ThreadError};
 use porten_protocol::time::minute;
@@ -147,14 +147,15 @@ impl Conversations {
 
     /// Runs blocking store work off the async threads. Every write here may add to the outbox, so waiting
     /// pulls are woken afterwards; a spurious wake-up only makes a pull look again.
-    async fn blocking<T, F>(&self, work: F) -> Result<T, ConversationError>
+    async fn blocking<T, E, F>(&self, work: F) -> Result<T, ConversationError>
     where
-        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: Into<ConversationError> + Send + 'static,
     {
         let store = Arc::clone(&self.store);
         let result = match tokio::task::spawn_blocking(move || work(&store)).await {
-            Ok(result) => Ok(result?),
+            Ok(result) => result.map_err(Into::into),
             Err(_) => Err(ConversationError::Task),
         };
         self.outbox_signal.notify_waiters();
@@ -163,33 +164,46 @@ impl Conversations {
 
     /// Opens a ticket: makes a code, derives its keys, and commits the ticket, the visitor's first entry and the
     /// sealed envelope in one transaction. The code is returned only once all of it is durable.
+    ///
+    /// The envelope is sealed inside the store call, once the ticket's key slot exists: it carries the
+    /// ticket's expiry key, which comes from the slot's storage key.
     pub async fn open_ticket(
         &self,
         contact: NewContact,
         now: OffsetDateTime,
     ) -> Result<TicketCode, ConversationError> {
+        let contact = Arc::new(contact);
         // A collision needs two equal 15-digit codes; three tries make a failure a sign of a broken RNG.
         for _ in 0..3 {
             let code = TicketCode::generate(self.code_length);
             let keys = self.kdf.derive(code.clone()).await?;
             let (entry_id, entry) = visitor_entry(&keys, &contact.message, now)?;
-            let payload = Payload::first_contact(
-                &keys.ticket_ref,
-                entry_id,
-                contact.group,
-                VisitorMessage {
-                    message: &contact.message,
-                    language: Some(&contact.language),
-                    urgent: contact.urgent,
-                },
-                &keys.reply_key,
-                now,
-            )?;
-            let sealed = self.seal(&payload)?;
             let ticket = *keys.ticket_ref.as_bytes();
             let at = minute(now);
+            let (contact, recipients) = (Arc::clone(&contact), self.recipients.clone());
+            let seal = move |expiry_key: &_| -> Result<QueuedEnvelope, ConversationError> {
+                let payload = Payload::first_contact(
+                    &keys.ticket_ref,
+                    entry_id,
+                    contact.group,
+                    VisitorMessage {
+                        message: &contact.message,
+                        language: Some(&contact.language),
+                        urgent: contact.urgent,
+                    },
+                    InboxKeys {
+                        reply_key: &keys.reply_key,
+                        expiry_key,
+                    },
+                    now,
+                )?;
+                Ok(QueuedEnvelope {
+                    id: *payload.envelope_id.as_bytes(),
+                    sealed: envelope::seal(&payload, &recipients)?,
+                })
+            };
             match self
-                .blocking(move |store| store.first_contact(&ticket, at, entry, &sealed))
+                .blocking(move |store| store.first_contact(&ticket, at, entry, seal))
                 .await
             {
                 Ok(_) => return Ok(code),
@@ -297,6 +311,7 @@ impl Conversations {
                 language: None,
                 urgent: false,
             },
+            &keys.reply_key,
             now,
         )?;
         let sealed = self.seal(&payload)?;
@@ -318,7 +333,7 @@ impl Conversations {
         keys: &TicketKeys,
         now: OffsetDateTime,
     ) -> Result<bool, ConversationError> {
-        let payload = Payload::closed(&keys.ticket_ref, ClosedReason::Visitor, now)?;
+        let payload = Payload::closed_by_visitor(&keys.ticket_ref, &keys.reply_key, now)?;
         let sealed = self.seal(&payload)?;
         let ticket = *keys.ticket_ref.as_bytes();
         self.blocking(move |store| store.burn(&ticket, &sealed))
@@ -346,8 +361,12 @@ impl Conversations {
             }
             let batch_len = batch.len();
             for ticket in batch {
-                let payload =
-                    Payload::closed(&TicketRef::from_bytes(ticket), ClosedReason::Expired, now)?;
+                // The sweeper has no code and so no reply key: the close is proved under the expiry key
+                // from the ticket's slot instead. A ticket gone since it was listed has none.
+                let Some(expiry_key) = self.store.expiry_key(&ticket) else {
+                    continue;
+                };
+                let payload = Payload::expired(&TicketRef::from_bytes(ticket), &expiry_key, now)?;
                 let sealed = self.seal(&payload)?;
                 if self
                     .blocking(move |store| store.expire(&ticket, cutoff, &sealed))

@@ -81,7 +81,11 @@ async fn the_envelope_in_the_outbox_opens_with_the_identity_and_holds_the_submis
     assert_eq!(payloads.len(), 1, "one envelope per first contact");
     let (sealed, payload) = &payloads[0];
     let json = serde_json::to_value(payload).expect("json");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
+    assert!(
+        json["expiry_key"].is_string(),
+        "a first contact carries its ticket's expiry key"
+    );
     assert_eq!(json["message"], MESSAGE);
     assert_eq!(json["urgent"], true);
     assert_eq!(json["language"], "en");

@@ -607,9 +607,9 @@ fn the_identity_from_keygen_opens_envelopes_with_the_standard_age_tool() {
     let recipients =
         porten_protocol::envelope::Recipients::parse(std::slice::from_ref(&side.recipient))
             .expect("recipient");
-    let payload = porten_protocol::envelope::Payload::closed(
+    let payload = porten_protocol::envelope::Payload::expired(
         &porten_protocol::TicketRef::from_bytes([0x42; 32]),
-        porten_protocol::envelope::ClosedReason::Expired,
+        &porten_protocol::ExpiryKey::from_bytes([0x43; 32]),
         time::OffsetDateTime::now_utc(),
     )
     .expect("payload");
@@ -631,6 +631,8 @@ fn the_identity_from_keygen_opens_envelopes_with_the_standard_age_tool() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(json["kind"], "closed");
     assert_eq!(json["closed_reason"], "expired");
+    assert_eq!(json["version"], porten_protocol::envelope::PAYLOAD_VERSION);
+    assert!(json["proof"].is_string(), "the proof travels as plain JSON");
 }
 
 #[test]
@@ -1223,4 +1225,151 @@ async fn an_ack_without_the_sealed_envelope_ids_is_refused_and_deletes_nothing()
         .expect("pull")
         .envelopes
         .is_empty());
+}
+
+/// What a compromised gateway can send, as the inbox meets it: envelopes sealed to the right recipient and
+/// put straight into the gateway's outbox, naming a live ticket the inbox holds (or one it does not), but
+/// proved under keys that are not the ticket's. Then the real sweeper expires the ticket. Only the genuine
+/// envelopes reach the spool; the forged ones are kept sealed and flagged, and the ticket stays open until
+/// the genuine expiry close.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_follow_ups_and_closes_are_refused_and_the_genuine_expiry_close_is_delivered() {
+    use porten::conversation::Conversations;
+    use porten::store::{NewEntry, QueuedEnvelope, Store};
+    use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper};
+    use porten_protocol::envelope::{seal, Payload, Recipients, VisitorMessage};
+    use porten_protocol::{ExpiryKey, ReplyKey, TicketRef};
+
+    const FORGED: &str = "Forged by the gateway. Forfalskat-9QW2";
+    let side = InboxSide::prepare();
+    let port = free_port();
+    let (gateway, port) = start_gateway(&side, port);
+    let config = side.write_inbox_config("inbox.toml", port, "");
+    let inbox = InboxProcess::start(&config);
+    first_contact(&gateway, MESSAGE).await;
+    let documents = side.wait_for_spool(1, WAIT, "the first contact");
+    let ticket_ref = documents[0].1["ticket_ref"]
+        .as_str()
+        .expect("ref")
+        .to_string();
+    let key_file = side
+        .state()
+        .join("reply-keys")
+        .join(format!("{ticket_ref}.json"));
+    let dir = gateway.stop();
+    inbox.wait_for_log("cannot be reached", WAIT);
+
+    {
+        let data = dir.path().join("data");
+        let store = Arc::new(Store::open(&data.join("porten.redb")).expect("store"));
+        let recipients =
+            Recipients::parse(std::slice::from_ref(&side.recipient)).expect("recipient");
+        let ticket = TicketRef::from_hex(&ticket_ref).expect("ref");
+        let now = time::OffsetDateTime::now_utc();
+        let wrong = ReplyKey::from_bytes([0xee; 32]);
+        let forged = [
+            Payload::follow_up(
+                &ticket,
+                EntryId::random(),
+                VisitorMessage {
+                    message: FORGED,
+                    language: None,
+                    urgent: true,
+                },
+                &wrong,
+                now,
+            ),
+            Payload::closed_by_visitor(&ticket, &wrong, now),
+            Payload::expired(&ticket, &ExpiryKey::from_bytes([0xee; 32]), now),
+            Payload::closed_by_visitor(&TicketRef::from_bytes([0x5a; 32]), &wrong, now),
+        ];
+        for (i, payload) in forged.into_iter().enumerate() {
+            let payload = payload.expect("payload");
+            let sealed = QueuedEnvelope {
+                id: *payload.envelope_id.as_bytes(),
+                sealed: seal(&payload, &recipients).expect("seal"),
+            };
+            let entry = NewEntry {
+                id: [i as u8 + 1; 16],
+                author: 0,
+                ciphertext: vec![0; 48],
+            };
+            store
+                .follow_up(ticket.as_bytes(), now.unix_timestamp(), entry, &sealed)
+                .expect("into the outbox");
+        }
+        // The gateway's own sweeper, days after the ticket's last activity. It never needs the KDF.
+        let pepper_dir = tempfile::tempdir().expect("temp dir");
+        let pepper = Pepper::load_or_create(&pepper_dir.path().join("pepper")).expect("pepper");
+        let params = KdfParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let kdf = Kdf::new(params, store.salt(), pepper).expect("kdf");
+        let conversations = Conversations::new(
+            Arc::clone(&store),
+            Arc::new(tokio::sync::Notify::new()),
+            KdfPool::new(Arc::new(kdf), 1, 4),
+            recipients,
+            16,
+            Duration::from_secs(86_400),
+        );
+        let later = now + time::Duration::days(3);
+        assert_eq!(conversations.sweep(later).await.expect("sweep"), 1);
+    }
+    let gateway = restart_gateway(dir, &side, port);
+
+    let documents = side.wait_for_spool(2, WAIT, "the expiry close");
+    let closed = documents_of_kind(&documents, "closed");
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["closed_reason"], "expired");
+    assert_eq!(closed[0]["ticket_ref"], ticket_ref.as_str());
+    let deadline = std::time::Instant::now() + WAIT;
+    while metric(
+        &side.client(port).metrics().await.expect("metrics"),
+        "porten_outbox_pending",
+    ) != 0
+    {
+        assert!(std::time::Instant::now() < deadline, "never acked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        side.spool_documents().len(),
+        2,
+        "nothing forged was spooled"
+    );
+    for (path, _) in side.spool_documents() {
+        let text = std::fs::read_to_string(&path).expect("spool file");
+        assert!(!text.contains(FORGED), "{}", path.display());
+    }
+    assert!(
+        !key_file.exists(),
+        "the genuine expiry close forgets the keys"
+    );
+
+    let events: Vec<_> = side
+        .audit_lines()
+        .iter()
+        .map(|l| l["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "delivered",
+            "refused",
+            "refused",
+            "refused",
+            "refused",
+            "closed"
+        ],
+        "refused while the ticket was still open, then closed by the genuine envelope"
+    );
+    let refused: Vec<_> = std::fs::read_dir(side.state().join("refused"))
+        .expect("refused envelopes are kept")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(refused.len(), 4);
+    assert!(inbox.log_text().contains("an envelope was refused"));
+    drop(gateway);
 }

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use porten_inbox::open::{open, parse_identity_file};
-use porten_protocol::envelope::{self, ClosedReason, Payload, Recipients};
-use porten_protocol::TicketRef;
+use porten_protocol::envelope::{self, Payload, Recipients};
+use porten_protocol::{ReplyKey, TicketRef};
 
 struct Fixture {
     identity: age::x25519::Identity,
@@ -31,9 +31,9 @@ fn fixture() -> &'static Fixture {
             .expect("identity")
             .remove(0);
         let recipients = Recipients::parse(&[recipient_line]).expect("recipient");
-        let payload = Payload::closed(
+        let payload = Payload::closed_by_visitor(
             &TicketRef::from_bytes([3; 32]),
-            ClosedReason::Visitor,
+            &ReplyKey::from_bytes([4; 32]),
             time::OffsetDateTime::now_utc(),
         )
         .expect("payload");

@@ -65,6 +65,19 @@ pub enum AuditEvent {
         /// Why it could not be opened.
         reason: String,
     },
+    /// An envelope opened but was refused, because only a gateway that lies could have sent it: a first
+    /// contact for a ticket already held, or a follow-up or close without a proof under the ticket's keys.
+    /// Nothing of it reached the spool or the webhook; its sealed bytes were kept in the state directory.
+    Refused {
+        /// The file it was kept in.
+        file: String,
+        /// What it claims to be.
+        kind: EnvelopeKind,
+        /// The prefix of the ticket ref it names.
+        ticket: String,
+        /// Why it was refused.
+        reason: String,
+    },
     /// A staff reply was pushed to the gateway.
     Replied {
         /// The ticket ref's prefix.

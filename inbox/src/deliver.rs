@@ -7,28 +7,35 @@
 //! 1. open with the identity; an envelope that cannot be opened is kept as a file in `<state>/unopened/`
 //!    (open it later with `age -d -i`) and logged, and the inbox moves past it. It cannot be acked (an ack
 //!    names the id sealed inside), so it stays at the gateway until an identity that opens it is configured;
-//! 2. if the spool already holds the envelope id, it was delivered before: finish a close that may have
+//! 2. a follow-up or close must carry a proof under the keys this inbox holds for its ticket (see
+//!    `porten_protocol::envelope`'s proofs): one for a ticket it holds no keys for, or whose proof does not
+//!    hold, could only come from a gateway that lies, and is refused: kept sealed in `<state>/refused/`,
+//!    logged, and acked, and nothing of it reaches the webhook or the spool. So is a second first contact for
+//!    a ticket already held;
+//! 3. if the spool already holds the envelope id, it was delivered before: finish a close that may have
 //!    been cut short, and ack;
-//! 3. first contact: keep the reply key (atomic write);
-//! 4. webhook, if configured (at least once; a refusal stops here and the envelope comes back later);
-//! 5. spool file (atomic, fsynced: exactly once);
-//! 6. closed: forget the reply key;
-//! 7. at the end of the batch, [`Deliverer::commit`]: every staged file fsynced and renamed into place, the
+//! 4. first contact: keep the reply key and the expiry key (atomic write);
+//! 5. webhook, if configured (at least once; a refusal stops here and the envelope comes back later);
+//! 6. spool file (atomic, fsynced: exactly once);
+//! 7. closed: forget the keys;
+//! 8. at the end of the batch, [`Deliverer::commit`]: every staged file fsynced and renamed into place, the
 //!    directories fsynced, the audit lines appended in one write; the caller acks after that.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ring::digest::{digest, SHA256};
 use tokio::sync::watch;
 
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
 use super::durable::PendingWrites;
-use super::reply_keys::ReplyKeys;
+use super::reply_keys::{ReplyKeyError, ReplyKeys, TicketKey};
 use super::spool::Spool;
 use super::webhook::Webhook;
 use super::InboxError;
 use crate::open::open_with_any;
-use porten_protocol::envelope::{Content, EnvelopeId, EnvelopeKind, Language};
+use porten_protocol::envelope::{
+    ClosedReason, Content, EnvelopeId, EnvelopeKind, InboxKeys, Language, Payload,
+};
 use porten_protocol::wire::OutboxEnvelope;
 
 /// What became of an envelope. The gateway deletes an envelope only for an ack that names the envelope id
@@ -44,12 +51,15 @@ pub enum Delivered {
     },
     /// The spool already held it.
     Again(EnvelopeId),
-    /// It could not be opened, or was opened and refused, and was kept in the state directory.
-    KeptUnopened {
+    /// It could not be opened and was kept in the state directory; it stays at the gateway.
+    KeptUnopened(PathBuf),
+    /// It opened but was refused (see the module description) and was kept sealed in the state directory; it
+    /// is acked all the same, so it does not come back.
+    Refused {
         /// The file it was kept in.
         file: PathBuf,
-        /// Its id, if it could be opened: a refused envelope is acked all the same, so it does not come back.
-        envelope_id: Option<EnvelopeId>,
+        /// Its id, to ack it with.
+        envelope_id: EnvelopeId,
     },
 }
 
@@ -58,12 +68,28 @@ impl Delivered {
     /// until an identity that opens it is configured.
     pub fn ack_id(&self) -> Option<EnvelopeId> {
         match self {
-            Delivered::New { envelope_id, .. } | Delivered::Again(envelope_id) => {
-                Some(*envelope_id)
-            }
-            Delivered::KeptUnopened { envelope_id, .. } => *envelope_id,
+            Delivered::New { envelope_id, .. }
+            | Delivered::Again(envelope_id)
+            | Delivered::Refused { envelope_id, .. } => Some(*envelope_id),
+            Delivered::KeptUnopened(_) => None,
         }
     }
+}
+
+/// What the keys held for a ticket say about a follow-up or close.
+enum Proven {
+    /// A first contact: it carries keys, not a proof.
+    NotApplicable,
+    /// The proof holds under the ticket's keys.
+    Yes,
+    /// This inbox holds no keys for the ticket.
+    UnknownTicket,
+    /// An expiry close for a ticket kept before expiry keys existed.
+    NoExpiryKey,
+    /// The ticket's key file is damaged, so nothing can be checked against it.
+    KeysDamaged,
+    /// The proof does not hold.
+    No,
 }
 
 /// What a batch has written and not yet made durable or logged.
@@ -88,10 +114,11 @@ pub struct Deliverer {
     audit: AuditLog,
     webhook: Option<Webhook>,
     unopened: PathBuf,
+    refused: PathBuf,
 }
 
 impl Deliverer {
-    /// Ties the parts together; `state_dir/unopened` is made when first needed.
+    /// Ties the parts together; `state_dir/unopened` and `state_dir/refused` are made when first needed.
     pub fn new(
         identities: Vec<age::x25519::Identity>,
         spool: Spool,
@@ -107,6 +134,7 @@ impl Deliverer {
             audit,
             webhook,
             unopened: state_dir.join("unopened"),
+            refused: state_dir.join("refused"),
         }
     }
 
@@ -121,51 +149,67 @@ impl Deliverer {
         let sealed = match envelope.sealed() {
             Ok(sealed) => sealed,
             Err(error) => {
-                return self.keep_unopened(
-                    envelope.envelope.as_bytes(),
-                    &error.to_string(),
-                    None,
-                    batch,
-                )
+                return self.keep_unopened(envelope.envelope.as_bytes(), &error.to_string(), batch)
             }
         };
         let payload = match open_with_any(&sealed, &self.identities) {
             Ok(payload) => payload,
-            Err(error) => return self.keep_unopened(&sealed, &error.to_string(), None, batch),
+            Err(error) => return self.keep_unopened(&sealed, &error.to_string(), batch),
         };
         let ticket_ref = &payload.ticket_ref;
         let id = payload.envelope_id.to_hex();
+        let proven = self.proven(&payload, &batch.writes)?;
 
         if self
             .spool
             .contains(&payload.envelope_id)
             .map_err(|e| InboxError::spool(&self.spool, &payload.envelope_id, e))?
         {
+            // The same id with a proof that does not hold is not the envelope delivered before, but one made
+            // to look like it, perhaps to close the ticket. With no keys held there is nothing left to close.
+            if matches!(
+                proven,
+                Proven::No | Proven::NoExpiryKey | Proven::KeysDamaged
+            ) {
+                return self.refuse(&sealed, &payload, refusal(&proven), batch);
+            }
             if payload.kind() == EnvelopeKind::Closed {
                 self.keys.forget(ticket_ref, &mut batch.writes)?;
             }
             tracing::info!(envelope_id = %id, "envelope delivered before; acking it again");
             return Ok(Delivered::Again(payload.envelope_id));
         }
+        if !matches!(proven, Proven::Yes | Proven::NotApplicable) {
+            return self.refuse(&sealed, &payload, refusal(&proven), batch);
+        }
 
         if let Content::FirstContact {
-            visitor, reply_key, ..
+            visitor,
+            reply_key,
+            expiry_key,
+            ..
         } = &payload.content
         {
             // A second first contact for a ticket already held can only come from a gateway that lies: taking it
             // would replace the reply key, so staff replies would be sealed to whoever made it and the visitor
             // could no longer read them. Refused, kept sealed for a person to look at, and acked.
-            if self.keys.holds_another(ticket_ref, reply_key) {
-                return self.keep_unopened(
+            if self
+                .keys
+                .holds_another(ticket_ref, reply_key, &batch.writes)
+            {
+                return self.refuse(
                     &sealed,
+                    &payload,
                     "a first contact for a ticket this inbox already holds: refused, the ticket's reply key kept",
-                    Some(payload.envelope_id),
                     batch,
                 );
             }
             self.keys.remember(
                 ticket_ref,
-                reply_key,
+                InboxKeys {
+                    reply_key,
+                    expiry_key,
+                },
                 visitor.language.as_ref().map(Language::as_str),
                 &payload.received_text().map_err(|_| {
                     InboxError::Bug("an opened payload's time could not be written")
@@ -185,7 +229,7 @@ impl Deliverer {
 
         let ticket = ticket_prefix(&ticket_ref.to_hex());
         let event = match payload.content {
-            Content::Closed { reason } => AuditEvent::Closed {
+            Content::Closed { reason, .. } => AuditEvent::Closed {
                 envelope_id: id.clone(),
                 ticket,
                 reason,
@@ -213,27 +257,123 @@ impl Deliverer {
         Ok(())
     }
 
+    /// Checks a follow-up's or a close's proof against the keys held for its ticket.
+    fn proven(&self, payload: &Payload, writes: &PendingWrites) -> Result<Proven, InboxError> {
+        if payload.kind() == EnvelopeKind::FirstContact {
+            return Ok(Proven::NotApplicable);
+        }
+        let held = match self.keys.held(&payload.ticket_ref, writes) {
+            Ok(held) => held,
+            // Refused rather than retried: retrying would stop the queue behind it for good.
+            Err(ReplyKeyError::Damaged(_)) => return Ok(Proven::KeysDamaged),
+            Err(other) => return Err(other.into()),
+        };
+        let Some(TicketKey {
+            reply_key,
+            expiry_key,
+            ..
+        }) = held
+        else {
+            return Ok(Proven::UnknownTicket);
+        };
+        let expiry_close = matches!(
+            payload.content,
+            Content::Closed {
+                reason: ClosedReason::Expired,
+                ..
+            }
+        );
+        Ok(if payload.proof_holds(&reply_key, expiry_key.as_ref()) {
+            Proven::Yes
+        } else if expiry_close && expiry_key.is_none() {
+            Proven::NoExpiryKey
+        } else {
+            Proven::No
+        })
+    }
+
+    /// Keeps an envelope that could not be opened, sealed as it came, and logs it.
     fn keep_unopened(
         &self,
         bytes: &[u8],
         reason: &str,
-        envelope_id: Option<EnvelopeId>,
         batch: &mut Batch,
     ) -> Result<Delivered, InboxError> {
-        porten_protocol::fsutil::create_private_dir(&self.unopened).map_err(|source| {
-            InboxError::Dir {
-                path: self.unopened.clone(),
-                source,
-            }
-        })?;
-        let path = self
-            .unopened
-            .join(format!("{}.age", hex::encode(digest(&SHA256, bytes))));
-        if path.exists() {
-            return Ok(Delivered::KeptUnopened {
-                file: path,
+        let Some(path) = self.keep(&self.unopened, bytes, batch)? else {
+            return Ok(Delivered::KeptUnopened(
+                self.kept_path(&self.unopened, bytes),
+            ));
+        };
+        batch.events.push(AuditEvent::Unopened {
+            file: path.display().to_string(),
+            reason: reason.to_owned(),
+        });
+        // Without its id it cannot be acked: it stays at the gateway, and opens there once the identity it
+        // was sealed to is added.
+        tracing::error!(
+            file = %path.display(),
+            %reason,
+            "an envelope could not be opened; it is kept in this file (try `age -d -i IDENTITY FILE`) and \
+             stays at the gateway until an identity that opens it is configured"
+        );
+        Ok(Delivered::KeptUnopened(path))
+    }
+
+    /// Keeps an envelope that opened but is refused, sealed as it came, and logs it: none of it reaches the
+    /// webhook or the spool, and no key is kept or forgotten because of it.
+    fn refuse(
+        &self,
+        bytes: &[u8],
+        payload: &Payload,
+        reason: &str,
+        batch: &mut Batch,
+    ) -> Result<Delivered, InboxError> {
+        let envelope_id = payload.envelope_id;
+        let Some(path) = self.keep(&self.refused, bytes, batch)? else {
+            return Ok(Delivered::Refused {
+                file: self.kept_path(&self.refused, bytes),
                 envelope_id,
             });
+        };
+        let ticket = ticket_prefix(&payload.ticket_ref.to_hex());
+        batch.events.push(AuditEvent::Refused {
+            file: path.display().to_string(),
+            kind: payload.kind(),
+            ticket: ticket.clone(),
+            reason: reason.to_owned(),
+        });
+        tracing::error!(
+            file = %path.display(),
+            kind = ?payload.kind(),
+            %ticket,
+            %reason,
+            "an envelope was refused: the gateway may be compromised; it is kept in this file and acked"
+        );
+        Ok(Delivered::Refused {
+            file: path,
+            envelope_id,
+        })
+    }
+
+    fn kept_path(&self, dir: &Path, bytes: &[u8]) -> PathBuf {
+        dir.join(format!("{}.age", hex::encode(digest(&SHA256, bytes))))
+    }
+
+    /// Stages `bytes` in `dir` under their SHA-256; `None` if that file exists already (the same envelope,
+    /// kept before and handed out again).
+    fn keep(
+        &self,
+        dir: &Path,
+        bytes: &[u8],
+        batch: &mut Batch,
+    ) -> Result<Option<PathBuf>, InboxError> {
+        porten_protocol::fsutil::create_private_dir(dir).map_err(|source| InboxError::Dir {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = self.kept_path(dir, bytes);
+        if path.exists() || batch.writes.is_staged(&path) {
+            return Ok(None);
         }
         batch
             .writes
@@ -242,30 +382,28 @@ impl Deliverer {
                 path: path.clone(),
                 source,
             })?;
-        batch.events.push(AuditEvent::Unopened {
-            file: path.display().to_string(),
-            reason: reason.to_owned(),
-        });
-        if envelope_id.is_some() {
-            tracing::error!(
-                file = %path.display(),
-                %reason,
-                "an envelope was refused; it is kept in this file (open it with `age -d -i IDENTITY FILE`) and acked"
-            );
-        } else {
-            // Without its id it cannot be acked: it stays at the gateway, and opens there once the
-            // identity it was sealed to is added.
-            tracing::error!(
-                file = %path.display(),
-                %reason,
-                "an envelope could not be opened; it is kept in this file (try `age -d -i IDENTITY FILE`) and \
-                 stays at the gateway until an identity that opens it is configured"
-            );
+        Ok(Some(path))
+    }
+}
+
+/// The audit log's words for a refused follow-up or close.
+fn refusal(proven: &Proven) -> &'static str {
+    match proven {
+        Proven::UnknownTicket => {
+            "a follow-up or close for a ticket this inbox holds no keys for: refused"
         }
-        Ok(Delivered::KeptUnopened {
-            file: path,
-            envelope_id,
-        })
+        Proven::NoExpiryKey => {
+            "an expiry close for a ticket kept before expiry keys existed, so it cannot be proved: refused, \
+             the ticket's keys kept (delete its file in reply-keys/ by hand if the ticket did expire)"
+        }
+        Proven::KeysDamaged => {
+            "a follow-up or close for a ticket whose key file is damaged, so its proof cannot be checked: \
+             refused"
+        }
+        Proven::No | Proven::Yes | Proven::NotApplicable => {
+            "a follow-up or close whose proof does not hold under the ticket's keys: refused, the ticket's \
+             keys kept"
+        }
     }
 }
 
@@ -274,40 +412,31 @@ impl Deliverer {
 mod tests {
     use porten_protocol::envelope::{seal, Group, Payload, Recipients, VisitorMessage};
     use porten_protocol::wire::OutboxEnvelope;
-    use porten_protocol::{EntryId, ReplyKey, TicketRef};
+    use porten_protocol::{EntryId, ExpiryKey, ReplyKey, TicketRef};
     use time::OffsetDateTime;
 
     use super::*;
 
-    fn first_contact(
-        ticket: &TicketRef,
-        key: &ReplyKey,
-        recipients: &Recipients,
+    const VISITOR: VisitorMessage<'static> = VisitorMessage {
+        message: "hjälp",
+        language: Some("sv"),
+        urgent: false,
+    };
+
+    /// An inbox on a temporary state directory, and the recipients its envelopes are sealed to.
+    struct World {
+        dir: tempfile::TempDir,
+        deliverer: Deliverer,
+        recipients: Recipients,
+        recipient: String,
         seq: u64,
-    ) -> OutboxEnvelope {
-        let visitor = VisitorMessage {
-            message: "hjälp",
-            language: Some("sv"),
-            urgent: false,
-        };
-        let payload = Payload::first_contact(
-            ticket,
-            EntryId::random(),
-            Group::Exposed,
-            visitor,
-            key,
-            OffsetDateTime::now_utc(),
-        )
-        .unwrap();
-        OutboxEnvelope::new(seq, &seal(&payload, recipients).unwrap())
     }
 
-    #[tokio::test]
-    async fn a_second_first_contact_for_a_held_ticket_is_refused_and_the_reply_key_kept() {
+    fn world() -> World {
         let dir = tempfile::tempdir().unwrap();
         let identity = age::x25519::Identity::generate();
-        let recipients = Recipients::parse(&[identity.to_public().to_string()]).unwrap();
-        let keys = ReplyKeys::open(dir.path()).unwrap();
+        let recipient = identity.to_public().to_string();
+        let recipients = Recipients::parse(std::slice::from_ref(&recipient)).unwrap();
         let deliverer = Deliverer::new(
             vec![identity],
             Spool::open(&dir.path().join("spool")).unwrap(),
@@ -316,49 +445,380 @@ mod tests {
             None,
             dir.path(),
         );
-        let (_tx, mut stop) = watch::channel(false);
-        let ticket = TicketRef::from_bytes([5; 32]);
-        let honest = ReplyKey::from_bytes([1; 32]);
-        let forged = ReplyKey::from_bytes([2; 32]);
+        World {
+            dir,
+            deliverer,
+            recipients,
+            recipient,
+            seq: 0,
+        }
+    }
 
-        let mut batch = Batch::new();
-        let first = deliverer
-            .deliver(
-                &first_contact(&ticket, &honest, &recipients, 1),
-                &mut stop,
-                &mut batch,
-            )
-            .await
-            .unwrap();
-        assert!(matches!(first, Delivered::New { .. }));
-        deliverer.commit(&mut batch).unwrap();
+    impl World {
+        fn sealed(&mut self, payload: &Payload) -> OutboxEnvelope {
+            self.seq += 1;
+            OutboxEnvelope::new(self.seq, &seal(payload, &self.recipients).unwrap())
+        }
 
-        let mut batch = Batch::new();
-        let second = deliverer
-            .deliver(
-                &first_contact(&ticket, &forged, &recipients, 2),
-                &mut stop,
-                &mut batch,
-            )
-            .await
-            .unwrap();
+        /// Delivers envelopes as one pulled batch and commits it.
+        async fn deliver(&mut self, payloads: &[Payload]) -> Vec<Delivered> {
+            let envelopes: Vec<_> = payloads.iter().map(|p| self.sealed(p)).collect();
+            self.deliver_sealed(&envelopes).await
+        }
+
+        async fn deliver_sealed(&mut self, envelopes: &[OutboxEnvelope]) -> Vec<Delivered> {
+            let (_tx, mut stop) = watch::channel(false);
+            let mut batch = Batch::new();
+            let mut outcomes = Vec::new();
+            for envelope in envelopes {
+                outcomes.push(
+                    self.deliverer
+                        .deliver(envelope, &mut stop, &mut batch)
+                        .await
+                        .unwrap(),
+                );
+            }
+            self.deliverer.commit(&mut batch).unwrap();
+            outcomes
+        }
+
+        fn keys(&self) -> ReplyKeys {
+            ReplyKeys::open(self.dir.path()).unwrap()
+        }
+
+        fn held(&self, ticket: &TicketRef) -> Option<TicketKey> {
+            self.keys().held(ticket, &PendingWrites::new()).unwrap()
+        }
+
+        fn spool_files(&self) -> Vec<String> {
+            let mut names: Vec<_> = std::fs::read_dir(self.dir.path().join("spool"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        }
+
+        fn refused_files(&self) -> usize {
+            std::fs::read_dir(self.dir.path().join("refused"))
+                .map(|entries| entries.count())
+                .unwrap_or(0)
+        }
+
+        fn audit_events(&self) -> Vec<serde_json::Value> {
+            std::fs::read_to_string(self.dir.path().join("audit.log"))
+                .unwrap_or_default()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        }
+    }
+
+    struct Ticket {
+        ticket_ref: TicketRef,
+        reply_key: ReplyKey,
+        expiry_key: ExpiryKey,
+    }
+
+    fn ticket(byte: u8) -> Ticket {
+        Ticket {
+            ticket_ref: TicketRef::from_bytes([byte; 32]),
+            reply_key: ReplyKey::from_bytes([byte.wrapping_add(1); 32]),
+            expiry_key: ExpiryKey::from_bytes([byte.wrapping_add(2); 32]),
+        }
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    fn first_contact(ticket: &Ticket, reply_key: &ReplyKey) -> Payload {
+        let keys = InboxKeys {
+            reply_key,
+            expiry_key: &ticket.expiry_key,
+        };
+        Payload::first_contact(
+            &ticket.ticket_ref,
+            EntryId::random(),
+            Group::Exposed,
+            VISITOR,
+            keys,
+            now(),
+        )
+        .unwrap()
+    }
+
+    fn follow_up(ticket: &Ticket, reply_key: &ReplyKey) -> Payload {
+        Payload::follow_up(
+            &ticket.ticket_ref,
+            EntryId::random(),
+            VISITOR,
+            reply_key,
+            now(),
+        )
+        .unwrap()
+    }
+
+    /// A follow-up whose JSON has no proof at all, sealed straight to the recipients (as a gateway that lies
+    /// could); `Payload` itself cannot be made without one.
+    fn unproved_follow_up(world: &World, ticket: &Ticket) -> OutboxEnvelope {
+        let mut json = serde_json::to_value(follow_up(ticket, &ticket.reply_key)).unwrap();
+        json.as_object_mut().unwrap().remove("proof");
+        let recipient: age::x25519::Recipient = world.recipient.parse().unwrap();
+        let sealed = age::encrypt(&recipient, json.to_string().as_bytes()).unwrap();
+        OutboxEnvelope::new(99, &sealed)
+    }
+
+    /// Asserts that `outcome` is a refusal, flagged in the audit log with `reason`, kept sealed, and that
+    /// neither the spool nor the ticket's keys changed.
+    fn assert_refused(
+        world: &World,
+        outcome: &Delivered,
+        reason: &str,
+        spool_before: &[String],
+        ticket: &Ticket,
+    ) {
+        let Delivered::Refused { file: path, .. } = outcome else {
+            panic!("expected a refusal, got {outcome:?}");
+        };
+        assert!(path.exists(), "kept sealed for a person to look at");
         assert!(
-            matches!(
-                second,
-                Delivered::KeptUnopened {
-                    envelope_id: Some(_),
-                    ..
-                }
+            outcome.ack_id().is_some(),
+            "a refused envelope is acked, so it does not come back"
+        );
+        assert!(
+            std::fs::read(path)
+                .unwrap()
+                .starts_with(b"age-encryption.org/v1"),
+            "kept as the age file it came as"
+        );
+        assert_eq!(world.spool_files(), spool_before, "the spool is unchanged");
+        let last = world.audit_events().pop().expect("an audit line");
+        assert_eq!(last["event"], "refused");
+        assert_eq!(last["ticket"], &ticket.ticket_ref.to_hex()[..16]);
+        assert!(last["reason"].as_str().unwrap().contains(reason), "{last}");
+        if let Some(kept) = world.held(&ticket.ticket_ref) {
+            assert!(kept.reply_key == ticket.reply_key, "the reply key is kept");
+            assert!(kept.expiry_key == Some(ticket.expiry_key.clone()));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_first_contact_for_a_held_ticket_is_refused_and_the_reply_key_kept() {
+        let mut w = world();
+        let t = ticket(5);
+        let forged = ReplyKey::from_bytes([0xee; 32]);
+        let first = w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        assert!(matches!(first[0], Delivered::New { .. }));
+        let spool = w.spool_files();
+
+        let second = w.deliver(&[first_contact(&t, &forged)]).await;
+        assert_refused(&w, &second[0], "already holds", &spool, &t);
+        assert!(w.held(&t.ticket_ref).unwrap().reply_key == t.reply_key);
+    }
+
+    #[tokio::test]
+    async fn a_second_first_contact_in_the_same_batch_is_refused_too() {
+        let mut w = world();
+        let t = ticket(6);
+        let forged = ReplyKey::from_bytes([0xee; 32]);
+        let outcomes = w
+            .deliver(&[first_contact(&t, &t.reply_key), first_contact(&t, &forged)])
+            .await;
+        assert!(matches!(outcomes[0], Delivered::New { .. }));
+        assert!(matches!(outcomes[1], Delivered::Refused { .. }));
+        assert!(w.held(&t.ticket_ref).unwrap().reply_key == t.reply_key);
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_with_a_wrong_proof_is_refused_flagged_and_kept() {
+        let mut w = world();
+        let t = ticket(7);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let spool = w.spool_files();
+        // Sealed to the right recipient, but proved under a key that is not the ticket's reply key.
+        let forged = follow_up(&t, &ReplyKey::from_bytes([0xee; 32]));
+        let outcome = w.deliver(&[forged]).await;
+        assert_refused(&w, &outcome[0], "proof does not hold", &spool, &t);
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_without_a_proof_is_refused_flagged_and_kept() {
+        let mut w = world();
+        let t = ticket(8);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let spool = w.spool_files();
+        let envelope = unproved_follow_up(&w, &t);
+        let outcome = w.deliver_sealed(&[envelope]).await;
+        // Without a proof the payload is not of this format: kept unopened, flagged, acked, not delivered.
+        let Delivered::KeptUnopened(path) = &outcome[0] else {
+            panic!("expected it kept, got {outcome:?}");
+        };
+        assert!(path.exists());
+        assert_eq!(w.spool_files(), spool, "the spool is unchanged");
+        let last = w.audit_events().pop().unwrap();
+        assert_eq!(last["event"], "unopened");
+        assert!(
+            last["reason"].as_str().unwrap().contains("`proof`"),
+            "{last}"
+        );
+        assert!(w.held(&t.ticket_ref).is_some(), "the keys are kept");
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_for_a_ticket_the_inbox_does_not_hold_is_refused() {
+        let mut w = world();
+        let t = ticket(9);
+        // The gateway knows the reply key it claims, but this inbox never got the ticket's first contact.
+        let outcome = w.deliver(&[follow_up(&t, &t.reply_key)]).await;
+        assert_refused(&w, &outcome[0], "holds no keys", &[], &t);
+        let closed = Payload::closed_by_visitor(&t.ticket_ref, &t.reply_key, now()).unwrap();
+        let outcome = w.deliver(&[closed]).await;
+        assert_refused(&w, &outcome[0], "holds no keys", &[], &t);
+        assert_eq!(w.refused_files(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_forged_visitor_close_is_refused_and_the_keys_kept() {
+        let mut w = world();
+        let t = ticket(10);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let spool = w.spool_files();
+        let forged =
+            Payload::closed_by_visitor(&t.ticket_ref, &ReplyKey::from_bytes([0xee; 32]), now())
+                .unwrap();
+        let outcome = w.deliver(&[forged]).await;
+        assert_refused(&w, &outcome[0], "proof does not hold", &spool, &t);
+        assert!(w.held(&t.ticket_ref).is_some(), "staff can still answer");
+        // Under the expiry key, a visitor's close is no better.
+        let mut json =
+            serde_json::to_value(Payload::expired(&t.ticket_ref, &t.expiry_key, now()).unwrap())
+                .unwrap();
+        json["closed_reason"] = "visitor".into();
+        let relabelled = Payload::from_json(json.to_string().as_bytes()).unwrap();
+        let outcome = w.deliver(&[relabelled]).await;
+        assert_refused(&w, &outcome[0], "proof does not hold", &spool, &t);
+    }
+
+    #[tokio::test]
+    async fn a_forged_expiry_close_is_refused_and_the_keys_kept() {
+        let mut w = world();
+        let t = ticket(11);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let spool = w.spool_files();
+        for key in [
+            ExpiryKey::from_bytes([0xee; 32]),
+            ExpiryKey::from_bytes(*t.reply_key.as_bytes()),
+        ] {
+            let forged = Payload::expired(&t.ticket_ref, &key, now()).unwrap();
+            let outcome = w.deliver(&[forged]).await;
+            assert_refused(&w, &outcome[0], "proof does not hold", &spool, &t);
+        }
+        assert!(w.held(&t.ticket_ref).is_some(), "staff can still answer");
+    }
+
+    #[tokio::test]
+    async fn a_forged_close_reusing_a_delivered_envelope_id_does_not_close_the_ticket() {
+        let mut w = world();
+        let t = ticket(12);
+        let genuine = follow_up(&t, &t.reply_key);
+        w.deliver(&[first_contact(&t, &t.reply_key), genuine.clone()])
+            .await;
+        let spool = w.spool_files();
+        let mut forged =
+            Payload::expired(&t.ticket_ref, &ExpiryKey::from_bytes([0xee; 32]), now()).unwrap();
+        forged.envelope_id = genuine.envelope_id;
+        let outcome = w.deliver(&[forged]).await;
+        assert_refused(&w, &outcome[0], "proof does not hold", &spool, &t);
+        assert!(w.held(&t.ticket_ref).is_some());
+    }
+
+    #[tokio::test]
+    async fn proved_follow_ups_and_closes_are_delivered_even_in_the_first_contacts_batch() {
+        let mut w = world();
+        let (a, b) = (ticket(20), ticket(30));
+        let outcomes = w
+            .deliver(&[
+                first_contact(&a, &a.reply_key),
+                follow_up(&a, &a.reply_key),
+                Payload::closed_by_visitor(&a.ticket_ref, &a.reply_key, now()).unwrap(),
+                first_contact(&b, &b.reply_key),
+                follow_up(&b, &b.reply_key),
+            ])
+            .await;
+        assert!(
+            outcomes.iter().all(|o| matches!(o, Delivered::New { .. })),
+            "{outcomes:?}"
+        );
+        assert!(
+            w.held(&a.ticket_ref).is_none(),
+            "a's keys forgotten on close"
+        );
+        let expired = Payload::expired(&b.ticket_ref, &b.expiry_key, now()).unwrap();
+        let again = expired.clone();
+        let outcome = w.deliver(&[expired]).await;
+        assert!(matches!(
+            outcome[0],
+            Delivered::New {
+                kind: EnvelopeKind::Closed,
+                ..
+            }
+        ));
+        assert!(
+            w.held(&b.ticket_ref).is_none(),
+            "b's keys forgotten on expiry"
+        );
+        assert_eq!(w.spool_files().len(), 6);
+        assert_eq!(w.refused_files(), 0);
+        // The same close handed out again, after its keys are gone, is acked as delivered before.
+        let outcome = w.deliver(&[again]).await;
+        assert!(matches!(outcome[0], Delivered::Again(_)));
+    }
+
+    #[tokio::test]
+    async fn an_expiry_close_for_a_ticket_kept_without_an_expiry_key_is_refused() {
+        let mut w = world();
+        let t = ticket(40);
+        std::fs::write(
+            w.dir
+                .path()
+                .join("reply-keys")
+                .join(format!("{}.json", t.ticket_ref.to_hex())),
+            format!(
+                r#"{{"reply_key":"{}","received":"2025-03-01T14:07:00Z"}}"#,
+                t.reply_key.to_base64().as_str()
             ),
-            "refused and kept aside"
+        )
+        .unwrap();
+        let expired = Payload::expired(&t.ticket_ref, &t.expiry_key, now()).unwrap();
+        let outcome = w.deliver(&[expired]).await;
+        assert!(matches!(outcome[0], Delivered::Refused { .. }));
+        let last = w.audit_events().pop().unwrap();
+        assert!(last["reason"]
+            .as_str()
+            .unwrap()
+            .contains("before expiry keys"));
+        // Its follow-ups still prove themselves under the reply key.
+        let outcome = w.deliver(&[follow_up(&t, &t.reply_key)]).await;
+        assert!(matches!(outcome[0], Delivered::New { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_for_a_ticket_with_a_damaged_key_file_is_refused_not_retried_forever() {
+        let mut w = world();
+        let t = ticket(50);
+        w.deliver(&[first_contact(&t, &t.reply_key)]).await;
+        let file = w
+            .dir
+            .path()
+            .join("reply-keys")
+            .join(format!("{}.json", t.ticket_ref.to_hex()));
+        std::fs::write(&file, b"not a key file").unwrap();
+        let outcome = w.deliver(&[follow_up(&t, &t.reply_key)]).await;
+        assert!(
+            matches!(outcome[0], Delivered::Refused { .. }),
+            "{outcome:?}"
         );
-        deliverer.commit(&mut batch).unwrap();
-        let kept = keys.find(&ticket.to_hex()).unwrap();
-        assert_eq!(
-            kept.reply_key, honest,
-            "the ticket's reply key is not replaced"
-        );
-        let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
-        assert!(audit.contains("already holds"), "flagged in the audit log");
+        assert_eq!(std::fs::read(&file).unwrap(), b"not a key file");
     }
 }

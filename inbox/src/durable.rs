@@ -61,6 +61,13 @@ impl PendingWrites {
         self.staged.iter().any(|s| s.path == path)
     }
 
+    /// The content staged for `path`, if any: what the file will hold once the batch is committed. Lets a
+    /// later envelope of the same batch see what an earlier one wrote.
+    pub fn read_staged(&self, path: &Path) -> Option<io::Result<Vec<u8>>> {
+        let staged = self.staged.iter().find(|s| s.path == path)?;
+        Some(fs::read(&staged.temp))
+    }
+
     /// Fsyncs every staged file, renames each into place, and fsyncs each directory once. On error, what was
     /// not yet renamed is removed and nothing may be acked.
     pub fn commit(&mut self) -> io::Result<()> {

@@ -3,10 +3,12 @@
 //!
 //! # Files
 //!
-//! `<state_dir>/reply-keys/` (one 0600 JSON per open ticket), `<state_dir>/unopened/` (envelopes the
-//! identity could not open, kept as age files), the audit log (`<state_dir>/audit.jsonl` and its `.head`),
-//! `<state_dir>/desk/` (the staff desk's sealed database `desk.redb` and its age-wrapped data key
-//! `data-key.age`), and `<spool_dir>/<envelope id>.json`.
+//! `<state_dir>/reply-keys/` (one 0600 JSON per open ticket: its reply key and expiry key),
+//! `<state_dir>/unopened/` (envelopes the identity could not open, kept as age files), `<state_dir>/refused/`
+//! (envelopes that opened but were refused: a first contact for a ticket already held, a follow-up or close
+//! without a proof under the ticket's keys; kept as age files), the audit log (`<state_dir>/audit.jsonl` and
+//! its `.head`), `<state_dir>/desk/` (the staff desk's sealed database `desk.redb` and its age-wrapped data
+//! key `data-key.age`), and `<spool_dir>/<envelope id>.json`.
 
 pub mod audit;
 pub mod client;

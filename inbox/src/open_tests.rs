@@ -7,10 +7,10 @@ use std::process::Command;
 
 use age::secrecy::ExposeSecret;
 use porten_protocol::envelope::{
-    generate_identity, seal, Content, EnvelopeKind, Group, Payload, Recipients, VisitorMessage,
-    SMALLEST_PADDED_JSON,
+    generate_identity, seal, Content, EnvelopeKind, Group, InboxKeys, Payload, Recipients,
+    VisitorMessage, SMALLEST_PADDED_JSON,
 };
-use porten_protocol::{EntryId, ReplyKey, TicketRef};
+use porten_protocol::{EntryId, ExpiryKey, ReplyKey, TicketRef};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -32,7 +32,10 @@ fn first_contact() -> Payload {
             language: Some("ar"),
             urgent: true,
         },
-        &ReplyKey::from_base64(REPLY_KEY).unwrap(),
+        InboxKeys {
+            reply_key: &ReplyKey::from_base64(REPLY_KEY).unwrap(),
+            expiry_key: &ExpiryKey::from_bytes([0x20; 32]),
+        },
         NOW,
     )
     .unwrap()
@@ -75,9 +78,11 @@ fn every_recipient_can_open_what_was_sealed_to_all() {
                 group,
                 visitor,
                 reply_key,
+                expiry_key,
             } => {
                 assert_eq!(visitor.message.expose(), "Jag behöver hjälp");
                 assert_eq!(*reply_key.to_base64(), REPLY_KEY);
+                assert!(*expiry_key == ExpiryKey::from_bytes([0x20; 32]));
                 assert_eq!(*group, Group::UsedViolence);
             }
             other => panic!("expected a first contact, got {other:?}"),
@@ -174,6 +179,7 @@ fn a_payload_too_large_to_open_is_refused_by_seal() {
             language: None,
             urgent: false,
         },
+        &ReplyKey::from_base64(REPLY_KEY).unwrap(),
         NOW,
     )
     .unwrap();
@@ -184,15 +190,15 @@ fn a_payload_too_large_to_open_is_refused_by_seal() {
 }
 
 #[test]
-fn version_2_payload_is_refused_as_unsupported() {
+fn a_payload_of_another_version_is_refused_as_unsupported() {
     let (identity, line) = identity();
     let mut json = as_json(&first_contact());
-    json["version"] = 2.into();
+    json["version"] = 3.into();
     json["a-field-from-the-future"] = true.into();
     let sealed = seal_raw(json.to_string().as_bytes(), &line);
     assert!(matches!(
         open(&sealed, &identity),
-        Err(OpenError::Payload(EnvelopeError::UnsupportedVersion(2)))
+        Err(OpenError::Payload(EnvelopeError::UnsupportedVersion(3)))
     ));
 }
 

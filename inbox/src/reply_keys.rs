@@ -1,9 +1,14 @@
-//! The reply keys the inbox holds, one small JSON file per open ticket in `<state_dir>/reply-keys/`.
+//! The keys the inbox holds, one small JSON file per open ticket in `<state_dir>/reply-keys/`.
 //!
-//! A first contact carries the ticket's reply key; the inbox keeps it so staff can answer later, and deletes
-//! it when a closed envelope says the ticket is gone. Files are 0600 in a 0700 directory, written atomically
-//! and fsynced. The reply key never goes to the spool or the webhook: the case system does not need it, and
-//! every copy is one more place it could leak from.
+//! A first contact carries the ticket's reply key and expiry key; the inbox keeps them so staff can answer
+//! later and so it can check the proofs of the ticket's follow-ups and closes (the reply key for follow-ups
+//! and visitor closes, the expiry key for the expiry close), and deletes them when a proved close says the
+//! ticket is gone. A ticket whose keys the inbox does not hold gets no follow-up and no close delivered.
+//! Files are 0600 in a 0700 directory, written atomically and fsynced. The keys never go to the spool or the
+//! webhook: the case system does not need them, and every copy is one more place they could leak from.
+//!
+//! Key files written before payload version 2 have no expiry key: such a ticket's expiry close is refused
+//! (and kept for a person to look at); forget its key with the close in hand.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -12,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::durable::PendingWrites;
-use porten_protocol::{ReplyKey, TicketRef};
+use porten_protocol::envelope::InboxKeys;
+use porten_protocol::{ExpiryKey, ReplyKey, TicketRef};
 
 /// Why a reply key could not be found or read.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +58,9 @@ pub enum ReplyKeyError {
 struct StoredKey {
     /// Standard base64 of the 32-byte reply key.
     reply_key: String,
+    /// Standard base64 of the 32-byte expiry key; absent in files written before payload version 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expiry_key: Option<String>,
     /// The language the visitor asked replies in, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     language: Option<String>,
@@ -62,6 +71,7 @@ struct StoredKey {
 impl Drop for StoredKey {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.reply_key);
+        zeroize::Zeroize::zeroize(&mut self.expiry_key);
     }
 }
 
@@ -71,6 +81,8 @@ pub struct TicketKey {
     pub ticket_ref: TicketRef,
     /// The reply key.
     pub reply_key: ReplyKey,
+    /// The expiry key; `None` for a ticket kept before payload version 2.
+    pub expiry_key: Option<ExpiryKey>,
     /// The language the visitor asked replies in.
     pub language: Option<String>,
 }
@@ -101,19 +113,20 @@ impl ReplyKeys {
         self.dir.join(format!("{}.json", ticket_ref.to_hex()))
     }
 
-    /// Keeps a first contact's reply key (idempotent: the same first contact delivered twice writes the same).
+    /// Keeps a first contact's keys (idempotent: the same first contact delivered twice writes the same).
     /// The file is staged in `writes` and appears when the batch is committed.
     pub fn remember(
         &self,
         ticket_ref: &TicketRef,
-        reply_key: &ReplyKey,
+        keys: InboxKeys<'_>,
         language: Option<&str>,
         received: &str,
         writes: &mut PendingWrites,
     ) -> Result<(), ReplyKeyError> {
         let path = self.path(ticket_ref);
         let stored = StoredKey {
-            reply_key: reply_key.to_base64().to_string(),
+            reply_key: keys.reply_key.to_base64().to_string(),
+            expiry_key: Some(keys.expiry_key.to_base64().to_string()),
             language: language.map(str::to_owned),
             received: received.to_owned(),
         };
@@ -129,16 +142,39 @@ impl ReplyKeys {
             .map_err(|source| ReplyKeyError::Io { path, source })
     }
 
-    /// Whether a reply key other than `reply_key` is kept for `ticket_ref`. The same key again is the same
-    /// first contact delivered again (after a failed webhook, say), not a second one.
-    pub fn holds_another(&self, ticket_ref: &TicketRef, reply_key: &ReplyKey) -> bool {
-        if !self.path(ticket_ref).exists() {
-            return false;
-        }
-        match self.find(&ticket_ref.to_hex()) {
-            Ok(kept) => kept.reply_key != *reply_key,
+    /// Whether a reply key other than `reply_key` is kept for `ticket_ref`, counting one staged by an
+    /// earlier envelope of the same batch. The same key again is the same first contact delivered again
+    /// (after a failed webhook, say), not a second one.
+    pub fn holds_another(
+        &self,
+        ticket_ref: &TicketRef,
+        reply_key: &ReplyKey,
+        writes: &PendingWrites,
+    ) -> bool {
+        match self.held(ticket_ref, writes) {
+            Ok(Some(kept)) => kept.reply_key != *reply_key,
+            Ok(None) => false,
             // A key file that cannot be read is not replaced either.
             Err(_) => true,
+        }
+    }
+
+    /// The keys kept for `ticket_ref`, including ones staged in `writes` by an earlier envelope of the same
+    /// batch (a first contact and its follow-up are often pulled together). `None` if none are kept.
+    pub fn held(
+        &self,
+        ticket_ref: &TicketRef,
+        writes: &PendingWrites,
+    ) -> Result<Option<TicketKey>, ReplyKeyError> {
+        let path = self.path(ticket_ref);
+        let bytes = match writes.read_staged(&path) {
+            Some(read) => read,
+            None => std::fs::read(&path),
+        };
+        match bytes {
+            Ok(bytes) => load(ticket_ref.clone(), &path, &Zeroizing::new(bytes)).map(Some),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(ReplyKeyError::Io { path, source }),
         }
     }
 
@@ -207,16 +243,26 @@ impl ReplyKeys {
             path: path.clone(),
             source,
         })?);
-        let stored: StoredKey =
-            serde_json::from_slice(&bytes).map_err(|_| ReplyKeyError::Damaged(path.clone()))?;
-        let reply_key =
-            ReplyKey::from_base64(&stored.reply_key).ok_or(ReplyKeyError::Damaged(path))?;
-        Ok(TicketKey {
-            ticket_ref,
-            reply_key,
-            language: stored.language.clone(),
-        })
+        load(ticket_ref, &path, &bytes)
     }
+}
+
+/// Reads a key file's content.
+fn load(ticket_ref: TicketRef, path: &Path, bytes: &[u8]) -> Result<TicketKey, ReplyKeyError> {
+    let damaged = || ReplyKeyError::Damaged(path.to_owned());
+    let stored: StoredKey = serde_json::from_slice(bytes).map_err(|_| damaged())?;
+    let reply_key = ReplyKey::from_base64(&stored.reply_key).ok_or_else(damaged)?;
+    let expiry_key = stored
+        .expiry_key
+        .as_deref()
+        .map(|key| ExpiryKey::from_any_base64(key).ok_or_else(damaged))
+        .transpose()?;
+    Ok(TicketKey {
+        ticket_ref,
+        reply_key,
+        expiry_key,
+        language: stored.language.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -227,7 +273,12 @@ mod tests {
 
     fn remember_now(keys: &ReplyKeys, ticket: &TicketRef, key: &ReplyKey, language: Option<&str>) {
         let mut writes = PendingWrites::new();
-        keys.remember(ticket, key, language, "2025-03-01T14:07:00Z", &mut writes)
+        let expiry_key = ExpiryKey::from_bytes([9; 32]);
+        let both = InboxKeys {
+            reply_key: key,
+            expiry_key: &expiry_key,
+        };
+        keys.remember(ticket, both, language, "2025-03-01T14:07:00Z", &mut writes)
             .expect("remember");
         writes.commit().expect("commit");
     }
@@ -261,14 +312,17 @@ mod tests {
         let keys = ReplyKeys::open(dir.path()).expect("open");
         let ticket = TicketRef::from_bytes([0x42; 32]);
         let mut writes = PendingWrites::new();
-        keys.remember(
-            &ticket,
-            &ReplyKey::from_bytes([1; 32]),
-            None,
-            "2025-03-01T14:07:00Z",
-            &mut writes,
-        )
-        .expect("remember");
+        let both = InboxKeys {
+            reply_key: &ReplyKey::from_bytes([1; 32]),
+            expiry_key: &ExpiryKey::from_bytes([2; 32]),
+        };
+        keys.remember(&ticket, both, None, "2025-03-01T14:07:00Z", &mut writes)
+            .expect("remember");
+        let staged = keys.held(&ticket, &writes).expect("read").expect("held");
+        assert!(
+            staged.expiry_key == Some(ExpiryKey::from_bytes([2; 32])),
+            "a later envelope of the batch sees the staged keys"
+        );
         assert!(keys.forget(&ticket, &mut writes).expect("forget"));
         writes.commit().expect("commit");
         assert!(!keys.path(&ticket).exists());
@@ -304,5 +358,26 @@ mod tests {
         let ticket = TicketRef::from_bytes([3; 32]);
         remember_now(&keys, &ticket, &ReplyKey::from_bytes([1; 32]), None);
         assert!(!porten_protocol::fsutil::is_shared(&keys.path(&ticket)).expect("stat"));
+    }
+
+    #[test]
+    fn a_key_file_from_before_expiry_keys_still_reads_without_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keys = ReplyKeys::open(dir.path()).expect("open");
+        let ticket = TicketRef::from_bytes([4; 32]);
+        std::fs::write(
+            keys.path(&ticket),
+            r#"{"reply_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","received":"2025-03-01T14:07:00Z"}"#,
+        )
+        .expect("write");
+        let kept = keys
+            .held(&ticket, &PendingWrites::new())
+            .expect("read")
+            .expect("held");
+        assert!(kept.expiry_key.is_none());
+        assert!(keys
+            .held(&TicketRef::from_bytes([5; 32]), &PendingWrites::new())
+            .expect("read")
+            .is_none());
     }
 }

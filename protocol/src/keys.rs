@@ -1,8 +1,11 @@
-//! The key types both sides hold: the ticket ref, the reply key, and the randomness they and the ids come from.
+//! The key types both sides hold: the ticket ref, the reply key, the expiry key, and the randomness they and
+//! the ids come from.
 //!
-//! The gateway derives both from a ticket code (`ticket::kdf` in the gateway); the internal side receives
-//! them inside a first-contact envelope and keeps the reply key to answer. Both are secrets: they print as
-//! `[redacted]`, compare in constant time and are wiped when dropped.
+//! The gateway derives the ticket ref and the reply key from a ticket code (`ticket::kdf` in the gateway),
+//! and the expiry key from the ticket's random storage key (`store::keys` in the gateway); the internal side
+//! receives all three inside a first-contact envelope and keeps the two keys: the reply key to answer and to
+//! check follow-ups and visitor closes, the expiry key to check expiry closes (`envelope::proof`). All are
+//! secrets: they print as `[redacted]`, compare in constant time and are wiped when dropped.
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -139,14 +142,7 @@ impl ReplyKey {
 
     /// Reads 32 bytes in any standard base64 alphabet, padded or not: what an envelope payload may carry.
     pub(crate) fn from_any_base64(input: &str) -> Option<ReplyKey> {
-        if input.len() > 44 {
-            return None;
-        }
-        let mut buf = Zeroizing::new([0u8; 48]);
-        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-            .iter()
-            .find_map(|engine| engine.decode_slice(input, &mut buf[..]).ok())
-            .and_then(|n| ReplyKey::from_slice(buf.get(..n)?))
+        decode_any_base64(input, ReplyKey::from_slice)
     }
 }
 
@@ -157,6 +153,74 @@ impl PartialEq for ReplyKey {
 }
 
 impl Eq for ReplyKey {}
+
+/// The expiry key: lets the gateway's sweeper prove that an expiry close is about a ticket it stores.
+///
+/// The sweeper has no reply key (it never sees a code), so the gateway derives this key from the ticket's
+/// random storage key, sends it once inside the first-contact envelope, and signs the expiry close with it.
+/// It lives as long as the ticket's key slot and no longer. `Debug` prints `[redacted]`; compared in
+/// constant time; wiped when dropped.
+#[derive(Clone, Debug)]
+pub struct ExpiryKey(Sensitive<[u8; 32]>);
+
+impl ExpiryKey {
+    /// An expiry key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> ExpiryKey {
+        ExpiryKey(Sensitive::new(bytes))
+    }
+
+    /// An expiry key from a slice of exactly 32 bytes; `None` for any other length.
+    pub fn from_slice(bytes: &[u8]) -> Option<ExpiryKey> {
+        let mut key = ExpiryKey::from_bytes([0; 32]);
+        key.as_mut_bytes()
+            .copy_from_slice(bytes.get(..32).filter(|_| bytes.len() == 32)?);
+        Some(key)
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.expose()
+    }
+
+    /// The 32 bytes, to derive the key in place so no copy is left behind.
+    pub fn as_mut_bytes(&mut self) -> &mut [u8; 32] {
+        self.0.expose_mut()
+    }
+
+    /// Standard base64 with padding (44 characters), as carried inside a sealed envelope and kept by the inbox.
+    pub fn to_base64(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::with_capacity(44));
+        STANDARD.encode_string(&self.as_bytes()[..], &mut out);
+        out
+    }
+
+    /// Reads 32 bytes in any standard base64 alphabet, padded or not; `None` for anything else.
+    pub fn from_any_base64(input: &str) -> Option<ExpiryKey> {
+        decode_any_base64(input, ExpiryKey::from_slice)
+    }
+}
+
+impl PartialEq for ExpiryKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes().ct_eq(other.as_bytes()).into()
+    }
+}
+
+impl Eq for ExpiryKey {}
+
+/// Decodes at most 44 characters of base64 in any standard alphabet, padded or not, into a wiping buffer and
+/// hands the bytes to `make`.
+pub(crate) fn decode_any_base64<T>(input: &str, make: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+    if input.len() > 44 {
+        return None;
+    }
+    // The decoder wants room for its conservative length estimate.
+    let mut buf = Zeroizing::new([0u8; 48]);
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode_slice(input, &mut buf[..]).ok())
+        .and_then(|n| make(buf.get(..n)?))
+}
 
 /// Whether `text` is all lowercase hex digits.
 pub(crate) fn is_lower_hex(text: &str) -> bool {
@@ -198,12 +262,16 @@ mod tests {
     }
 
     #[test]
-    fn debug_prints_neither_key() {
+    fn debug_prints_no_key() {
         let shown = format!(
-            "{:?} {:?}",
+            "{:?} {:?} {:?}",
             TicketRef::from_bytes([0xab; 32]),
-            ReplyKey::from_bytes([0xcd; 32])
+            ReplyKey::from_bytes([0xcd; 32]),
+            ExpiryKey::from_bytes([0xef; 32])
         );
-        assert_eq!(shown, "TicketRef([redacted]) ReplyKey([redacted])");
+        assert_eq!(
+            shown,
+            "TicketRef([redacted]) ReplyKey([redacted]) ExpiryKey([redacted])"
+        );
     }
 }

@@ -13,6 +13,6 @@ pub mod time;
 pub mod tls;
 pub mod wire;
 
-pub use keys::{fill_random, ReplyKey, TicketRef};
+pub use keys::{fill_random, ExpiryKey, ReplyKey, TicketRef};
 pub use secret::Sensitive;
 pub use thread::EntryId;

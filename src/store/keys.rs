@@ -19,6 +19,10 @@
 //! | 64..96 | storage key (ChaCha20-Poly1305) |
 //! | 96..128 | SHA-256 of bytes 0..96, so a slot torn by a crash mid-write is recognised |
 //!
+//! The storage key also gives the ticket's **expiry key** ([`TicketSlot::expiry_key`], HKDF-SHA256 with its
+//! own label): the gateway hands it to the internal side in the first contact and proves the expiry close
+//! with it, since the sweeper that sends that close never sees a code. Erasing the slot ends it too.
+//!
 //! Slots are only ever written whole, from free to used (before the ticket's first redb commit) or from used
 //! to zero (after the commit that deletes its rows), so after a crash a slot is either what it was, what it
 //! was becoming, or torn; the store reconciles the file with the database at start.
@@ -30,7 +34,9 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use porten_protocol::ExpiryKey;
 use ring::digest::{digest, SHA256};
+use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -42,6 +48,8 @@ const ID_AT: usize = 16;
 const REF_AT: usize = 32;
 const KEY_AT: usize = 64;
 const SUM_AT: usize = 96;
+/// HKDF info of the expiry key derived from a storage key.
+const EXPIRY_KEY_INFO: &[u8] = b"porten expiry key v1";
 
 /// A live ticket's slot: where its rows are and what seals them. Wiped when dropped.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -58,6 +66,17 @@ pub(super) struct TicketSlot {
 }
 
 impl TicketSlot {
+    /// The ticket's expiry key: HKDF-SHA256 of the storage key with its own label, so knowing it tells
+    /// nothing about the storage key. `None` only if HKDF refuses to expand 32 bytes, which it does not.
+    pub(super) fn expiry_key(&self) -> Option<ExpiryKey> {
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[]).extract(&self.key);
+        let mut key = ExpiryKey::from_bytes([0; 32]);
+        prk.expand(&[EXPIRY_KEY_INFO], Len32)
+            .and_then(|okm| okm.fill(key.as_mut_bytes()))
+            .ok()?;
+        Some(key)
+    }
+
     fn encode(&self) -> Zeroizing<[u8; SLOT_LEN]> {
         let mut bytes = Zeroizing::new([0u8; SLOT_LEN]);
         bytes[0] = SLOT_FORMAT;
@@ -67,6 +86,15 @@ impl TicketSlot {
         let sum = digest(&SHA256, &bytes[..SUM_AT]);
         bytes[SUM_AT..].copy_from_slice(sum.as_ref());
         bytes
+    }
+}
+
+/// The output length for `hkdf::Prk::expand`.
+struct Len32;
+
+impl hkdf::KeyType for Len32 {
+    fn len(&self) -> usize {
+        32
     }
 }
 

@@ -75,6 +75,19 @@ fn ack(store: &Store, seqs: &[u64]) -> usize {
     }
 }
 
+impl Store {
+    /// A first contact whose envelope is already made (the store does not look inside envelopes).
+    fn first_contact_sealed(
+        &self,
+        ticket: &[u8; 32],
+        now: i64,
+        entry: NewEntry,
+        envelope: &QueuedEnvelope,
+    ) -> Result<u64, StoreError> {
+        self.first_contact(ticket, now, entry, |_| Ok(envelope.clone()))
+    }
+}
+
 fn pending(store: &Store) -> Vec<(u64, Vec<u8>)> {
     store
         .outbox_after(0, usize::MAX)
@@ -89,7 +102,7 @@ fn first_contact_writes_ticket_entry_and_envelope_together() {
     let f = fixture();
     let seq = f
         .store
-        .first_contact(&T1, 100, entry(7, VISITOR, "hello"), &env(b"sealed-1"))
+        .first_contact_sealed(&T1, 100, entry(7, VISITOR, "hello"), &env(b"sealed-1"))
         .unwrap();
     assert_eq!(seq, 1);
     assert_eq!(pending(&f.store), vec![(1, b"sealed-1".to_vec())]);
@@ -121,11 +134,11 @@ fn first_contact_writes_ticket_entry_and_envelope_together() {
 fn a_taken_ticket_ref_is_refused_and_nothing_is_written() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "first"), &env(b"env-1"))
+        .first_contact_sealed(&T1, 100, entry(1, VISITOR, "first"), &env(b"env-1"))
         .unwrap();
     let again = f
         .store
-        .first_contact(&T1, 150, entry(2, VISITOR, "second"), &env(b"env-2"));
+        .first_contact_sealed(&T1, 150, entry(2, VISITOR, "second"), &env(b"env-2"));
     assert!(matches!(again, Err(StoreError::TicketExists)));
 
     assert_eq!(pending(&f.store), vec![(1, b"env-1".to_vec())]);
@@ -152,7 +165,7 @@ fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
     assert_eq!(f.store.counts().unwrap().outbox_pending, 0);
 
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "one"), &env(b"env-1"))
+        .first_contact_sealed(&T1, 100, entry(1, VISITOR, "one"), &env(b"env-1"))
         .unwrap();
     f.store
         .follow_up(&T1, 500, entry(2, VISITOR, "two"), &env(b"env-2"))
@@ -167,10 +180,10 @@ fn follow_up_appends_to_the_thread_and_needs_a_ticket() {
 fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&T2, 2, entry(2, VISITOR, "b"), &env(b"e2"))
+        .first_contact_sealed(&T2, 2, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     f.store
         .follow_up(&T1, 3, entry(3, VISITOR, "c"), &env(b"e3"))
@@ -210,7 +223,7 @@ fn outbox_is_read_in_order_and_seqs_are_never_reused_after_ack() {
 fn ack_marks_the_entry_delivered_and_is_idempotent() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
         .follow_up(&T1, 2, entry(2, VISITOR, "b"), &env(b"e2"))
@@ -231,7 +244,7 @@ fn ack_marks_the_entry_delivered_and_is_idempotent() {
 fn a_reply_pushed_twice_is_stored_once() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "help"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "help"), &env(b"e1"))
         .unwrap();
     let reply = entry(9, STAFF, "we are here");
     assert_eq!(
@@ -267,11 +280,11 @@ fn a_reply_for_a_missing_ticket_is_not_stored() {
 fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store.add_reply(&T1, 2, entry(9, STAFF, "r")).unwrap();
     f.store
-        .first_contact(&T2, 3, entry(2, VISITOR, "other"), &env(b"e2"))
+        .first_contact_sealed(&T2, 3, entry(2, VISITOR, "other"), &env(b"e2"))
         .unwrap();
 
     assert!(f.store.burn(&T1, &env(b"closed-1")).unwrap());
@@ -306,11 +319,11 @@ fn burn_removes_the_thread_keeps_pending_envelopes_and_queues_the_closed_one() {
 fn an_ack_after_the_ref_is_reused_does_not_touch_the_new_thread() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "old"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "old"), &env(b"e1"))
         .unwrap();
     f.store.burn(&T1, &env(b"closed")).unwrap();
     f.store
-        .first_contact(&T1, 2, entry(2, VISITOR, "new"), &env(b"e3"))
+        .first_contact_sealed(&T1, 2, entry(2, VISITOR, "new"), &env(b"e3"))
         .unwrap();
     ack(&f.store, &[1]);
     let thread = f.store.open_thread(&T1, 3).unwrap().unwrap();
@@ -321,10 +334,10 @@ fn an_ack_after_the_ref_is_reused_does_not_touch_the_new_thread() {
 fn expiry_lists_idle_tickets_and_skips_one_touched_after_the_cutoff() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 100, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 100, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&T2, 100, entry(2, VISITOR, "b"), &env(b"e2"))
+        .first_contact_sealed(&T2, 100, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
 
     let now = 1_000;
@@ -357,7 +370,7 @@ fn open_thread_returns_the_previous_open_and_records_this_one() {
     let f = fixture();
     assert!(f.store.open_thread(&T1, 10).unwrap().is_none());
     f.store
-        .first_contact(&T1, 10, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 10, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
 
     let first = f.store.open_thread(&T1, 20).unwrap().unwrap();
@@ -373,7 +386,7 @@ fn everything_survives_closing_and_reopening_the_file() {
     let f = fixture();
     let salt = f.store.salt();
     f.store
-        .first_contact(&T1, 10, entry(1, VISITOR, "kept"), &env(b"e1"))
+        .first_contact_sealed(&T1, 10, entry(1, VISITOR, "kept"), &env(b"e1"))
         .unwrap();
     f.store
         .add_reply(&T1, 11, entry(9, STAFF, "reply"))
@@ -465,7 +478,7 @@ fn compaction_keeps_the_data() {
         let mut ticket = [0u8; 32];
         ticket[0] = i;
         f.store
-            .first_contact(
+            .first_contact_sealed(
                 &ticket,
                 1,
                 entry(i, VISITOR, &"x".repeat(4000)),
@@ -500,7 +513,7 @@ fn the_database_holds_no_ticket_ref_only_the_key_file_does() {
     let f = fixture();
     let ticket = random_ref();
     f.store
-        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store.add_reply(&ticket, 2, entry(9, STAFF, "r")).unwrap();
     f.store.open_thread(&ticket, 3).unwrap().unwrap();
@@ -513,10 +526,10 @@ fn burn_and_expiry_overwrite_the_slot_with_zeros() {
     let f = fixture();
     let (a, b) = (random_ref(), random_ref());
     f.store
-        .first_contact(&a, 100, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&a, 100, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&b, 100, entry(2, VISITOR, "b"), &env(b"e2"))
+        .first_contact_sealed(&b, 100, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     let before = key_file(&f);
     assert_eq!(before.len(), 2 * keys::SLOT_LEN);
@@ -532,7 +545,7 @@ fn burn_and_expiry_overwrite_the_slot_with_zeros() {
     assert!(key_file(&f).iter().all(|&x| x == 0));
     // A freed slot is used again, so the file grows only with the peak number of tickets.
     f.store
-        .first_contact(&random_ref(), 200, entry(3, VISITOR, "c"), &env(b"e3"))
+        .first_contact_sealed(&random_ref(), 200, entry(3, VISITOR, "c"), &env(b"e3"))
         .unwrap();
     assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
 }
@@ -560,7 +573,7 @@ fn a_deleted_tickets_slot_left_by_a_crash_is_erased_at_the_next_start() {
     let f = fixture();
     let ticket = random_ref();
     f.store
-        .first_contact(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&ticket, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     let slot_bytes = key_file(&f);
     f.store.burn(&ticket, &env(b"closed")).unwrap();
@@ -581,10 +594,10 @@ fn a_torn_slot_is_erased_and_the_others_are_kept() {
     let f = fixture();
     let (a, b) = (random_ref(), random_ref());
     f.store
-        .first_contact(&a, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&a, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&b, 1, entry(2, VISITOR, "b"), &env(b"e2"))
+        .first_contact_sealed(&b, 1, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -609,7 +622,7 @@ fn a_torn_slot_is_erased_and_the_others_are_kept() {
 fn rows_that_no_slot_opens_are_deleted_at_start() {
     let f = fixture();
     f.store
-        .first_contact(&random_ref(), 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&random_ref(), 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -627,7 +640,7 @@ fn rows_that_no_slot_opens_are_deleted_at_start() {
 fn a_missing_key_file_is_refused_while_the_database_holds_tickets() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     drop(f.store);
     let path = Store::key_file_path(&f.path);
@@ -656,7 +669,7 @@ fn the_key_file_is_private_to_its_owner() {
 fn an_entry_moved_between_rows_is_unreadable_and_the_rest_shows() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "one"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "one"), &env(b"e1"))
         .unwrap();
     f.store
         .follow_up(&T1, 2, entry(2, VISITOR, "two"), &env(b"e2"))
@@ -693,7 +706,7 @@ fn compaction_after_acks_and_burns_leaves_no_acknowledged_envelope_in_the_file()
         let ticket = random_ref();
         let envelope = marker(i).repeat(64);
         f.store
-            .first_contact(
+            .first_contact_sealed(
                 &ticket,
                 1,
                 entry(1, VISITOR, &"x".repeat(1000)),
@@ -746,7 +759,7 @@ fn a_key_file_that_is_a_symbolic_link_is_refused() {
 fn compaction_is_due_after_a_deletion_and_waits_for_a_quiet_moment() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     assert_eq!(
         f.store.compact_if_due().unwrap(),
@@ -774,7 +787,7 @@ fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
     let tickets: Vec<[u8; 32]> = (0..3).map(|_| random_ref()).collect();
     for (i, ticket) in tickets.iter().enumerate() {
         f.store
-            .first_contact(ticket, 1, entry(i as u8, VISITOR, "a"), &env(b"e"))
+            .first_contact_sealed(ticket, 1, entry(i as u8, VISITOR, "a"), &env(b"e"))
             .unwrap();
     }
     f.store.burn(&tickets[1], &env(b"closed")).unwrap();
@@ -786,7 +799,7 @@ fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
     // The file grows again from there, and survives a reopen.
     let next = random_ref();
     f.store
-        .first_contact(&next, 3, entry(9, VISITOR, "b"), &env(b"e"))
+        .first_contact_sealed(&next, 3, entry(9, VISITOR, "b"), &env(b"e"))
         .unwrap();
     assert_eq!(key_file(&f).len(), 2 * keys::SLOT_LEN);
     drop(f.store);
@@ -796,13 +809,55 @@ fn compaction_cuts_free_slots_off_the_end_of_the_key_file() {
 }
 
 #[test]
+fn a_tickets_expiry_key_is_the_one_its_first_contact_carried_and_ends_with_the_ticket() {
+    let f = fixture();
+    let mut handed = None;
+    f.store
+        .first_contact(
+            &T1,
+            1,
+            entry(1, VISITOR, "a"),
+            |key: &porten_protocol::ExpiryKey| {
+                handed = Some(key.clone());
+                Ok::<_, StoreError>(env(b"e1"))
+            },
+        )
+        .unwrap();
+    f.store
+        .first_contact_sealed(&T2, 1, entry(2, VISITOR, "b"), &env(b"e2"))
+        .unwrap();
+    let handed = handed.expect("the envelope was made from the expiry key");
+    assert!(f.store.expiry_key(&T1) == Some(handed.clone()));
+    assert!(f.store.expiry_key(&T2).is_some_and(|other| other != handed));
+    assert!(
+        !handed.as_bytes().iter().all(|&b| b == 0),
+        "a key, not zeros"
+    );
+
+    f.store.burn(&T1, &env(b"closed")).unwrap();
+    assert!(f.store.expiry_key(&T1).is_none(), "gone with the slot");
+}
+
+#[test]
+fn a_first_contact_whose_envelope_cannot_be_made_writes_nothing() {
+    let f = fixture();
+    let failed = f.store.first_contact(&T1, 1, entry(1, VISITOR, "a"), |_| {
+        Err(StoreError::Corrupt("sealing failed"))
+    });
+    assert!(failed.is_err());
+    assert!(f.store.open_thread(&T1, 2).unwrap().is_none());
+    assert!(f.store.expiry_key(&T1).is_none(), "the slot was given up");
+    assert!(pending(&f.store).is_empty());
+}
+
+#[test]
 fn an_ack_without_the_sealed_envelope_id_deletes_nothing() {
     let f = fixture();
     f.store
-        .first_contact(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
+        .first_contact_sealed(&T1, 1, entry(1, VISITOR, "a"), &env(b"e1"))
         .unwrap();
     f.store
-        .first_contact(&T2, 1, entry(2, VISITOR, "b"), &env(b"e2"))
+        .first_contact_sealed(&T2, 1, entry(2, VISITOR, "b"), &env(b"e2"))
         .unwrap();
     // One right id and one guessed: the whole ack is refused, the right one included.
     let refused = f.store.ack(&[(1, id_of(b"e1")), (2, [0x42; 16])]).unwrap();

@@ -3,6 +3,7 @@
 //! Callers name a ticket by its ticket ref; the key file turns it into the ticket's slot (ticket id and
 //! storage key), and every row written here is sealed under that key.
 
+use porten_protocol::ExpiryKey;
 use redb::{ReadableDatabase, ReadableTable, Table, WriteTransaction};
 
 use super::keys::TicketSlot;
@@ -22,35 +23,48 @@ impl Store {
     /// start erases.
     ///
     /// [`StoreError::TicketExists`] if the ref is taken (nothing is written; make a new code).
-    pub fn first_contact(
+    ///
+    /// `seal` makes the envelope once the slot exists, from the ticket's expiry key (which the first contact
+    /// hands to the internal side); if it fails, nothing is written and its error is returned.
+    pub fn first_contact<E: From<StoreError>>(
         &self,
         ticket: &[u8; 32],
         now: i64,
         entry: NewEntry,
-        envelope: &QueuedEnvelope,
-    ) -> Result<u64, StoreError> {
+        seal: impl FnOnce(&ExpiryKey) -> Result<QueuedEnvelope, E>,
+    ) -> Result<u64, E> {
         let slot = self
             .keys
             .create(ticket)
             .map_err(StoreError::KeyFile)?
             .ok_or(StoreError::TicketExists)?;
         let committed = (|| {
+            let expiry_key = slot
+                .expiry_key()
+                .ok_or(StoreError::Corrupt("no expiry key could be derived"))?;
+            let envelope = seal(&expiry_key)?;
             let db = self.db();
-            let txn = db.begin_write()?;
+            let txn = db.begin_write().map_err(StoreError::from)?;
             let outbox_seq = {
-                let mut tickets = txn.open_table(TICKETS)?;
+                let mut tickets = txn.open_table(TICKETS).map_err(StoreError::from)?;
                 let mut state = TicketState::new(now);
-                let outbox_seq = append_visitor_entry(&txn, &slot, &mut state, &entry, envelope)?;
+                let outbox_seq = append_visitor_entry(&txn, &slot, &mut state, &entry, &envelope)?;
                 put_ticket(&mut tickets, &slot, &state)?;
                 outbox_seq
             };
-            txn.commit()?;
+            txn.commit().map_err(StoreError::from)?;
             Ok(outbox_seq)
         })();
         if committed.is_err() {
             self.keys.erase(slot.index);
         }
         committed
+    }
+
+    /// A live ticket's expiry key, for the sweeper to prove the ticket's expiry close with. `None` if there
+    /// is no such ticket.
+    pub fn expiry_key(&self, ticket: &[u8; 32]) -> Option<ExpiryKey> {
+        self.keys.by_ref(ticket)?.expiry_key()
     }
 
     /// Records a visitor's follow-up: a new entry at the end of the thread and its sealed envelope, and the

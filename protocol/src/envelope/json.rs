@@ -1,12 +1,15 @@
 //! The payload's JSON form: one flat object, written in a fixed field order, read with every rule checked.
 //!
 //! Fields: `version`, `envelope_id`, `kind`, `ticket_ref`, `group`, `language`, `urgent`, `message`,
-//! `entry_id`, `reply_key`, `closed_reason`, `received`; absent ones are left out. Reading checks, in this
-//! order: the version; the shape of `envelope_id` (32) and `ticket_ref` (64 lowercase hex characters);
-//! `received` is RFC 3339 UTC on a whole minute; `entry_id` 32 lowercase hex characters, `message` not blank,
-//! `reply_key` base64 of 32 bytes, `language` shaped like BCP 47; then that the kind has exactly its fields.
-//! An error names the field and the rule, never the value.
+//! `entry_id`, `reply_key`, `expiry_key`, `closed_reason`, `received`, `proof`; absent ones are left out.
+//! Reading checks, in this order: the version; the shape of `envelope_id` (32) and `ticket_ref` (64
+//! lowercase hex characters); `received` is RFC 3339 UTC on a whole minute; `entry_id` 32 lowercase hex
+//! characters, `message` not blank, `reply_key`, `expiry_key` and `proof` base64 of 32 bytes, `language`
+//! shaped like BCP 47; then that the kind has exactly its fields. An error names the field and the rule,
+//! never the value. Whether a proof holds is not a question of format: see [`Payload::proof_holds`].
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -15,14 +18,17 @@ use zeroize::{Zeroize, Zeroizing};
 use super::payload::{
     ClosedReason, Content, EnvelopeId, EnvelopeKind, Group, Language, Payload, Visitor,
 };
+use super::proof::Proof;
 use super::EnvelopeError;
-use crate::keys::{ReplyKey, TicketRef};
+use crate::keys::{decode_any_base64, ExpiryKey, ReplyKey, TicketRef};
 use crate::secret::Sensitive;
 use crate::thread::EntryId;
 use crate::time::minute_of;
 
 /// The payload version this build writes and the only one it reads.
-pub const PAYLOAD_VERSION: u32 = 1;
+///
+/// Version 2 added the first contact's `expiry_key` and the `proof` of follow-ups and closes.
+pub const PAYLOAD_VERSION: u32 = 2;
 
 /// The object as written: borrowed from the payload, so no secret is copied except into wiping buffers.
 #[derive(Serialize)]
@@ -43,8 +49,12 @@ struct Written<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_key: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    expiry_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     closed_reason: Option<ClosedReason>,
     received: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proof: Option<&'a str>,
 }
 
 /// `time` (already on a whole minute, in UTC) as RFC 3339: `2025-03-01T14:07:00Z`.
@@ -56,9 +66,10 @@ pub(super) fn received_text(time: OffsetDateTime) -> Result<String, EnvelopeErro
         })
 }
 
-/// Whether the reply key goes into the JSON: yes inside the envelope, no in the case system's copy.
+/// Whether the keys and the proof go into the JSON: yes inside the envelope, no in the case system's copy
+/// (it needs none of them, and every copy of a key is one more place it could leak from).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum ReplyKeyField {
+pub(super) enum KeyFields {
     Include,
     Leave,
 }
@@ -66,7 +77,7 @@ pub(super) enum ReplyKeyField {
 /// Serializes `payload` with `serializer`, field by field in the fixed order.
 pub(super) fn write<S: serde::Serializer>(
     payload: &Payload,
-    reply_key_field: ReplyKeyField,
+    key_fields: KeyFields,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let envelope_id = payload.envelope_id.to_hex();
@@ -74,17 +85,23 @@ pub(super) fn write<S: serde::Serializer>(
     let received = received_text(payload.received).map_err(serde::ser::Error::custom)?;
     let visitor = payload.visitor();
     let entry_id = visitor.map(|v| v.entry_id.to_hex());
-    let (group, reply_key, closed_reason) = match &payload.content {
+    let include = key_fields == KeyFields::Include;
+    let (group, keys, closed_reason, proof) = match &payload.content {
         Content::FirstContact {
-            group, reply_key, ..
+            group,
+            reply_key,
+            expiry_key,
+            ..
         } => (
             Some(*group),
-            (reply_key_field == ReplyKeyField::Include).then(|| reply_key.to_base64()),
+            include.then(|| (reply_key.to_base64(), expiry_key.to_base64())),
+            None,
             None,
         ),
-        Content::FollowUp { .. } => (None, None, None),
-        Content::Closed { reason } => (None, None, Some(*reason)),
+        Content::FollowUp { proof, .. } => (None, None, None, include.then_some(proof)),
+        Content::Closed { reason, proof } => (None, None, Some(*reason), include.then_some(proof)),
     };
+    let proof = proof.map(|p| STANDARD.encode(p.as_bytes()));
     Written {
         version: PAYLOAD_VERSION,
         envelope_id: &envelope_id,
@@ -95,16 +112,18 @@ pub(super) fn write<S: serde::Serializer>(
         urgent: payload.urgent(),
         message: visitor.map(|v| v.message.expose().as_str()),
         entry_id: entry_id.as_deref(),
-        reply_key: reply_key.as_ref().map(|k| k.as_str()),
+        reply_key: keys.as_ref().map(|(reply, _)| reply.as_str()),
+        expiry_key: keys.as_ref().map(|(_, expiry)| expiry.as_str()),
         closed_reason,
         received: &received,
+        proof: proof.as_deref(),
     }
     .serialize(serializer)
 }
 
 impl Serialize for Payload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        write(self, ReplyKeyField::Include, serializer)
+        write(self, KeyFields::Include, serializer)
     }
 }
 
@@ -128,8 +147,12 @@ struct Read {
     #[serde(default)]
     reply_key: Option<String>,
     #[serde(default)]
+    expiry_key: Option<String>,
+    #[serde(default)]
     closed_reason: Option<ClosedReason>,
     received: String,
+    #[serde(default)]
+    proof: Option<String>,
 }
 
 impl Drop for Read {
@@ -137,6 +160,7 @@ impl Drop for Read {
         self.ticket_ref.zeroize();
         self.message.zeroize();
         self.reply_key.zeroize();
+        self.expiry_key.zeroize();
     }
 }
 
@@ -163,11 +187,11 @@ impl Payload {
     }
 
     /// The JSON the case system receives (spool file and webhook body): the payload without its reply key,
-    /// indented, with a final newline. The buffer is wiped when dropped.
+    /// expiry key and proof, indented, with a final newline. The buffer is wiped when dropped.
     pub fn case_document(&self) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
         let mut json = Zeroizing::new(Vec::new());
         let mut serializer = serde_json::Serializer::pretty(&mut *json);
-        write(self, ReplyKeyField::Leave, &mut serializer).map_err(|_| EnvelopeError::Encode)?;
+        write(self, KeyFields::Leave, &mut serializer).map_err(|_| EnvelopeError::Encode)?;
         json.push(b'\n');
         Ok(json)
     }
@@ -204,6 +228,24 @@ impl Read {
                     .ok_or(invalid("reply_key", "must be base64 of 32 bytes"))
             })
             .transpose()?;
+        let expiry_key = self
+            .expiry_key
+            .as_deref()
+            .map(|key| {
+                ExpiryKey::from_any_base64(key)
+                    .ok_or(invalid("expiry_key", "must be base64 of 32 bytes"))
+            })
+            .transpose()?;
+        let proof = self
+            .proof
+            .as_deref()
+            .map(|proof| {
+                decode_any_base64(proof, |bytes| {
+                    <[u8; 32]>::try_from(bytes).ok().map(Proof::from_bytes)
+                })
+                .ok_or(invalid("proof", "must be base64 of 32 bytes"))
+            })
+            .transpose()?;
         let language = self.language.as_deref().map(Language::parse).transpose()?;
 
         let content = match self.kind {
@@ -211,19 +253,24 @@ impl Read {
                 let group = self.group.ok_or(required("group"))?;
                 let visitor = self.visitor(entry_id, language)?;
                 let reply_key = reply_key.ok_or(required("reply_key"))?;
+                let expiry_key = expiry_key.ok_or(required("expiry_key"))?;
                 forbid("closed_reason", self.closed_reason.is_some())?;
+                forbid("proof", proof.is_some())?;
                 Content::FirstContact {
                     group,
                     visitor,
                     reply_key,
+                    expiry_key,
                 }
             }
             EnvelopeKind::FollowUp => {
                 let visitor = self.visitor(entry_id, language)?;
+                let proof = proof.ok_or(required("proof"))?;
                 forbid("group", self.group.is_some())?;
                 forbid("reply_key", reply_key.is_some())?;
+                forbid("expiry_key", expiry_key.is_some())?;
                 forbid("closed_reason", self.closed_reason.is_some())?;
-                Content::FollowUp { visitor }
+                Content::FollowUp { visitor, proof }
             }
             EnvelopeKind::Closed => {
                 let reason = self.closed_reason.ok_or(required("closed_reason"))?;
@@ -235,7 +282,9 @@ impl Read {
                 forbid("message", self.message.is_some())?;
                 forbid("entry_id", entry_id.is_some())?;
                 forbid("reply_key", reply_key.is_some())?;
-                Content::Closed { reason }
+                forbid("expiry_key", expiry_key.is_some())?;
+                let proof = proof.ok_or(required("proof"))?;
+                Content::Closed { reason, proof }
             }
         };
         Ok(Payload {

@@ -1,21 +1,24 @@
 //! Envelopes: what the internal side receives, sealed so that only it can read them.
 //!
 //! Every first contact, follow-up and closed ticket becomes one envelope: a versioned JSON [`Payload`]
-//! encrypted with age (binary v1 format) to the internal side's X25519 [`Recipients`]. The gateway seals and
+//! encrypted with age (binary v1 format) to the internal side's X25519 [`Recipients`]. Follow-ups and closes
+//! carry a [`Proof`] under the ticket's own keys, because anyone who holds the recipients can seal. The gateway seals and
 //! queues envelopes in the outbox without being able to open them; `porten-inbox`, which alone holds an
 //! identity, opens them and reads the payload with [`Payload::from_json`]. Both share this one definition,
 //! and a security reviewer can open any envelope with the standard tool: `age -d -i key.txt envelope.age`.
 
 mod json;
 mod payload;
+mod proof;
 mod seal;
 #[cfg(test)]
 mod tests;
 
 pub use payload::{
-    ClosedReason, Content, EnvelopeId, EnvelopeKind, Group, Language, Payload, Visitor,
+    ClosedReason, Content, EnvelopeId, EnvelopeKind, Group, InboxKeys, Language, Payload, Visitor,
     VisitorMessage, PAYLOAD_VERSION,
 };
+pub use proof::Proof;
 pub use seal::{
     generate_identity, seal, Recipients, LARGEST_PADDED_JSON, MAX_SEALED_LEN, SMALLEST_PADDED_JSON,
 };

@@ -2,18 +2,20 @@
 //!
 //! A [`Payload`] is parsed once into typed fields: a [`Content`] per kind (first contact, follow-up,
 //! closed), so no later code meets a field that its kind does not have. The gateway builds one with a
-//! constructor (which fills in the envelope id and the received time rounded down to the minute); the
-//! internal side gets one back from [`Payload::from_json`] after opening. The JSON is written field by field
-//! in one fixed order (`json.rs`), so it stays byte-for-byte what earlier versions wrote. The message, the
-//! reply key and the ticket ref are secrets: wiped on drop and never shown by `Debug`.
+//! constructor (which fills in the envelope id and the received time rounded down to the minute, and signs
+//! follow-ups and closes: see `proof.rs`); the internal side gets one back from [`Payload::from_json`] after
+//! opening, and checks a follow-up's or a close's proof with [`Payload::proof_holds`] before it acts on it.
+//! The JSON is written field by field in one fixed order (`json.rs`). The message, the reply key, the expiry
+//! key and the ticket ref are secrets: wiped on drop and never shown by `Debug`.
 
 use std::fmt;
 
 use time::OffsetDateTime;
 
 use super::json;
+use super::proof::{self, Proof, ProofKey};
 use super::EnvelopeError;
-use crate::keys::{fill_random, ReplyKey, TicketRef};
+use crate::keys::{fill_random, ExpiryKey, ReplyKey, TicketRef};
 use crate::secret::Sensitive;
 use crate::thread::EntryId;
 use crate::time::minute_of;
@@ -104,6 +106,11 @@ impl EnvelopeId {
         EnvelopeId(bytes)
     }
 
+    /// The 16 bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
     /// Lower-case hex, 32 characters: the form on the wire and in spool file names.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
@@ -122,11 +129,6 @@ impl EnvelopeId {
     /// The id from its 16 bytes (as the gateway keeps it beside the outbox row).
     pub fn from_bytes(bytes: [u8; 16]) -> EnvelopeId {
         EnvelopeId(bytes)
-    }
-
-    /// The 16 bytes.
-    pub fn as_bytes(&self) -> &[u8; 16] {
-        &self.0
     }
 }
 
@@ -215,27 +217,42 @@ impl Visitor {
     }
 }
 
+/// The keys a first contact hands to the internal side, which keeps them as long as the ticket lives.
+#[derive(Clone, Copy)]
+pub struct InboxKeys<'a> {
+    /// Lets staff encrypt replies, and proves follow-ups and visitor closes.
+    pub reply_key: &'a ReplyKey,
+    /// Proves expiry closes.
+    pub expiry_key: &'a ExpiryKey,
+}
+
 /// What an envelope says, by kind: each kind has exactly its own fields.
 #[derive(Clone, Debug)]
 pub enum Content {
-    /// A visitor's first message: who they are, and the reply key staff answer with.
+    /// A visitor's first message: who they are, and the keys the internal side keeps for the ticket.
     FirstContact {
         /// Who the visitor says they are.
         group: Group,
         /// The message.
         visitor: Visitor,
-        /// Lets staff encrypt replies for this ticket.
+        /// Lets staff encrypt replies for this ticket; later follow-ups and visitor closes are proved under it.
         reply_key: ReplyKey,
+        /// The ticket's expiry close is proved under it.
+        expiry_key: ExpiryKey,
     },
     /// A later message from a visitor who came back with their code.
     FollowUp {
         /// The message.
         visitor: Visitor,
+        /// Made under the ticket's reply key.
+        proof: Proof,
     },
     /// The ticket and its thread are gone.
     Closed {
         /// Why.
         reason: ClosedReason,
+        /// Made under the reply key when the visitor closed it, under the expiry key when it expired.
+        proof: Proof,
     },
 }
 
@@ -262,41 +279,95 @@ impl Payload {
         entry_id: EntryId,
         group: Group,
         visitor: VisitorMessage<'_>,
-        reply_key: &ReplyKey,
+        keys: InboxKeys<'_>,
         now: OffsetDateTime,
     ) -> Result<Payload, EnvelopeError> {
         let content = Content::FirstContact {
             group,
             visitor: Visitor::new(entry_id, visitor)?,
-            reply_key: reply_key.clone(),
+            reply_key: keys.reply_key.clone(),
+            expiry_key: keys.expiry_key.clone(),
         };
         Payload::new(ticket_ref, content, now)
     }
 
-    /// A later message from a visitor who came back with their code.
+    /// A later message from a visitor who came back with their code, proved under the ticket's reply key.
     ///
     /// Fails as [`Payload::first_contact`] does.
     pub fn follow_up(
         ticket_ref: &TicketRef,
         entry_id: EntryId,
         visitor: VisitorMessage<'_>,
+        reply_key: &ReplyKey,
         now: OffsetDateTime,
     ) -> Result<Payload, EnvelopeError> {
         let content = Content::FollowUp {
             visitor: Visitor::new(entry_id, visitor)?,
+            proof: Proof::from_bytes([0; 32]),
         };
-        Payload::new(ticket_ref, content, now)
+        Payload::new(ticket_ref, content, now).map(|p| p.signed(ProofKey::Visitor(reply_key)))
     }
 
-    /// Tells the internal side that the ticket and its thread are gone.
+    /// Tells the internal side that the visitor deleted the ticket and its thread, proved under the ticket's
+    /// reply key.
     ///
     /// Fails only if `now` is outside the years 0 to 9999.
-    pub fn closed(
+    pub fn closed_by_visitor(
         ticket_ref: &TicketRef,
-        reason: ClosedReason,
+        reply_key: &ReplyKey,
         now: OffsetDateTime,
     ) -> Result<Payload, EnvelopeError> {
-        Payload::new(ticket_ref, Content::Closed { reason }, now)
+        let content = Content::Closed {
+            reason: ClosedReason::Visitor,
+            proof: Proof::from_bytes([0; 32]),
+        };
+        Payload::new(ticket_ref, content, now).map(|p| p.signed(ProofKey::Visitor(reply_key)))
+    }
+
+    /// Tells the internal side that the ticket expired and is gone, proved under the ticket's expiry key.
+    ///
+    /// Fails only if `now` is outside the years 0 to 9999.
+    pub fn expired(
+        ticket_ref: &TicketRef,
+        expiry_key: &ExpiryKey,
+        now: OffsetDateTime,
+    ) -> Result<Payload, EnvelopeError> {
+        let content = Content::Closed {
+            reason: ClosedReason::Expired,
+            proof: Proof::from_bytes([0; 32]),
+        };
+        Payload::new(ticket_ref, content, now).map(|p| p.signed(ProofKey::Expiry(expiry_key)))
+    }
+
+    /// The payload with its proof made under `key` (the proof is not among the fields signed).
+    pub(super) fn signed(mut self, key: ProofKey<'_>) -> Payload {
+        let made = proof::sign(&self, key);
+        match &mut self.content {
+            Content::FollowUp { proof, .. } | Content::Closed { proof, .. } => *proof = made,
+            Content::FirstContact { .. } => {}
+        }
+        self
+    }
+
+    /// Whether this follow-up or close was proved under the ticket's keys, as the internal side keeps them
+    /// from the ticket's first contact: a follow-up and a visitor's close under the reply key, an expiry
+    /// close under the expiry key (`None`: none is kept, so none holds). Compared in constant time.
+    ///
+    /// A first contact carries no proof and is always `false`: the internal side checks it against the keys
+    /// it holds instead.
+    pub fn proof_holds(&self, reply_key: &ReplyKey, expiry_key: Option<&ExpiryKey>) -> bool {
+        match &self.content {
+            Content::FirstContact { .. } => false,
+            Content::FollowUp { proof, .. }
+            | Content::Closed {
+                reason: ClosedReason::Visitor,
+                proof,
+            } => proof::verify(self, proof, ProofKey::Visitor(reply_key)),
+            Content::Closed {
+                reason: ClosedReason::Expired,
+                proof,
+            } => expiry_key.is_some_and(|key| proof::verify(self, proof, ProofKey::Expiry(key))),
+        }
     }
 
     fn new(
@@ -327,7 +398,9 @@ impl Payload {
     /// The visitor's message, for first contacts and follow-ups.
     pub fn visitor(&self) -> Option<&Visitor> {
         match &self.content {
-            Content::FirstContact { visitor, .. } | Content::FollowUp { visitor } => Some(visitor),
+            Content::FirstContact { visitor, .. } | Content::FollowUp { visitor, .. } => {
+                Some(visitor)
+            }
             Content::Closed { .. } => None,
         }
     }

@@ -136,8 +136,8 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::envelope::{ClosedReason, Group, VisitorMessage};
-    use crate::keys::{ReplyKey, TicketRef};
+    use crate::envelope::{Group, InboxKeys, VisitorMessage};
+    use crate::keys::{ExpiryKey, ReplyKey, TicketRef};
     use crate::thread::EntryId;
 
     fn recipients(count: usize) -> Recipients {
@@ -155,7 +155,10 @@ mod tests {
                 language: Some("sv"),
                 urgent: false,
             },
-            &ReplyKey::from_bytes([7; 32]),
+            InboxKeys {
+                reply_key: &ReplyKey::from_bytes([7; 32]),
+                expiry_key: &ExpiryKey::from_bytes([8; 32]),
+            },
             datetime!(2025-03-01 14:07:00 UTC),
         )
         .unwrap()
@@ -194,9 +197,9 @@ mod tests {
         let short = sealed_len("Hej", &to);
         assert_eq!(short, age_payload_len(SMALLEST_PADDED_JSON));
         assert_eq!(short, sealed_len(&"Jag vill prata. ".repeat(30), &to));
-        let closed = Payload::closed(
+        let closed = Payload::closed_by_visitor(
             &TicketRef::from_bytes([0xab; 32]),
-            ClosedReason::Visitor,
+            &ReplyKey::from_bytes([7; 32]),
             datetime!(2025-03-01 14:07:00 UTC),
         )
         .unwrap();

@@ -67,7 +67,7 @@ impl Cases {
         }
         let (mut case, outcome) = match (&payload.content, existing) {
             (Content::Closed { .. }, None) => return Ok(Recorded::UnknownTicket),
-            (Content::Closed { reason }, Some(mut case)) => {
+            (Content::Closed { reason, .. }, Some(mut case)) => {
                 case.visitor_end = Some(VisitorEnd {
                     reason: *reason,
                     at: received,
@@ -87,7 +87,7 @@ impl Cases {
                 add_message(w, key, &mut case, visitor, &envelope, received)?;
                 (case, Recorded::Opened(key))
             }
-            (Content::FollowUp { visitor }, existing) => {
+            (Content::FollowUp { visitor, .. }, existing) => {
                 let mut case = existing.unwrap_or_else(|| new_case(payload, received));
                 add_message(w, key, &mut case, visitor, &envelope, received)?;
                 (case, Recorded::Added(key))

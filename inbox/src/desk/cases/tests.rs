@@ -5,10 +5,10 @@
 
 use std::time::Instant;
 
-use porten_protocol::envelope::{ClosedReason, Group, Payload, VisitorMessage};
+use porten_protocol::envelope::{ClosedReason, Group, InboxKeys, Payload, VisitorMessage};
 use porten_protocol::secret::Sensitive;
 use porten_protocol::thread::EntryId;
-use porten_protocol::{ReplyKey, TicketRef};
+use porten_protocol::{ExpiryKey, ReplyKey, TicketRef};
 use time::OffsetDateTime;
 
 use super::super::config::{DeskConfig, PartnerConfig, TeamConfig};
@@ -126,8 +126,12 @@ fn first_contact(
         language: Some("ar"),
         urgent,
     };
-    let reply_key = ReplyKey::from_bytes([7; 32]);
-    Payload::first_contact(ticket, EntryId::random(), group, message, &reply_key, at(f)).unwrap()
+    let (reply_key, expiry_key) = (reply_key(), expiry_key());
+    let keys = InboxKeys {
+        reply_key: &reply_key,
+        expiry_key: &expiry_key,
+    };
+    Payload::first_contact(ticket, EntryId::random(), group, message, keys, at(f)).unwrap()
 }
 
 fn follow_up(f: &Fixture, ticket: &TicketRef, text: &str, urgent: bool) -> Payload {
@@ -136,11 +140,24 @@ fn follow_up(f: &Fixture, ticket: &TicketRef, text: &str, urgent: bool) -> Paylo
         language: None,
         urgent,
     };
-    Payload::follow_up(ticket, EntryId::random(), message, at(f)).unwrap()
+    Payload::follow_up(ticket, EntryId::random(), message, &reply_key(), at(f)).unwrap()
 }
 
 fn closed(f: &Fixture, ticket: &TicketRef, reason: ClosedReason) -> Payload {
-    Payload::closed(ticket, reason, at(f)).unwrap()
+    match reason {
+        ClosedReason::Visitor => Payload::closed_by_visitor(ticket, &reply_key(), at(f)),
+        ClosedReason::Expired => Payload::expired(ticket, &expiry_key(), at(f)),
+    }
+    .unwrap()
+}
+
+/// The keys the test tickets are made with (the cases do not check proofs: delivery did).
+fn reply_key() -> ReplyKey {
+    ReplyKey::from_bytes([7; 32])
+}
+
+fn expiry_key() -> ExpiryKey {
+    ExpiryKey::from_bytes([8; 32])
 }
 
 impl Centre {

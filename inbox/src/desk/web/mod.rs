@@ -13,6 +13,8 @@
 
 mod case;
 mod case_page;
+#[cfg(test)]
+mod case_tests;
 mod http;
 mod pages;
 mod queue;

@@ -155,8 +155,9 @@ pub(super) fn act(web: &Web, lang: Lang, session: &Session, route: &str, form: &
         }
         "take" => cases.take(actor, &key),
         "assign" => {
-            let Ok(names) = Names::read(web) else {
-                return store_failure(web, lang, Some(session), &"the accounts could not be read");
+            let names = match Names::read(web) {
+                Ok(names) => names,
+                Err(error) => return store_failure(web, lang, Some(session), &error),
             };
             let to = names
                 .assignable()
@@ -202,7 +203,7 @@ pub(super) fn act(web: &Web, lang: Lang, session: &Session, route: &str, form: &
         }
         "reminder" => match reminder_date(form.value("date")) {
             Ok(at) => cases.set_reminder(actor, &key, at),
-            Err(()) => return again(c.bad_date, "reminder-date", Typed::default()),
+            Err(_) => return again(c.bad_date, "reminder-date", Typed::default()),
         },
         "urgency" => cases.clear_urgency(actor, &key),
         _ => return not_found_for(web, lang, session),
@@ -226,15 +227,14 @@ pub(super) fn act(web: &Web, lang: Lang, session: &Session, route: &str, form: &
 }
 
 /// A reminder's date (`YYYY-MM-DD`) as midnight UTC of that day; an empty field clears the reminder.
-fn reminder_date(text: &str) -> Result<Option<i64>, ()> {
+fn reminder_date(text: &str) -> Result<Option<i64>, time::error::Parse> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     let date = time::Date::parse(
         text.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| ())?;
+    )?;
     Ok(Some(date.midnight().assume_utc().unix_timestamp()))
 }
 

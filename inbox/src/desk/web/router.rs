@@ -121,40 +121,36 @@ fn post(web: &Web, request: &Request, lang: Lang, route: &str) -> Reply {
 
 /// A POST of a logged-in page: the session, its CSRF token, then the handler.
 fn after_login(web: &Web, request: &Request, lang: Lang, route: &str, form: &Form) -> Reply {
-    {
-        {
-            let session = match session(web, &request.headers, lang) {
-                Ok(session) => session,
-                Err(reply) => return reply,
-            };
-            if !session.csrf.matches(form.value(TOKEN_FIELD)) {
-                tracing::info!("a form without this session's CSRF token was refused");
-                return message(
-                    web,
-                    lang,
-                    Some(&session),
-                    StatusCode::FORBIDDEN,
-                    Message::FormRefused,
-                );
-            }
-            if let Some(case_route) = route.strip_prefix("/cases/") {
-                return case::act(web, lang, &session, case_route, form);
-            }
-            match route {
-                "/logout" => logout(web, request, lang, &session),
-                "/profile" => save_profile(web, lang, &session, form),
-                _ if session.account.role != Role::Administrator => message(
-                    web,
-                    lang,
-                    Some(&session),
-                    StatusCode::FORBIDDEN,
-                    Message::Forbidden,
-                ),
-                "/accounts/new" => create_account(web, lang, &session, form),
-                "/accounts/reset" => reset_account(web, lang, &session, form),
-                _ => disable_account(web, lang, &session, form),
-            }
-        }
+    let session = match session(web, &request.headers, lang) {
+        Ok(session) => session,
+        Err(reply) => return reply,
+    };
+    if !session.csrf.matches(form.value(TOKEN_FIELD)) {
+        tracing::info!("a form without this session's CSRF token was refused");
+        return message(
+            web,
+            lang,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            Message::FormRefused,
+        );
+    }
+    if let Some(case_route) = route.strip_prefix("/cases/") {
+        return case::act(web, lang, &session, case_route, form);
+    }
+    match route {
+        "/logout" => logout(web, request, lang, &session),
+        "/profile" => save_profile(web, lang, &session, form),
+        _ if session.account.role != Role::Administrator => message(
+            web,
+            lang,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            Message::Forbidden,
+        ),
+        "/accounts/new" => create_account(web, lang, &session, form),
+        "/accounts/reset" => reset_account(web, lang, &session, form),
+        _ => disable_account(web, lang, &session, form),
     }
 }
 

@@ -178,7 +178,10 @@ fn entry_markup(c: &CaseText, names: &Names, at: i64, body: &EntryBody) -> Marku
                 li.entry.reply {
                     p.meta {
                         strong { (c.reply_from) " “" (display_name.as_str()) "”" }
-                        " (" (names.account(*author)) ") · " (when(at, false))
+                        // The author by today's name, when it is not the name the visitor saw.
+                        @let author = names.account(*author);
+                        @if author != display_name.as_str() { " (" (author) ")" }
+                        " · " (when(at, false))
                     }
                     p.text { (text.expose()) }
                     p.delivery {

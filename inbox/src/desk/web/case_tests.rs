@@ -174,6 +174,9 @@ fn the_queue_shows_an_urgent_case_first_says_urgent_in_words_and_counts_in_the_t
     assert!(page.contains("<caption>") && page.contains("<th scope=\"col\">"));
     assert!(page.contains("href=\"/en/cases?view=waiting\" aria-current=\"page\""));
     assert!(page.contains("The visitor waits for us, for 2 min"));
+    // At 320 px the rows become cards, each cell saying its column.
+    assert!(page.contains("@media (max-width:40rem)"));
+    assert!(page.contains("<td data-label=\"Whose turn\">"));
 
     let sv = c.get(&c.sara, "/sv/cases?view=urgent");
     let page = html(&sv);
@@ -392,6 +395,10 @@ fn case_pages_have_lang_headings_and_labelled_fields_in_both_languages() {
             "the reminder is shown"
         );
         assert!(!page.contains("<script") && !page.contains(" style="));
+        assert!(
+            page.contains("@media print{"),
+            "printed, the case leaves out menu and forms"
+        );
     }
     let page = c.get(&c.sara, &case_path("sv", &key));
     assert!(html(&page).contains("Intern anteckning"));

@@ -498,7 +498,7 @@ const CASES_SV: CaseText = CaseText {
     reply_hint: |name| {
         format!(
             "Besökaren ser svaret från ”{name}” (ditt visningsnamn, som du ändrar i din profil). Svaret sparas \
-             först i skrivbordet; det skickas inte till besökaren förrän sändningen är klar."
+             först i skrivbordet och skickas sedan; om det har nått besökaren står vid svaret."
         )
     },
     to_queue: "Till ärendekön",
@@ -610,8 +610,8 @@ const CASES_EN: CaseText = CaseText {
     reply_hint: |name| {
         format!(
             "The visitor sees this reply from “{name}” (your display name, which you change in your \
-             profile). The reply is stored at the desk first; it is not sent to the visitor until sending \
-             is done."
+             profile). The reply is stored at the desk first, then sent; whether it has reached the visitor \
+             is shown beside it."
         )
     },
     to_queue: "To the case queue",

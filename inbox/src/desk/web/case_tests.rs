@@ -446,3 +446,83 @@ fn no_page_or_log_line_holds_a_reply_key_or_a_session_id() {
     );
     assert!(pages[pages.len() - 2].contains("Socialtjänsten"));
 }
+
+#[test]
+fn odd_case_addresses_and_fields_answer_with_a_page_and_change_nothing() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    for target in [
+        "/en/cases/".to_owned(),
+        "/en/cases/ABC".to_owned(),
+        format!("{case}/extra"),
+        case.to_uppercase().replace("/EN/CASES/", "/en/cases/"),
+    ] {
+        assert_eq!(
+            c.get(&c.sara, &target).status,
+            StatusCode::NOT_FOUND,
+            "{target}"
+        );
+    }
+    for query in ["view=%ff", "view=", "view=mine&view=closed", "x"] {
+        let reply = c.get(&c.sara, &format!("/en/cases?{query}"));
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+    }
+    for (target, fields, status) in [
+        (case.clone(), "", StatusCode::NOT_FOUND),
+        (format!("{case}/unknown"), "", StatusCode::NOT_FOUND),
+        (
+            format!("{case}/assign"),
+            "to=nobody",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{case}/status"),
+            "status=lost",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{case}/team"),
+            "team=Nowhere",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{case}/refer"),
+            "partner=police",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{case}/reminder"),
+            "date=tomorrow",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("{case}/note"),
+            "text=",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let reply = c.post(&c.sara, &target, fields);
+        assert_eq!(reply.status, status, "{target} {fields}");
+    }
+    let sara = c.web.desk.sessions.check(&c.sara).unwrap().unwrap();
+    let (view, _) = c.web.desk.cases.view(sara.account.id, &key).unwrap();
+    assert_eq!(view.entries.len(), 1);
+    assert_eq!(view.case.assignee, None);
+    assert_eq!(view.case.reminder, None);
+    assert!(view.case.referrals.is_empty());
+    let log = c.audit_log();
+    for action in [
+        "assigned",
+        "status-set",
+        "moved-to-team",
+        "referred",
+        "reminder-set",
+        "note-added",
+    ] {
+        assert!(
+            !log.contains(&format!("\"action\":\"{action}\"")),
+            "{action}"
+        );
+    }
+}

@@ -133,6 +133,15 @@ fn about(lang: Lang, page: &CasePage<'_>) -> Markup {
                     }
                 }
             }
+            @if !case.urgency_cleared.is_empty() {
+                dt { (c.urgency_cleared) }
+                dd {
+                    @for (i, cleared) in case.urgency_cleared.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (when(cleared.at, false)) ", " (c.by) " " (page.names.account(cleared.by))
+                    }
+                }
+            }
             dt { (c.handlers) }
             dd {
                 @if case.handlers.is_empty() { (c.nobody) }

@@ -445,6 +445,8 @@ fn no_page_or_log_line_holds_a_reply_key_or_a_session_id() {
         "the CSRF token is in forms, never in the log"
     );
     assert!(pages[pages.len() - 2].contains("Socialtjänsten"));
+    assert!(pages[pages.len() - 2].contains("<dt>Urgency cleared</dt>"));
+    assert!(!pages[pages.len() - 2].contains("Clear the urgency"));
 }
 
 #[test]

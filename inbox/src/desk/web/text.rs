@@ -461,6 +461,7 @@ pub(super) struct CaseText {
     pub(super) clear_reminder: &'static str,
     pub(super) urgency_heading: &'static str,
     pub(super) clear_urgency: &'static str,
+    pub(super) urgency_cleared: &'static str,
 
     pub(super) done: &'static str,
     pub(super) reply_stored: &'static str,
@@ -583,6 +584,7 @@ const CASES_SV: CaseText = CaseText {
     clear_reminder: "Ta bort påminnelsen",
     urgency_heading: "Akut",
     clear_urgency: "Ta bort markeringen akut",
+    urgency_cleared: "Markeringen akut togs bort",
 
     done: "Sparat.",
     reply_stored: "Svaret är sparat i skrivbordet. Det är inte skickat till besökaren än.",
@@ -696,6 +698,7 @@ const CASES_EN: CaseText = CaseText {
     clear_reminder: "Clear the reminder",
     urgency_heading: "Urgent",
     clear_urgency: "Clear the urgency",
+    urgency_cleared: "Urgency cleared",
 
     done: "Saved.",
     reply_stored: "The reply is stored at the desk. It is not yet sent to the visitor.",

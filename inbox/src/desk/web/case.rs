@@ -29,6 +29,27 @@ struct Typed<'a> {
     note: &'a str,
 }
 
+/// How the case page is shown: after a plain visit, an action done, or a field refused.
+struct Shown<'a> {
+    status: StatusCode,
+    notice: Option<&'a str>,
+    /// The error and the id of the field it is about.
+    error: Option<(&'a str, &'a str)>,
+    typed: Typed<'a>,
+}
+
+impl<'a> Shown<'a> {
+    /// A field refused: 422, the error at the field, what was typed.
+    fn refused(message: &'a str, field: &'a str, typed: Typed<'a>) -> Shown<'a> {
+        Shown {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            notice: None,
+            error: Some((message, field)),
+            typed,
+        }
+    }
+}
+
 /// The case page (`GET /{lang}/cases/{key}`), with a notice after an action (`?done`, `?stored`).
 pub(super) fn page(web: &Web, lang: Lang, session: &Session, key: &str, query: &str) -> Reply {
     let c = lang.cases();
@@ -37,30 +58,17 @@ pub(super) fn page(web: &Web, lang: Lang, session: &Session, key: &str, query: &
         "stored" => Some(c.reply_stored),
         _ => None,
     };
-    show(
-        web,
-        lang,
-        session,
-        key,
-        StatusCode::OK,
+    let shown = Shown {
+        status: StatusCode::OK,
         notice,
-        None,
-        &Typed::default(),
-    )
+        error: None,
+        typed: Typed::default(),
+    };
+    show(web, lang, session, key, &shown)
 }
 
 /// Reads the case (recording the view in the audit log) and renders it.
-#[allow(clippy::too_many_arguments)] // Each is one thing the page shows; a struct would only rename them.
-fn show(
-    web: &Web,
-    lang: Lang,
-    session: &Session,
-    key: &str,
-    status: StatusCode,
-    notice: Option<&str>,
-    error: Option<(&str, &str)>,
-    typed: &Typed<'_>,
-) -> Reply {
+fn show(web: &Web, lang: Lang, session: &Session, key: &str, shown: &Shown<'_>) -> Reply {
     let Some(key) = CaseKey::from_hex(key) else {
         return not_found_for(web, lang, session);
     };
@@ -79,13 +87,13 @@ fn show(
         view: &view,
         names: &names,
         now: web.now(),
-        notice,
-        error,
-        reply: typed.reply,
-        note: typed.note,
+        notice: shown.notice,
+        error: shown.error,
+        reply: shown.typed.reply,
+        note: shown.typed.note,
     };
     Reply::page(
-        status,
+        shown.status,
         case_page::render(lang, &viewer(web, session), &page),
     )
 }
@@ -123,10 +131,7 @@ pub(super) fn act(web: &Web, lang: Lang, session: &Session, route: &str, form: &
             lang,
             session,
             key_text,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some((message, field)),
-            &typed,
+            &Shown::refused(message, field, typed),
         )
     };
     let text_error = |text: &str| {
@@ -259,10 +264,7 @@ fn reply(
             lang,
             session,
             key_text,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some((message, "reply-text")),
-            &typed(),
+            &Shown::refused(message, "reply-text", typed()),
         )
     };
     let intent =

@@ -425,7 +425,10 @@ fn an_administrator_enrols_creates_a_staff_account_and_each_only_sees_what_their
     let start = admin.get("/en/");
     assert_eq!(start.status, 200);
     assert!(start.body.contains("Anna, administratör") && start.body.contains("Administrator"));
-    assert!(start.body.contains("Cases"), "a named place for the queue");
+    assert!(
+        !start.body.contains("/en/cases"),
+        "an administrator without a team works no cases, so gets no queue"
+    );
 
     // Every response carries the security headers, pages and redirects alike.
     for response in [&start, &logged_in] {
@@ -484,7 +487,15 @@ fn an_administrator_enrols_creates_a_staff_account_and_each_only_sees_what_their
     let code = staff_app.next_code();
     assert_eq!(login(&mut staff, "sara", STAFF_PASSWORD, &code).status, 303);
     let staff_session = staff.cookie.clone().unwrap();
-    assert!(staff.get("/en/").body.contains("Sara, kurator"));
+    let staff_start = staff.get("/en/");
+    assert!(staff_start.body.contains("Sara, kurator"));
+    assert!(
+        staff_start.body.contains("href=\"/en/cases\""),
+        "staff reach the queue"
+    );
+    let queue = staff.get("/en/cases");
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("No cases in this view."));
 
     // The same TOTP code does not log in twice, even with the right password.
     let mut thief = inbox.browser();

@@ -1,5 +1,5 @@
 //! The desk's web front door: an HTTPS listener with the pages for login, enrolment, the start page, the
-//! profile and account administration, served by `porten-inbox run` on `desk.listen` (default
+//! profile and account administration, the case queue ([`queue`]) and the case page ([`case`]), served by `porten-inbox run` on `desk.listen` (default
 //! `127.0.0.1:8443`).
 //!
 //! Data flows one way: [`server`] (TLS, limits, timeouts) → [`router`] (language, route, session, CSRF) →
@@ -11,8 +11,13 @@
 //! redb lets one process open the desk's database, so the running inbox opens the desk once, here, and
 //! `porten-inbox desk …` commands need the inbox stopped.
 
+mod case;
+mod case_page;
+#[cfg(test)]
+mod case_tests;
 mod http;
 mod pages;
+mod queue;
 mod router;
 mod server;
 mod style;
@@ -68,6 +73,12 @@ pub(super) struct Web {
     audit: AuditLog,
     tokens: http::FormTokens,
     headers: http::SecurityHeaders,
+    /// Where each reply recorded at the case page goes to be pushed to the gateway (encrypted with the
+    /// ticket's reply key). `None` until a pusher is wired: replies are then recorded (the intent, in the
+    /// desk and the audit log) and shown as stored at the desk, not yet sent. A pusher that receives an
+    /// intent reports back with `Cases::reply_pushed` or `Cases::reply_failed`. A full or closed queue
+    /// leaves the reply recorded and not sent, as if there were no pusher.
+    replies: Option<tokio::sync::mpsc::Sender<super::ReplyIntent>>,
 }
 
 impl Web {
@@ -77,6 +88,7 @@ impl Web {
             audit,
             tokens: http::FormTokens::new().ok_or(DeskWebError::Random)?,
             headers: http::SecurityHeaders::new(&style::style_csp_source()),
+            replies: None,
         })
     }
 

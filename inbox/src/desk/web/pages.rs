@@ -9,13 +9,15 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::style::STYLE;
 use super::text::{Lang, Text};
-use crate::desk::{Account, AccountState, Role};
+use crate::desk::{Account, AccountState, Counts, Role};
 
 /// The logged-in staff member a page is shown to.
 pub(super) struct Viewer<'a> {
     pub(super) account: &'a Account,
     /// The session's CSRF token, for the page's forms.
     pub(super) csrf: &'a str,
+    /// The queue's counts for the navigation and the title; `None` for an account that works no cases.
+    pub(super) counts: Option<Counts>,
 }
 
 /// The hidden field every form carries.
@@ -43,15 +45,33 @@ fn state_name(t: &Text, state: AccountState) -> &'static str {
     }
 }
 
-fn token(value: &str) -> Markup {
+pub(super) fn token(value: &str) -> Markup {
     html! { input type="hidden" name=(TOKEN_FIELD) value=(value); }
 }
 
-fn layout(here: &Here<'_>, title: &str, viewer: Option<&Viewer<'_>>, content: Markup) -> String {
+pub(super) fn layout(
+    here: &Here<'_>,
+    title: &str,
+    viewer: Option<&Viewer<'_>>,
+    content: Markup,
+) -> String {
     let lang = here.lang;
     let t = lang.text();
     let l = lang.code();
     let other = lang.other();
+    // The counts lead the title, so a staff member sees them in the browser's tab from any page.
+    let counts = viewer
+        .and_then(|viewer| viewer.counts)
+        .filter(|counts| counts.urgent > 0 || counts.new > 0)
+        .map(|counts| (lang.cases().counts)(counts.urgent, counts.new));
+    let current = |path: &str| {
+        let here = if here.path.starts_with("/cases") {
+            "/cases"
+        } else {
+            here.path
+        };
+        (here == path).then_some("page")
+    };
     html! {
         (DOCTYPE)
         html lang=(l) {
@@ -59,7 +79,10 @@ fn layout(here: &Here<'_>, title: &str, viewer: Option<&Viewer<'_>>, content: Ma
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (title) " – " (t.desk) }
+                title {
+                    @if let Some(counts) = &counts { "(" (counts) ") " }
+                    (title) " – " (t.desk)
+                }
                 style { (PreEscaped(STYLE)) }
             }
             body {
@@ -70,11 +93,26 @@ fn layout(here: &Here<'_>, title: &str, viewer: Option<&Viewer<'_>>, content: Ma
                         @if let Some(viewer) = viewer {
                             nav aria-label=(t.nav) {
                                 ul {
-                                    li { a href={ "/" (l) "/" } { (t.nav_start) } }
-                                    li.later { (t.nav_cases) " " (t.nav_cases_later) }
-                                    li { a href={ "/" (l) "/profile" } { (t.nav_profile) } }
+                                    li { a href={ "/" (l) "/" } aria-current=[current("/")] { (t.nav_start) } }
+                                    @if viewer.counts.is_some() {
+                                        li {
+                                            a href={ "/" (l) "/cases" } aria-current=[current("/cases")] {
+                                                (t.nav_cases)
+                                                @if let Some(counts) = &counts { " (" (counts) ")" }
+                                            }
+                                        }
+                                    }
+                                    li {
+                                        a href={ "/" (l) "/profile" } aria-current=[current("/profile")] {
+                                            (t.nav_profile)
+                                        }
+                                    }
                                     @if viewer.account.role == Role::Administrator {
-                                        li { a href={ "/" (l) "/accounts" } { (t.nav_accounts) } }
+                                        li {
+                                            a href={ "/" (l) "/accounts" } aria-current=[current("/accounts")] {
+                                                (t.nav_accounts)
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -98,7 +136,7 @@ fn layout(here: &Here<'_>, title: &str, viewer: Option<&Viewer<'_>>, content: Ma
     .into_string()
 }
 
-fn errors(t: &Text, message: Option<&str>, field: &str) -> Markup {
+pub(super) fn errors(t: &Text, message: Option<&str>, field: &str) -> Markup {
     html! {
         @if let Some(message) = message {
             div.errors role="alert" {
@@ -109,7 +147,7 @@ fn errors(t: &Text, message: Option<&str>, field: &str) -> Markup {
     }
 }
 
-fn notice(message: Option<&str>) -> Markup {
+pub(super) fn notice(message: Option<&str>) -> Markup {
     html! {
         @if let Some(message) = message {
             div.box.ok role="status" { p { (message) } }
@@ -313,7 +351,9 @@ pub(super) fn start(lang: Lang, viewer: &Viewer<'_>) -> String {
     let content = html! {
         h2 { (t.you_are) }
         (who(t, viewer.account))
-        div.box { p { (t.cases_later) } }
+        @if viewer.counts.is_some() {
+            div.box { p { a href={ "/" (lang.code()) "/cases" } { (lang.cases().to_queue) } } }
+        }
     };
     layout(
         &Here { lang, path: "/" },

@@ -18,11 +18,11 @@ use porten_protocol::secret::Sensitive;
 use super::http::{cross_site, session_cookie, Form, Reply, SetCookie};
 use super::pages::{self, Viewer, TOKEN_FIELD};
 use super::text::Lang;
-use super::Web;
+use super::{case, queue, Web};
 use crate::audit::AuditEvent;
 use crate::desk::{
-    AccountError, Credential, DisplayName, EnrolmentError, LoginName, LoginRefused, NewAccount,
-    PasswordError, Role, Session, TeamName,
+    AccountError, Counts, Credential, DisplayName, EnrolmentError, LoginName, LoginRefused,
+    NewAccount, PasswordError, Role, Session, TeamName, View,
 };
 
 /// A request as the handlers see it: the body already read within its limits.
@@ -69,12 +69,17 @@ pub(super) fn handle(web: &Web, request: &Request) -> Reply {
             StatusCode::OK,
             pages::enrol_code(lang, &web.form_token(), None),
         ),
-        "/" | "/profile" | "/accounts" => match session(web, &request.headers, lang) {
+        "/" | "/profile" | "/accounts" | "/cases" => match session(web, &request.headers, lang) {
             Ok(session) => match rest.as_str() {
-                "/" => Reply::page(StatusCode::OK, pages::start(lang, &viewer(&session))),
-                "/profile" => profile_page(lang, &session, None, None, false),
+                "/" => Reply::page(StatusCode::OK, pages::start(lang, &viewer(web, &session))),
+                "/profile" => profile_page(web, lang, &session, None, None, false),
+                "/cases" => queue::page(web, lang, &session, query),
                 _ => accounts_page(web, lang, &session, &pages::NewAccountForm::default(), None),
             },
+            Err(reply) => reply,
+        },
+        path if path.starts_with("/cases/") => match session(web, &request.headers, lang) {
+            Ok(session) => case::page(web, lang, &session, &path["/cases/".len()..], query),
             Err(reply) => reply,
         },
         _ => not_found(lang),
@@ -107,36 +112,45 @@ fn post(web: &Web, request: &Request, lang: Lang, route: &str) -> Reply {
             }
         }
         "/logout" | "/profile" | "/accounts/new" | "/accounts/reset" | "/accounts/disable" => {
-            let session = match session(web, &request.headers, lang) {
-                Ok(session) => session,
-                Err(reply) => return reply,
-            };
-            if !session.csrf.matches(form.value(TOKEN_FIELD)) {
-                tracing::info!("a form without this session's CSRF token was refused");
-                return message(
-                    web,
-                    lang,
-                    Some(&session),
-                    StatusCode::FORBIDDEN,
-                    Message::FormRefused,
-                );
-            }
-            match route {
-                "/logout" => logout(web, request, lang, &session),
-                "/profile" => save_profile(web, lang, &session, &form),
-                _ if session.account.role != Role::Administrator => message(
-                    web,
-                    lang,
-                    Some(&session),
-                    StatusCode::FORBIDDEN,
-                    Message::Forbidden,
-                ),
-                "/accounts/new" => create_account(web, lang, &session, &form),
-                "/accounts/reset" => reset_account(web, lang, &session, &form),
-                _ => disable_account(web, lang, &session, &form),
-            }
+            after_login(web, request, lang, route, &form)
         }
+        _ if route.starts_with("/cases/") => after_login(web, request, lang, route, &form),
         _ => not_found(lang),
+    }
+}
+
+/// A POST of a logged-in page: the session, its CSRF token, then the handler.
+fn after_login(web: &Web, request: &Request, lang: Lang, route: &str, form: &Form) -> Reply {
+    let session = match session(web, &request.headers, lang) {
+        Ok(session) => session,
+        Err(reply) => return reply,
+    };
+    if !session.csrf.matches(form.value(TOKEN_FIELD)) {
+        tracing::info!("a form without this session's CSRF token was refused");
+        return message(
+            web,
+            lang,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            Message::FormRefused,
+        );
+    }
+    if let Some(case_route) = route.strip_prefix("/cases/") {
+        return case::act(web, lang, &session, case_route, form);
+    }
+    match route {
+        "/logout" => logout(web, request, lang, &session),
+        "/profile" => save_profile(web, lang, &session, form),
+        _ if session.account.role != Role::Administrator => message(
+            web,
+            lang,
+            Some(&session),
+            StatusCode::FORBIDDEN,
+            Message::Forbidden,
+        ),
+        "/accounts/new" => create_account(web, lang, &session, form),
+        "/accounts/reset" => reset_account(web, lang, &session, form),
+        _ => disable_account(web, lang, &session, form),
     }
 }
 
@@ -162,16 +176,34 @@ fn session(web: &Web, headers: &HeaderMap, lang: Lang) -> Result<Session, Reply>
     }
 }
 
-fn viewer(session: &Session) -> Viewer<'_> {
+/// What a logged-in page knows of its reader, with the queue's counts for the navigation.
+pub(super) fn viewer<'a>(web: &Web, session: &'a Session) -> Viewer<'a> {
     Viewer {
         account: &session.account,
         csrf: session.csrf.expose(),
+        counts: counts(web, &session.account),
+    }
+}
+
+/// The counts of the cases `account` may see; `None` for an account that works no cases. A failure to
+/// read them is logged and leaves them out: the page itself still works.
+fn counts(web: &Web, account: &crate::desk::Account) -> Option<Counts> {
+    // The rule of `cases::access`: staff and leads work cases, an administrator only as a team member.
+    if account.role == Role::Administrator && account.teams.is_empty() {
+        return None;
+    }
+    match web.desk.cases.queue(account.id, View::Urgent) {
+        Ok(queue) => Some(queue.counts),
+        Err(error) => {
+            tracing::warn!(%error, "the queue's counts could not be read");
+            None
+        }
     }
 }
 
 /// The pages that only say something.
 #[derive(Clone, Copy)]
-enum Message {
+pub(super) enum Message {
     NotFound,
     Forbidden,
     FormRefused,
@@ -180,8 +212,8 @@ enum Message {
     NoSuchAccount,
 }
 
-fn message(
-    _web: &Web,
+pub(super) fn message(
+    web: &Web,
     lang: Lang,
     session: Option<&Session>,
     status: StatusCode,
@@ -201,10 +233,22 @@ fn message(
         (_, Some(_)) => ("/", t.to_start),
         (_, None) => ("/login", t.to_login),
     };
-    let viewer = session.map(viewer);
+    let viewer = session.map(|session| viewer(web, session));
     Reply::page(
         status,
         pages::message(lang, viewer.as_ref(), title, text, link),
+    )
+}
+
+/// The 404 page a logged-in staff member gets: for a case key no case has and for a case they may not
+/// see alike, so the answer tells nothing about which.
+pub(super) fn not_found_for(web: &Web, lang: Lang, session: &Session) -> Reply {
+    message(
+        web,
+        lang,
+        Some(session),
+        StatusCode::NOT_FOUND,
+        Message::NotFound,
     )
 }
 
@@ -223,7 +267,7 @@ fn not_found(lang: Lang) -> Reply {
 }
 
 /// Appends to the audit log; a failure is logged and becomes the failure page.
-fn record(
+pub(super) fn record(
     web: &Web,
     lang: Lang,
     session: Option<&Session>,
@@ -241,7 +285,7 @@ fn record(
     })
 }
 
-fn store_failure(
+pub(super) fn store_failure(
     web: &Web,
     lang: Lang,
     session: Option<&Session>,
@@ -435,6 +479,7 @@ fn enrol_finish(web: &Web, lang: Lang, form: &Form) -> Reply {
 }
 
 fn profile_page(
+    web: &Web,
     lang: Lang,
     session: &Session,
     typed: Option<&str>,
@@ -451,14 +496,21 @@ fn profile_page(
     } else {
         StatusCode::OK
     };
-    Reply::page(status, pages::profile(lang, &viewer(session), &page))
+    Reply::page(status, pages::profile(lang, &viewer(web, session), &page))
 }
 
 fn save_profile(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply {
     let t = lang.text();
     let typed = form.value("display_name");
     let Ok(name) = DisplayName::parse(typed) else {
-        return profile_page(lang, session, Some(typed), Some(t.display_name_bad), false);
+        return profile_page(
+            web,
+            lang,
+            session,
+            Some(typed),
+            Some(t.display_name_bad),
+            false,
+        );
     };
     let account = match web.desk.accounts.set_display_name(session.account.id, name) {
         Ok(account) => account,
@@ -474,7 +526,7 @@ fn save_profile(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply 
         account,
         ..session.clone()
     };
-    profile_page(lang, &updated, None, None, true)
+    profile_page(web, lang, &updated, None, None, true)
 }
 
 fn accounts_page(
@@ -504,7 +556,7 @@ fn accounts_page(
     };
     Reply::page(
         status,
-        pages::accounts(lang, &viewer(session), &accounts, form, error),
+        pages::accounts(lang, &viewer(web, session), &accounts, form, error),
     )
 }
 
@@ -555,10 +607,11 @@ fn create_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Repl
     if let Err(reply) = record(web, lang, Some(session), event) {
         return reply;
     }
-    code_page(lang, session, t.code_title_created, &invitation)
+    code_page(web, lang, session, t.code_title_created, &invitation)
 }
 
 fn code_page(
+    web: &Web,
     lang: Lang,
     session: &Session,
     title: &str,
@@ -581,7 +634,7 @@ fn code_page(
     };
     Reply::page(
         StatusCode::OK,
-        pages::code_shown(lang, &viewer(session), &page),
+        pages::code_shown(lang, &viewer(web, session), &page),
     )
 }
 
@@ -637,7 +690,13 @@ fn reset_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply
     if let Err(reply) = record(web, lang, Some(session), event) {
         return reply;
     }
-    code_page(lang, session, lang.text().code_title_reset, &invitation)
+    code_page(
+        web,
+        lang,
+        session,
+        lang.text().code_title_reset,
+        &invitation,
+    )
 }
 
 fn disable_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply {

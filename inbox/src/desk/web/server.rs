@@ -38,8 +38,9 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECTION_LIFETIME: Duration = Duration::from_secs(300);
 /// The largest request head.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
-/// The largest form body; a desk form is well under 4 KiB.
-const MAX_BODY: usize = 16 * 1024;
+/// The largest form body: a reply or note of the longest allowed text (20,000 characters, up to four
+/// bytes each, each byte up to three when form-encoded) fits; every other desk form is well under 4 KiB.
+const MAX_BODY: usize = 256 * 1024;
 
 /// Accepts connections until `shutdown` turns true.
 pub(super) async fn run(

@@ -15,7 +15,7 @@ use crate::desk::tests::{fixture, Fixture, PASSWORD};
 use crate::desk::totp::code_at_time;
 use crate::desk::Clock as _;
 
-fn web(f: &Fixture) -> Web {
+pub(super) fn web(f: &Fixture) -> Web {
     Web::new(
         f.desk.clone(),
         AuditLog::new(f.dir.path().join("audit.jsonl")),
@@ -23,7 +23,7 @@ fn web(f: &Fixture) -> Web {
     .unwrap()
 }
 
-fn request(method: Method, target: &str, cookie: Option<&str>, body: &str) -> Request {
+pub(super) fn request(method: Method, target: &str, cookie: Option<&str>, body: &str) -> Request {
     let mut headers = HeaderMap::new();
     headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8443"));
     if let Some(cookie) = cookie {
@@ -40,14 +40,14 @@ fn request(method: Method, target: &str, cookie: Option<&str>, body: &str) -> Re
     }
 }
 
-fn html(reply: &Reply) -> &str {
+pub(super) fn html(reply: &Reply) -> &str {
     match &reply.body {
         Body::Html(html) => html,
         Body::Redirect(_) => panic!("a page, not a redirect"),
     }
 }
 
-fn location(reply: &Reply) -> &str {
+pub(super) fn location(reply: &Reply) -> &str {
     match &reply.body {
         Body::Redirect(path) => path,
         Body::Html(_) => panic!("a redirect, not a page"),
@@ -55,7 +55,12 @@ fn location(reply: &Reply) -> &str {
 }
 
 /// Logs `login` in through the login form; returns the session cookie.
-fn log_in(f: &Fixture, web: &Web, login: &str, secret: &crate::desk::totp::TotpSecret) -> String {
+pub(super) fn log_in(
+    f: &Fixture,
+    web: &Web,
+    login: &str,
+    secret: &crate::desk::totp::TotpSecret,
+) -> String {
     let body = format!(
         "csrf={}&login={login}&password={}&code={}",
         web.form_token(),

@@ -554,13 +554,19 @@ fn an_administrator_enrols_creates_a_staff_account_and_each_only_sees_what_their
             "{event}: {audit}"
         );
     }
+    // With the configuration the head's signature is checked too: the desk signs the head like delivery.
     let verified = command(&[
         "audit",
         "verify",
-        "--log",
-        inbox.dir.path().join("state/audit.jsonl").to_str().unwrap(),
+        "--config",
+        inbox.dir.path().join("inbox.toml").to_str().unwrap(),
     ]);
-    assert!(verified.status.success());
+    let said = String::from_utf8_lossy(&verified.stdout).into_owned();
+    assert!(
+        verified.status.success() && said.contains("signature holds"),
+        "{said}{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
 
     // No page after the enrolment page, no header and no log line shows a session id, a TOTP secret or a
     // password; the log does not show the enrolment codes either.

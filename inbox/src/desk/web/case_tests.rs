@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hyper::{Method, StatusCode};
-use porten_protocol::envelope::{Group, Payload, VisitorMessage};
+use porten_protocol::envelope::{Group, InboxKeys, Payload, VisitorMessage};
 use porten_protocol::thread::EntryId;
-use porten_protocol::{ReplyKey, TicketRef};
+use porten_protocol::{ExpiryKey, ReplyKey, TicketRef};
 
 use super::router::handle;
 use super::tests::{html, location, log_in, request, web};
@@ -121,7 +121,10 @@ impl Centre {
             EntryId::random(),
             group,
             message,
-            &ReplyKey::from_bytes(key),
+            InboxKeys {
+                reply_key: &ReplyKey::from_bytes(key),
+                expiry_key: &ExpiryKey::from_bytes([8; 32]),
+            },
             at,
         )
         .unwrap();

@@ -142,7 +142,9 @@ pub(crate) async fn start(
         );
     }
     tracing::info!(%address, "the staff desk is served at https://{address}/");
-    let web = Arc::new(Web::new(desk, AuditLog::new(config.audit_log_path()))?);
+    // The same signed head as the delivery path's, so `audit verify` holds whoever wrote last.
+    let audit = AuditLog::signed(config.audit_log_path(), &identities);
+    let web = Arc::new(Web::new(desk, audit)?);
     let sessions = web.desk.sessions.clone();
     let mut sweep_stop = stop.clone();
     tokio::spawn(async move {

@@ -126,7 +126,7 @@ fn after_login(web: &Web, request: &Request, lang: Lang, route: &str, form: &For
         Err(reply) => return reply,
     };
     if !session.csrf.matches(form.value(TOKEN_FIELD)) {
-        tracing::info!("a form without this session's CSRF token was refused");
+        tracing::info!("a form without the CSRF token of its login was refused");
         return message(
             web,
             lang,

@@ -64,6 +64,19 @@ impl Cases {
         })
     }
 
+    /// [`Cases::act`] for the actions whose only outcome is their fact.
+    fn act_only(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        work: impl FnOnce(&Writer<'_>, &Actor, &mut CaseRecord, i64) -> Result<CaseAction, CaseError>,
+    ) -> Result<CaseFact, CaseError> {
+        self.act(actor, key, |w, actor, case, now| {
+            Ok(((), work(w, actor, case, now)?))
+        })
+        .map(|((), fact)| fact)
+    }
+
     /// The case and its conversation, for the case page. Opened by the worker who has it, a new case
     /// becomes open.
     pub fn view(&self, actor: AccountId, key: &CaseKey) -> Result<(CaseView, CaseFact), CaseError> {
@@ -93,14 +106,13 @@ impl Cases {
 
     /// `actor` takes the case. From a colleague who has it, only a team lead may.
     pub fn take(&self, actor: AccountId, key: &CaseKey) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |_, actor, case, _| {
+        self.act_only(actor, key, |_, actor, case, _| {
             if !actor.may_hand_on(case) {
                 return Err(CaseError::NotAllowed);
             }
             case.assign(actor.id);
-            Ok(((), CaseAction::Took))
+            Ok(CaseAction::Took)
         })
-        .map(|((), fact)| fact)
     }
 
     /// Gives the case to the colleague `to`, for whom it becomes new. The conversation stays one: it is
@@ -111,7 +123,7 @@ impl Cases {
         key: &CaseKey,
         to: AccountId,
     ) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |w, actor, case, _| {
+        self.act_only(actor, key, |w, actor, case, _| {
             if !actor.may_hand_on(case) {
                 return Err(CaseError::NotAllowed);
             }
@@ -120,9 +132,8 @@ impl Cases {
             if to != actor.id && case.status != Status::Closed {
                 case.status = Status::New;
             }
-            Ok(((), CaseAction::Assigned { to }))
+            Ok(CaseAction::Assigned { to })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Moves the case to a configured team. The worker who has it keeps it.
@@ -135,14 +146,13 @@ impl Cases {
         if self.teams.get(team).is_none() {
             return Err(CaseError::UnknownTeam(team.clone()));
         }
-        self.act(actor, key, |_, actor, case, _| {
+        self.act_only(actor, key, |_, actor, case, _| {
             if !actor.may_hand_on(case) {
                 return Err(CaseError::NotAllowed);
             }
             case.team = Some(team.clone());
-            Ok(((), CaseAction::MovedToTeam { team: team.clone() }))
+            Ok(CaseAction::MovedToTeam { team: team.clone() })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Sets the status.
@@ -152,11 +162,10 @@ impl Cases {
         key: &CaseKey,
         status: Status,
     ) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |_, _, case, _| {
+        self.act_only(actor, key, |_, _, case, _| {
             case.status = status;
-            Ok(((), CaseAction::StatusSet { status }))
+            Ok(CaseAction::StatusSet { status })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Adds an internal note: kept with the conversation, never sent.
@@ -167,15 +176,14 @@ impl Cases {
         text: &Sensitive<String>,
     ) -> Result<CaseFact, CaseError> {
         check_text(text.expose())?;
-        self.act(actor, key, |w, actor, case, now| {
+        self.act_only(actor, key, |w, actor, case, now| {
             let body = StoredBody::Note {
                 author: actor.id,
                 text: SecretText(text.expose().clone()),
             };
             append(w, key, case, now, body)?;
-            Ok(((), CaseAction::NoteAdded))
+            Ok(CaseAction::NoteAdded)
         })
-        .map(|((), fact)| fact)
     }
 
     /// Stores a reply under the author's current display name, before it is pushed.
@@ -230,16 +238,15 @@ impl Cases {
         key: &CaseKey,
         reply_id: EntryId,
     ) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |w, _, case, now| {
+        self.act_only(actor, key, |w, _, case, now| {
             set_delivery(w, key, case, reply_id, Delivery::Pushed { at: now })?;
             case.last_staff_reply = Some(now);
             case.turn = Turn::Visitors { since: now };
             if case.status != Status::Closed {
                 case.status = Status::WaitingForVisitor;
             }
-            Ok(((), CaseAction::ReplyPushed { reply_id }))
+            Ok(CaseAction::ReplyPushed { reply_id })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Records that the push failed: the visitor has not got the reply, and still waits for us.
@@ -249,11 +256,10 @@ impl Cases {
         key: &CaseKey,
         reply_id: EntryId,
     ) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |w, _, case, now| {
+        self.act_only(actor, key, |w, _, case, now| {
             set_delivery(w, key, case, reply_id, Delivery::Failed { at: now })?;
-            Ok(((), CaseAction::ReplyFailed { reply_id }))
+            Ok(CaseAction::ReplyFailed { reply_id })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Records that the case was passed on to a configured partner, with an optional note.
@@ -274,7 +280,7 @@ impl Cases {
         if let Some(note) = note {
             check_text(note.expose())?;
         }
-        self.act(actor, key, |_, actor, case, now| {
+        self.act_only(actor, key, |_, actor, case, now| {
             if case.erased.is_some() {
                 return Err(CaseError::Erased);
             }
@@ -284,9 +290,8 @@ impl Cases {
                 note: note.map(|note| SecretText(note.expose().clone())),
                 by: actor.id,
             });
-            Ok(((), CaseAction::Referred { partner }))
+            Ok(CaseAction::Referred { partner })
         })
-        .map(|((), fact)| fact)
     }
 
     /// Sets (`Some`, Unix seconds) or clears (`None`) the follow-up reminder.
@@ -296,20 +301,19 @@ impl Cases {
         key: &CaseKey,
         at: Option<i64>,
     ) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |_, _, case, _| {
+        self.act_only(actor, key, |_, _, case, _| {
             case.reminder = at;
             let action = match at {
                 Some(at) => CaseAction::ReminderSet { at },
                 None => CaseAction::ReminderCleared,
             };
-            Ok(((), action))
+            Ok(action)
         })
-        .map(|((), fact)| fact)
     }
 
     /// Clears the case's urgency, recording who did and when.
     pub fn clear_urgency(&self, actor: AccountId, key: &CaseKey) -> Result<CaseFact, CaseError> {
-        self.act(actor, key, |_, actor, case, now| {
+        self.act_only(actor, key, |_, actor, case, now| {
             if case.urgent {
                 case.urgent = false;
                 case.urgency_cleared.push(UrgencyCleared {
@@ -317,9 +321,8 @@ impl Cases {
                     at: now,
                 });
             }
-            Ok(((), CaseAction::UrgencyCleared))
+            Ok(CaseAction::UrgencyCleared)
         })
-        .map(|((), fact)| fact)
     }
 }
 

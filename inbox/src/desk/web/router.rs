@@ -665,6 +665,20 @@ fn other_account(
     }
 }
 
+/// The page for an administrator's act on an account that failed: the account is gone, or the store failed.
+fn account_failure(web: &Web, lang: Lang, session: &Session, error: &AccountError) -> Reply {
+    match error {
+        AccountError::NoSuchAccount(_) => message(
+            web,
+            lang,
+            Some(session),
+            StatusCode::NOT_FOUND,
+            Message::NoSuchAccount,
+        ),
+        error => store_failure(web, lang, Some(session), error),
+    }
+}
+
 fn reset_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply {
     let login = match other_account(web, lang, session, form) {
         Ok(login) => login,
@@ -672,16 +686,7 @@ fn reset_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Reply
     };
     let invitation = match web.desk.accounts.reset(&login) {
         Ok(invitation) => invitation,
-        Err(AccountError::NoSuchAccount(_)) => {
-            return message(
-                web,
-                lang,
-                Some(session),
-                StatusCode::NOT_FOUND,
-                Message::NoSuchAccount,
-            )
-        }
-        Err(error) => return store_failure(web, lang, Some(session), &error),
+        Err(error) => return account_failure(web, lang, session, &error),
     };
     let event = AuditEvent::DeskAccountReset {
         by: session.account.id.to_string(),
@@ -706,16 +711,7 @@ fn disable_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Rep
     };
     let account = match web.desk.accounts.disable(&login) {
         Ok(account) => account,
-        Err(AccountError::NoSuchAccount(_)) => {
-            return message(
-                web,
-                lang,
-                Some(session),
-                StatusCode::NOT_FOUND,
-                Message::NoSuchAccount,
-            )
-        }
-        Err(error) => return store_failure(web, lang, Some(session), &error),
+        Err(error) => return account_failure(web, lang, session, &error),
     };
     let event = AuditEvent::DeskAccountDisabled {
         by: session.account.id.to_string(),

@@ -107,6 +107,15 @@ impl Cases {
         })
     }
 
+    /// The case's summary, read without recording a view and without asking who reads it: for the audit
+    /// trail pages, whose handler lets only leads and administrators in.
+    pub fn summary(&self, key: &CaseKey) -> Result<Option<super::Case>, CaseError> {
+        Ok(self
+            .store
+            .read(|r| r.get::<CaseRecord>(CASES, &key.0))?
+            .map(|case| case.case(*key)))
+    }
+
     /// The sealed original of the visitor's message `number`, for export: its envelope id (hex), the age
     /// file as it came from the gateway, and the fact for the audit log. [`CaseError::NotFound`] when that
     /// entry is not a visitor's message with a kept original.

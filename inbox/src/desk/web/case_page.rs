@@ -10,7 +10,7 @@ use porten_protocol::envelope::ClosedReason;
 use super::pages::{errors, layout, notice, token, Here, Viewer};
 use super::queue::{group_name, short, status_name, turn, when, Names};
 use super::text::{CaseText, Lang};
-use crate::desk::{CaseKey, CaseView, Delivery, Entry, EntryBody, Status};
+use crate::desk::{CaseKey, CaseView, Delivery, Entry, EntryBody, Role, Status};
 
 /// Everything the case page shows besides the case.
 pub(super) struct CasePage<'a> {
@@ -48,7 +48,12 @@ pub(super) fn render(lang: Lang, viewer: &Viewer<'_>, page: &CasePage<'_>) -> St
         @if case.urgent {
             p.urgent-banner { strong.flag { (c.urgent) } " " (c.visitor_urgent) }
         }
-        p.no-print { a href={ "/" (lang.code()) "/cases" } { (c.to_queue) } }
+        p.no-print {
+            a href={ "/" (lang.code()) "/cases" } { (c.to_queue) }
+            @if matches!(viewer.account.role, Role::TeamLead | Role::Administrator) {
+                " · " a href={ "/" (lang.code()) "/trail?case=" (case.key.to_hex()) } { (c.trail_link) }
+            }
+        }
         p.hint.no-print { (c.print_hint) }
         h2 { (c.about) }
         (about(lang, page))

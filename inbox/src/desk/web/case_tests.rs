@@ -632,3 +632,87 @@ fn odd_case_addresses_and_fields_answer_with_a_page_and_change_nothing() {
         );
     }
 }
+
+#[test]
+fn a_lead_reads_each_step_of_a_case_and_of_an_account_by_name_and_staff_cannot() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    c.post(&c.sara, &format!("{case}/take"), "");
+    c.post(&c.sara, &format!("{case}/note"), "text=Secret+note+text");
+    let omar = c
+        .web
+        .desk
+        .sessions
+        .check(&c.omar)
+        .unwrap()
+        .unwrap()
+        .account
+        .id;
+    c.post(&c.lena, &format!("{case}/assign"), &format!("to={omar}"));
+    c.get(&c.omar, &format!("{case}/sealed/0"));
+
+    let trail_path = format!("/en/trail?case={}", key.to_hex());
+    assert!(html(&c.get(&c.lena, &case)).contains(&format!("href=\"{trail_path}\"")));
+    assert!(!html(&c.get(&c.sara, &case)).contains("/trail?"));
+    let reply = c.get(&c.lena, &trail_path);
+    assert_eq!(reply.status, StatusCode::OK);
+    let page = html(&reply);
+    assert!(page.contains("The log&#39;s chain holds") || page.contains("The log's chain holds"));
+    assert!(page.contains("signed with this inbox"));
+    let steps = [
+        "sara, kurator (sara)</a></td><td>took the case",
+        "sara, kurator (sara)</a></td><td>wrote an internal note",
+        "lena, kurator (lena)</a></td><td>gave the case to</td><td>omar, kurator (omar)",
+        "omar, kurator (omar)</a></td><td>downloaded a sealed original",
+        "lena, kurator (lena)</a></td><td>opened the case",
+        "sara, kurator (sara)</a></td><td>opened the case",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = page[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("the trail shows, in order: {step}"));
+        from += at + step.len();
+    }
+    assert!(
+        !page.contains("Secret note text"),
+        "no note text in a trail"
+    );
+    assert!(page.contains("href=\"/en/trail?account=sara\""));
+
+    // The account's trail: its login, and what it did in which case.
+    let sara = html(&c.get(&c.lena, "/en/trail?account=sara")).to_owned();
+    assert!(sara.contains("logged in"));
+    assert!(sara.contains("wrote an internal note"));
+    assert!(sara.contains(&key.prefix()));
+    assert!(
+        !sara.contains("gave the case to"),
+        "lena's act is not in sara's trail"
+    );
+
+    // Staff see no trail; made-up cases and accounts are not found.
+    assert_eq!(c.get(&c.sara, &trail_path).status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.get(&c.sara, "/en/trail?account=sara").status,
+        StatusCode::FORBIDDEN
+    );
+    let made_up = format!("/en/trail?case={}", "ab".repeat(32));
+    for odd in [
+        made_up.as_str(),
+        "/en/trail?account=nobody",
+        "/en/trail?account=%ZZ%",
+        "/en/trail",
+        "/en/trail?case=",
+    ] {
+        assert_eq!(c.get(&c.lena, odd).status, StatusCode::NOT_FOUND, "{odd}");
+    }
+
+    // A log changed on disk: the page says the chain does not hold.
+    let path = c.f.dir.path().join("audit.jsonl");
+    let log = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, log.replacen("\"took\"", "\"viewed\"", 1)).unwrap();
+    let page = html(&c.get(&c.lena, &trail_path)).to_owned();
+    assert!(page.contains("does not hold"));
+    assert!(page.contains("role=\"alert\""));
+}

@@ -1,5 +1,6 @@
 //! The desk's web front door: an HTTPS listener with the pages for login, enrolment, the start page, the
-//! profile and account administration, the case queue ([`queue`]) and the case page ([`case`]), served by `porten-inbox run` on `desk.listen` (default
+//! profile and account administration, the case queue ([`queue`]), the case page ([`case`]) and the audit
+//! trail pages ([`trail`]), served by `porten-inbox run` on `desk.listen` (default
 //! `127.0.0.1:8443`).
 //!
 //! Data flows one way: [`server`] (TLS, limits, timeouts) → [`router`] (language, route, session, CSRF) →
@@ -25,6 +26,7 @@ mod style;
 mod tests;
 mod text;
 mod tls;
+mod trail;
 
 use std::sync::Arc;
 use std::time::Duration;

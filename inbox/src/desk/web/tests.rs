@@ -18,7 +18,10 @@ use crate::desk::Clock as _;
 pub(super) fn web(f: &Fixture) -> Web {
     Web::new(
         f.desk.clone(),
-        AuditLog::new(f.dir.path().join("audit.jsonl")),
+        AuditLog::signed(
+            f.dir.path().join("audit.jsonl"),
+            std::slice::from_ref(&f.identity),
+        ),
     )
     .unwrap()
 }

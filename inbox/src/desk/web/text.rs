@@ -154,9 +154,11 @@ pub(super) struct Text {
     pub(super) failure_title: &'static str,
     pub(super) failure_text: &'static str,
     pub(super) to_start: &'static str,
+    pub(super) trail_of: &'static str,
 }
 
 const SV: Text = Text {
+    trail_of: "Granskningsspår för",
     desk: "porten – personalens skrivbord",
     skip: "Hoppa till innehållet",
     nav: "Huvudmeny",
@@ -259,6 +261,7 @@ const SV: Text = Text {
 };
 
 const EN: Text = Text {
+    trail_of: "Audit trail of",
     desk: "porten – staff desk",
     skip: "Skip to content",
     nav: "Main menu",
@@ -429,6 +432,7 @@ pub(super) struct CaseText {
     pub(super) visitor: &'static str,
     pub(super) visitor_urgent: &'static str,
     pub(super) sealed_original: &'static str,
+    pub(super) trail_link: &'static str,
     pub(super) reply_from: &'static str,
     pub(super) delivery_recorded: &'static str,
     pub(super) delivery_pushed: &'static str,
@@ -555,6 +559,7 @@ const CASES_SV: CaseText = CaseText {
     visitor: "Besökaren",
     visitor_urgent: "Markerat: Jag är i fara nu",
     sealed_original: "Ladda ned meddelandet förseglat, som det kom (age-fil; nedladdningen loggas)",
+    trail_link: "Granskningsspår för ärendet",
     reply_from: "Svar från centret, som",
     delivery_recorded: "Sparat i skrivbordet, inte skickat än",
     delivery_pushed: "Skickat: besökaren ser svaret nästa gång",
@@ -672,6 +677,7 @@ const CASES_EN: CaseText = CaseText {
     visitor: "Visitor",
     visitor_urgent: "Marked: I am in danger now",
     sealed_original: "Download this message sealed, as it came (age file; the download is logged)",
+    trail_link: "Audit trail of this case",
     reply_from: "Reply from the centre, as",
     delivery_recorded: "Stored at the desk, not yet sent",
     delivery_pushed: "Sent: the visitor sees it when they come back",

@@ -166,6 +166,27 @@ struct Line<'a> {
     prev: String,
 }
 
+/// A line as read back: its number, its time and its event.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Logged {
+    /// The line's number, from 1.
+    pub n: u64,
+    /// When it was written (RFC 3339, UTC).
+    pub time: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: AuditEvent,
+}
+
+/// Lines read back from the log ([`AuditLog::read`]).
+#[derive(Debug, Default)]
+pub struct Trail {
+    /// The lines kept, in order.
+    pub lines: Vec<Logged>,
+    /// Lines that could not be read as events.
+    pub unreadable: u64,
+}
+
 /// What every line must have for the chain to be checked.
 #[derive(Deserialize)]
 struct ChainFields {
@@ -336,6 +357,41 @@ impl AuditLog {
     /// The log's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The public half of the key that signs the head (hex), if the log is signed.
+    pub fn head_key_hex(&self) -> Option<String> {
+        self.key.as_ref().map(|key| key.public_hex())
+    }
+
+    /// The log's lines that `wanted` keeps, in order, read as events: what the desk's audit trail pages
+    /// show. Lines that are not events this build knows (damaged, or written by a newer build) are
+    /// counted, not shown; [`verify`] says whether the chain holds. A log not yet written is empty.
+    pub fn read(&self, wanted: impl Fn(&AuditEvent) -> bool) -> Result<Trail, AuditError> {
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Trail::default()),
+            Err(error) => return Err(self.io(error)),
+        };
+        let mut trail = Trail::default();
+        let mut reader = BufReader::new(file);
+        let mut buffer = Vec::new();
+        loop {
+            buffer.clear();
+            let read = (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buffer)
+                .map_err(|e| self.io(e))?;
+            if read == 0 {
+                break;
+            }
+            match serde_json::from_slice::<Logged>(&buffer) {
+                Ok(logged) if wanted(&logged.event) => trail.lines.push(logged),
+                Ok(_) => {}
+                Err(_) => trail.unreadable = trail.unreadable.saturating_add(1),
+            }
+        }
+        Ok(trail)
     }
 
     fn io(&self, source: io::Error) -> AuditError {

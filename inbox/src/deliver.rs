@@ -32,6 +32,7 @@ use super::reply_keys::{ReplyKeyError, ReplyKeys, TicketKey};
 use super::spool::Spool;
 use super::webhook::Webhook;
 use super::InboxError;
+use crate::desk::{Cases, Incoming};
 use crate::open::open_with_any;
 use porten_protocol::envelope::{
     ClosedReason, Content, EnvelopeId, EnvelopeKind, InboxKeys, Language, Payload,
@@ -93,10 +94,22 @@ enum Proven {
 }
 
 /// What a batch has written and not yet made durable or logged.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Batch {
     writes: PendingWrites,
     events: Vec<AuditEvent>,
+    /// Envelopes delivered (now or before) for the desk's cases: each payload with its sealed bytes.
+    for_desk: Vec<(Payload, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("writes", &self.writes)
+            .field("events", &self.events.len())
+            .field("for_desk", &self.for_desk.len())
+            .finish()
+    }
 }
 
 impl Batch {
@@ -115,6 +128,8 @@ pub struct Deliverer {
     webhook: Option<Webhook>,
     unopened: PathBuf,
     refused: PathBuf,
+    /// The staff desk's cases, which every delivered envelope is recorded in before it is acked.
+    cases: Option<Cases>,
 }
 
 impl Deliverer {
@@ -135,7 +150,14 @@ impl Deliverer {
             webhook,
             unopened: state_dir.join("unopened"),
             refused: state_dir.join("refused"),
+            cases: None,
         }
+    }
+
+    /// Records every delivered envelope in the desk's `cases` as well, in [`Deliverer::commit`].
+    pub fn with_desk(mut self, cases: Cases) -> Deliverer {
+        self.cases = Some(cases);
+        self
     }
 
     /// Delivers one envelope into `batch`. An error means: not delivered, do not ack, try again later.
@@ -177,7 +199,13 @@ impl Deliverer {
                 self.keys.forget(ticket_ref, &mut batch.writes)?;
             }
             tracing::info!(envelope_id = %id, "envelope delivered before; acking it again");
-            return Ok(Delivered::Again(payload.envelope_id));
+            // The desk may not have recorded it (its write failed after the spool's, or it was added since):
+            // recording is idempotent, so it is offered again.
+            let envelope_id = payload.envelope_id;
+            if self.cases.is_some() {
+                batch.for_desk.push((payload, sealed));
+            }
+            return Ok(Delivered::Again(envelope_id));
         }
         if !matches!(proven, Proven::Yes | Proven::NotApplicable) {
             return self.refuse(&sealed, &payload, refusal(&proven), batch);
@@ -243,15 +271,34 @@ impl Deliverer {
         };
         batch.events.push(event);
         tracing::info!(envelope_id = %id, kind = ?payload.kind(), urgent = payload.urgent(), "envelope delivered");
-        Ok(Delivered::New {
+        let delivered = Delivered::New {
             envelope_id: payload.envelope_id,
             kind: payload.kind(),
-        })
+        };
+        if self.cases.is_some() {
+            batch.for_desk.push((payload, sealed));
+        }
+        Ok(delivered)
     }
 
-    /// Makes everything the batch wrote durable and appends its audit lines. Ack only after this succeeded.
+    /// Makes everything the batch wrote durable, records its envelopes in the desk's cases (one
+    /// transaction) and appends its audit lines. Ack only after this succeeded: an envelope whose case
+    /// could not be written comes back from the gateway, and its spool file makes it a repeat that is
+    /// offered to the desk again.
     pub fn commit(&self, batch: &mut Batch) -> Result<(), InboxError> {
         batch.writes.commit().map_err(InboxError::Commit)?;
+        if let Some(cases) = &self.cases {
+            let incoming: Vec<Incoming<'_>> = batch
+                .for_desk
+                .iter()
+                .map(|(payload, sealed)| Incoming {
+                    payload,
+                    sealed: Some(sealed.as_slice()),
+                })
+                .collect();
+            cases.record_delivered(&incoming)?;
+            batch.for_desk.clear();
+        }
         self.audit.append_all(&batch.events)?;
         batch.events.clear();
         Ok(())
@@ -820,5 +867,82 @@ mod tests {
             "{outcome:?}"
         );
         assert_eq!(std::fs::read(&file).unwrap(), b"not a key file");
+    }
+
+    /// An inbox whose deliveries are recorded in a desk on the same state directory.
+    fn world_with_desk(desk: &crate::desk::tests::Fixture, with_desk: bool) -> World {
+        let dir = desk.dir.path();
+        let recipient = desk.identity.to_public().to_string();
+        let mut deliverer = Deliverer::new(
+            vec![desk.identity.clone()],
+            Spool::open(&dir.join("spool")).unwrap(),
+            ReplyKeys::open(dir).unwrap(),
+            AuditLog::new(dir.join("audit.log")),
+            None,
+            dir,
+        );
+        if with_desk {
+            deliverer = deliverer.with_desk(desk.desk.cases.clone());
+        }
+        World {
+            dir: tempfile::tempdir().unwrap(),
+            deliverer,
+            recipients: Recipients::parse(std::slice::from_ref(&recipient)).unwrap(),
+            recipient,
+            seq: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn delivered_envelopes_land_in_their_case_with_their_sealed_originals() {
+        let desk = crate::desk::tests::fixture();
+        let sara = desk.staff("sara");
+        let mut w = world_with_desk(&desk, true);
+        let t = ticket(0x31);
+        let envelopes = [
+            w.sealed(&first_contact(&t, &t.reply_key)),
+            w.sealed(&follow_up(&t, &t.reply_key)),
+        ];
+        w.deliver_sealed(&envelopes).await;
+
+        let cases = &desk.desk.cases;
+        let key = cases.key_for(&t.ticket_ref);
+        let (view, _) = cases.view(sara.id, &key).unwrap();
+        assert_eq!(view.entries.len(), 2);
+        for (number, envelope) in envelopes.iter().enumerate() {
+            let (_, bytes, _) = cases.sealed_original(sara.id, &key, number as u32).unwrap();
+            assert_eq!(bytes, envelope.sealed().unwrap(), "entry {number}");
+        }
+        // Delivered again (the ack was lost): the case is as it was.
+        w.deliver_sealed(&envelopes).await;
+        assert_eq!(cases.view(sara.id, &key).unwrap().0.entries.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_envelope_the_spool_holds_but_the_desk_missed_is_recorded_when_it_comes_again() {
+        let desk = crate::desk::tests::fixture();
+        let sara = desk.staff("sara");
+        let t = ticket(0x41);
+        // Delivered once by an inbox that did not record it in the desk (its write failed, or it ran
+        // without a desk), and not acked.
+        let mut without = world_with_desk(&desk, false);
+        let envelope = without.sealed(&first_contact(&t, &t.reply_key));
+        assert!(matches!(
+            without
+                .deliver_sealed(std::slice::from_ref(&envelope))
+                .await[0],
+            Delivered::New { .. }
+        ));
+        let key = desk.desk.cases.key_for(&t.ticket_ref);
+        assert!(desk.desk.cases.view(sara.id, &key).is_err());
+
+        let mut with = world_with_desk(&desk, true);
+        assert!(matches!(
+            with.deliver_sealed(std::slice::from_ref(&envelope)).await[0],
+            Delivered::Again(_)
+        ));
+        let (view, _) = desk.desk.cases.view(sara.id, &key).unwrap();
+        assert_eq!(view.entries.len(), 1);
+        assert_eq!(view.case.group, Some(Group::Exposed));
     }
 }

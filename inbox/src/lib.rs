@@ -41,8 +41,8 @@ pub use desk::{
 /// The staff desk's cases: a case per ticket, staff actions, the queue, teams and retention.
 pub use desk::{
     Case, CaseAction, CaseError, CaseFact, CaseKey, CaseView, Cases, Counts, Delivery, Entry,
-    EntryBody, FactBy, Partner, Queue, Recorded, Referral, ReplyIntent, Status, Team, Teams, Turn,
-    UrgencyCleared, View, VisitorEnd, MAX_TEXT_CHARS,
+    EntryBody, FactBy, Incoming, Partner, Queue, Recorded, Referral, ReplyIntent, Status, Team,
+    Teams, Turn, UrgencyCleared, View, VisitorEnd, MAX_TEXT_CHARS,
 };
 
 /// Why an inbox command failed. Messages name the file or the field and say what to do.
@@ -105,6 +105,9 @@ pub enum InboxError {
     /// The staff desk could not be opened.
     #[error("staff desk: {0}")]
     Desk(#[from] desk::DeskError),
+    /// Delivered envelopes could not be recorded in the desk's cases; they are not acked and come back.
+    #[error("staff desk: recording delivered envelopes in their cases failed: {0}")]
+    Cases(#[from] desk::CaseError),
     /// An administrator's act on a desk account failed.
     #[error("staff desk: {0}")]
     Account(#[from] desk::AccountError),

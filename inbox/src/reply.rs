@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::audit::{ticket_prefix, AuditEvent, AuditLog};
 use super::client::{ClientError, GatewayClient};
 use super::config::InboxConfig;
-use super::reply_keys::ReplyKeys;
+use super::reply_keys::{ReplyKeys, TicketKey};
 use super::InboxError;
 use porten_protocol::thread::{self, AuthorKind, EntryId, EntryPlain};
 use porten_protocol::wire::{ReplyOutcome, ReplyRequest, MAX_REPLY_CIPHERTEXT};
@@ -74,6 +74,60 @@ fn operator() -> String {
     }
 }
 
+/// Seals `text` as the thread entry `entry_id` of the ticket `key`, under the display name `from`, ready to
+/// push. The same id on every retry: the gateway stores a reply id once.
+pub(crate) fn sealed_request(
+    key: &TicketKey,
+    entry_id: &EntryId,
+    from: &str,
+    text: &str,
+) -> Result<ReplyRequest, InboxError> {
+    let plain = EntryPlain {
+        author_name: Some(from.to_owned()),
+        written: porten_protocol::time::minute(time::OffsetDateTime::now_utc()),
+        text: text.to_owned(),
+    };
+    let ciphertext = thread::seal_entry(
+        &key.reply_key,
+        &key.ticket_ref,
+        entry_id,
+        AuthorKind::Staff,
+        &plain,
+    )?;
+    if ciphertext.len() > MAX_REPLY_CIPHERTEXT {
+        return Err(InboxError::BadReply(
+            "the sealed reply is over the gateway's limit; shorten it",
+        ));
+    }
+    Ok(ReplyRequest::new(
+        entry_id.as_bytes(),
+        key.ticket_ref.as_bytes(),
+        &ciphertext,
+    ))
+}
+
+/// Pushes a sealed reply, retrying transient failures (1 s, doubling, [`ATTEMPTS`] in all).
+pub(crate) async fn push(
+    client: &mut GatewayClient,
+    request: &ReplyRequest,
+) -> Result<ReplyOutcome, InboxError> {
+    let mut pause = Duration::from_secs(1);
+    let mut attempt = 1;
+    loop {
+        match client.push_reply(request).await {
+            Ok(outcome) => return Ok(outcome),
+            Err(error) if error.is_transient() && attempt < ATTEMPTS => {
+                tracing::warn!(%error, attempt, "pushing the reply failed; trying again with the same reply id");
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+                attempt += 1;
+            }
+            Err(ClientError::NoSuchTicket) => return Err(InboxError::TicketGone),
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
 /// Seals `text` for the ticket and pushes it, retrying transient failures with the same reply id.
 pub async fn reply(
     config: &InboxConfig,
@@ -86,40 +140,9 @@ pub async fn reply(
     let keys = ReplyKeys::open(&config.state_dir)?;
     let key = keys.find(ticket)?;
     let entry_id = EntryId::random();
-    let plain = EntryPlain {
-        author_name: Some(from.to_owned()),
-        written: porten_protocol::time::minute(time::OffsetDateTime::now_utc()),
-        text: text.to_string(),
-    };
-    let ciphertext = thread::seal_entry(
-        &key.reply_key,
-        &key.ticket_ref,
-        &entry_id,
-        AuthorKind::Staff,
-        &plain,
-    )?;
-    if ciphertext.len() > MAX_REPLY_CIPHERTEXT {
-        return Err(InboxError::BadReply(
-            "the sealed reply is over the gateway's limit; shorten it",
-        ));
-    }
-    let request = ReplyRequest::new(entry_id.as_bytes(), key.ticket_ref.as_bytes(), &ciphertext);
+    let request = sealed_request(&key, &entry_id, from, &text)?;
     let mut client = GatewayClient::new(&config.gateway, config.client_tls())?;
-    let mut pause = Duration::from_secs(1);
-    let mut attempt = 1;
-    let outcome = loop {
-        match client.push_reply(&request).await {
-            Ok(outcome) => break outcome,
-            Err(error) if error.is_transient() && attempt < ATTEMPTS => {
-                tracing::warn!(%error, attempt, "pushing the reply failed; trying again with the same reply id");
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-                attempt += 1;
-            }
-            Err(ClientError::NoSuchTicket) => return Err(InboxError::TicketGone),
-            Err(error) => return Err(error.into()),
-        }
-    };
+    let outcome = push(&mut client, &request).await?;
     let ticket_hex = key.ticket_ref.to_hex();
     let receipt = ReplyReceipt {
         reply_id: entry_id.to_hex(),

@@ -1,4 +1,8 @@
-//! `porten-inbox run`: pull, deliver, ack, for as long as it runs.
+//! `porten-inbox run`: pull, deliver, ack, for as long as it runs; and beside it the staff desk: its pages,
+//! the pusher of the replies written there (`desk::push`), and the hourly retention sweep.
+//!
+//! Every delivered envelope is recorded in its desk case, with its sealed original, in the same commit that
+//! makes its spool file durable and before it is acked.
 //!
 //! The inbox always connects out; the gateway never connects in. Each round pulls the outbox from after the
 //! last envelope this run has handled (the gateway deletes what is acked, so from the start after a restart
@@ -9,6 +13,7 @@
 //! lost on either side: an envelope leaves the gateway only after its spool file is durable, and a repeat is
 //! recognised by its spool file.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -17,6 +22,7 @@ use super::audit::AuditLog;
 use super::client::GatewayClient;
 use super::config::InboxConfig;
 use super::deliver::{Batch, Deliverer};
+use super::desk::{push, Cases, Desk, SystemClock};
 use super::reply_keys::ReplyKeys;
 use super::spool::Spool;
 use super::webhook::Webhook;
@@ -26,6 +32,8 @@ use super::InboxError;
 const FIRST_PAUSE: Duration = Duration::from_secs(1);
 /// The longest pause.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
+/// How often the retention sweep runs.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// Exponential back-off between failed rounds.
 struct Backoff {
@@ -88,11 +96,29 @@ pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
     ))
 }
 
-/// Pulls and delivers until `stop` turns true. Returns an error only if it cannot start.
+/// Pulls and delivers until `stop` turns true, with the staff desk beside it: its pages, the pusher of the
+/// replies written there, and the hourly retention sweep. Returns an error only if it cannot start.
 pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Result<(), InboxError> {
-    let deliverer = deliverer(config)?;
-    // The staff desk's pages, on their own task; the desk's database is opened once, here.
-    let _desk = crate::desk::web::start(config, stop.clone()).await?;
+    // redb lets one process open the desk's database: it is opened once, here, and shared.
+    let identities = load_identities(&config.identity)?;
+    let desk = Desk::open(
+        &config.state_dir,
+        &identities,
+        &config.desk,
+        Arc::new(SystemClock),
+    )?;
+    let audit = AuditLog::signed(config.audit_log_path(), &identities);
+    let deliverer = deliverer(config)?.with_desk(desk.cases.clone());
+    let (replies, requests) = tokio::sync::mpsc::channel(push::QUEUE);
+    tokio::spawn(push::run(
+        config.clone(),
+        desk.cases.clone(),
+        audit.clone(),
+        requests,
+        stop.clone(),
+    ));
+    tokio::spawn(retention(desk.cases.clone(), audit.clone(), stop.clone()));
+    let _desk = crate::desk::web::start(config, desk, audit, replies, stop.clone()).await?;
     let mut client = GatewayClient::new(&config.gateway, config.client_tls())?;
     let gateway = config
         .gateway_endpoint()
@@ -194,6 +220,38 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
     }
     tracing::info!("porten-inbox stopped");
     Ok(())
+}
+
+/// Erases the content of cases past their retention period, at start and then every hour, and writes
+/// each erasure to the audit log.
+async fn retention(cases: Cases, audit: AuditLog, mut stop: watch::Receiver<bool>) {
+    loop {
+        let swept = {
+            let cases = cases.clone();
+            tokio::task::spawn_blocking(move || cases.sweep()).await
+        };
+        match swept {
+            Ok(Ok(facts)) => {
+                if !facts.is_empty() {
+                    tracing::info!(
+                        cases = facts.len(),
+                        "case content erased after the retention period"
+                    );
+                }
+                let events: Vec<_> = facts.iter().map(|fact| fact.audit_event()).collect();
+                if let Err(error) = audit.append_all(&events) {
+                    tracing::error!(%error, "the audit log could not be written");
+                }
+            }
+            Ok(Err(error)) => {
+                tracing::error!(%error, "the retention sweep failed; it runs again in an hour")
+            }
+            Err(_) => tracing::error!("the retention sweep stopped; it runs again in an hour"),
+        }
+        if sleep_or_stop(RETENTION_EVERY, &mut stop).await {
+            return;
+        }
+    }
 }
 
 /// Sleeps for `pause`; `true` if told to stop meanwhile.

@@ -11,7 +11,8 @@
 //! - [`login`]: a [`Credential`] becomes an [`Authenticated`], throttled without revealing which accounts
 //!   exist.
 //! - [`session`]: an `Authenticated` becomes a fresh login session with its CSRF token.
-//! - [`web`]: the HTTPS pages staff use, served by `porten-inbox run`.
+//! - [`web`]: the HTTPS pages staff use, served by `porten-inbox run`; [`push`]: the replies written
+//!   there, sealed and pushed to the gateway.
 //! - [`cases`]: a case per ticket with its conversation, staff actions on it, the queue and retention;
 //!   [`teams`]: the configured teams, their routing by visitor group, and the partner instances.
 
@@ -23,11 +24,12 @@ mod enrolment;
 mod login;
 mod names;
 mod password;
+pub(crate) mod push;
 mod session;
 mod store;
 mod teams;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod totp;
 mod vault;
 pub(crate) mod web;
@@ -38,8 +40,8 @@ use std::sync::Arc;
 pub use accounts::{Account, AccountError, AccountId, AccountState, Accounts, NewAccount};
 pub use cases::{
     Case, CaseAction, CaseError, CaseFact, CaseKey, CaseView, Cases, Counts, Delivery, Entry,
-    EntryBody, FactBy, Queue, Recorded, Referral, ReplyIntent, Status, Turn, UrgencyCleared, View,
-    VisitorEnd, MAX_TEXT_CHARS,
+    EntryBody, FactBy, Incoming, Queue, Recorded, Referral, ReplyIntent, Status, Turn,
+    UrgencyCleared, View, VisitorEnd, MAX_TEXT_CHARS,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::DeskConfig;

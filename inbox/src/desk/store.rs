@@ -83,8 +83,12 @@ pub(super) const CASE_ENTRIES: SealedTable = SealedTable::new("case_entries", "c
 /// The case each recorded envelope went to, by the index key of the envelope id.
 pub(super) const CASE_ENVELOPES: SealedTable =
     SealedTable::new("case_envelopes", "recorded envelope");
+/// A visitor's message as it came from the gateway, still sealed to the inbox's identity (base64), by the
+/// same key as its entry: what a worker exports to open with the `age` tool.
+pub(super) const CASE_ORIGINALS: SealedTable =
+    SealedTable::new("case_originals", "sealed original");
 /// Every sealed table, created when the file is opened.
-const TABLES: [SealedTable; 7] = [
+const TABLES: [SealedTable; 8] = [
     ACCOUNTS,
     LOGIN_NAMES,
     ENROLMENTS,
@@ -92,6 +96,7 @@ const TABLES: [SealedTable; 7] = [
     CASES,
     CASE_ENTRIES,
     CASE_ENVELOPES,
+    CASE_ORIGINALS,
 ];
 
 /// Why the desk's database could not be opened or used. No variant carries a stored value.

@@ -13,18 +13,18 @@ use super::totp::{code_at_time, TotpSecret};
 use super::*;
 
 /// A desk in a temporary state directory, on a clock that moves only when told.
-pub(super) struct Fixture {
-    pub(super) dir: tempfile::TempDir,
-    pub(super) identity: Identity,
-    pub(super) clock: ManualClock,
-    pub(super) desk: Desk,
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) identity: Identity,
+    pub(crate) clock: ManualClock,
+    pub(crate) desk: Desk,
 }
 
 /// 2023-11-14 22:13:20 UTC, in the middle of a TOTP step.
 pub(super) const START: i64 = 1_700_000_000;
 pub(super) const PASSWORD: &str = "a long enough passphrase";
 
-pub(super) fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     fixture_with(&DeskConfig::default())
 }
 
@@ -64,6 +64,11 @@ pub(super) fn secret(text: &str) -> Sensitive<String> {
 impl Fixture {
     /// Creates and enrols an account; returns it and its TOTP secret. The clock moves on one step, so the
     /// enrolment's code is not the one a login uses next.
+    /// [`Fixture::enrolled`], for tests outside the desk: the account only.
+    pub(crate) fn staff(&self, login: &str) -> Account {
+        self.enrolled(login).0
+    }
+
     pub(super) fn enrolled(&self, login: &str) -> (Account, TotpSecret) {
         let invitation = self
             .desk

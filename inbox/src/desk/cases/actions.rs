@@ -11,9 +11,10 @@ use porten_protocol::TicketRef;
 
 use super::super::accounts::{AccountId, AccountRecord};
 use super::super::names::{DisplayName, TeamName};
-use super::super::store::{DeskStoreError, Writer, ACCOUNTS, CASES, CASE_ENTRIES};
+use super::super::store::{DeskStoreError, Writer, ACCOUNTS, CASES, CASE_ENTRIES, CASE_ORIGINALS};
 use super::access::{assignable, Actor};
 use super::facts::{CaseAction, CaseFact, FactBy};
+use super::intake::Original;
 use super::{
     check_text, CaseError, CaseKey, CaseRecord, CaseView, Cases, Delivery, EntryRecord,
     ReferralRecord, SecretText, Status, StoredBody, Turn, UrgencyCleared,
@@ -28,6 +29,8 @@ pub struct ReplyIntent {
     pub ticket_ref: TicketRef,
     /// The name the visitor sees on it: the author's display name when it was written.
     pub display_name: DisplayName,
+    /// The text.
+    pub text: Sensitive<String>,
     /// For the audit log, before the push.
     pub fact: CaseFact,
 }
@@ -102,6 +105,55 @@ impl Cases {
             };
             Ok((view, CaseAction::Viewed))
         })
+    }
+
+    /// The case's summary, read without recording a view and without asking who reads it: for the audit
+    /// trail pages, whose handler lets only leads and administrators in.
+    pub fn summary(&self, key: &CaseKey) -> Result<Option<super::Case>, CaseError> {
+        Ok(self
+            .store
+            .read(|r| r.get::<CaseRecord>(CASES, &key.0))?
+            .map(|case| case.case(*key)))
+    }
+
+    /// The sealed original of the visitor's message `number`, for export: its envelope id (hex), the age
+    /// file as it came from the gateway, and the fact for the audit log. [`CaseError::NotFound`] when that
+    /// entry is not a visitor's message with a kept original.
+    pub fn sealed_original(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        number: u32,
+    ) -> Result<(String, Vec<u8>, CaseFact), CaseError> {
+        let ((envelope, bytes), fact) = self.act(actor, key, |w, _, case, _| {
+            if case.erased.is_some() {
+                return Err(CaseError::Erased);
+            }
+            let entry_key = key.entry_key(number);
+            let Some(EntryRecord {
+                body:
+                    StoredBody::Visitor {
+                        envelope,
+                        original: true,
+                        ..
+                    },
+                ..
+            }) = w.get::<EntryRecord>(CASE_ENTRIES, &entry_key)?
+            else {
+                return Err(CaseError::NotFound);
+            };
+            let bytes = w
+                .get::<Original>(CASE_ORIGINALS, &entry_key)?
+                .and_then(|original| original.bytes())
+                .ok_or(DeskStoreError::Corrupt(
+                    "a sealed original is missing or damaged",
+                ))?;
+            let action = CaseAction::Exported {
+                envelope: envelope.clone(),
+            };
+            Ok(((envelope, bytes), action))
+        })?;
+        Ok((envelope, bytes, fact))
     }
 
     /// `actor` takes the case. From a colleague who has it, only a team lead may.
@@ -218,6 +270,7 @@ impl Cases {
                 delivery: Delivery::Recorded,
             };
             append(w, key, case, now, body)?;
+            case.unsent = case.unsent.saturating_add(1);
             Ok((
                 (ticket_ref, author.display_name.clone()),
                 CaseAction::ReplyRecorded { reply_id },
@@ -227,8 +280,71 @@ impl Cases {
             reply_id,
             ticket_ref,
             display_name,
+            text: Sensitive::new(text.expose().clone()),
             fact,
         })
+    }
+
+    /// Every reply recorded and neither pushed nor failed (the inbox stopped between the two), oldest
+    /// first, to push again under its own reply id: the gateway stores a reply id once, so a reply that did
+    /// reach it is not posted twice.
+    pub fn unsent_replies(&self) -> Result<Vec<ReplyIntent>, CaseError> {
+        self.store
+            .read(|r| {
+                let mut unsent = Vec::new();
+                for (key, case) in r.rows::<CaseRecord>(CASES)? {
+                    if case.unsent == 0 || case.erased.is_some() {
+                        continue;
+                    }
+                    let Ok(key) = <[u8; 32]>::try_from(key.as_slice()).map(CaseKey) else {
+                        continue;
+                    };
+                    let Some(ticket_ref) = case
+                        .ticket_ref
+                        .as_ref()
+                        .and_then(|text| TicketRef::from_lower_hex(&text.0))
+                    else {
+                        continue;
+                    };
+                    for number in 0..case.entries {
+                        let Some(EntryRecord {
+                            at,
+                            body:
+                                StoredBody::Reply {
+                                    reply_id,
+                                    author,
+                                    display_name,
+                                    text,
+                                    delivery: Delivery::Recorded,
+                                },
+                        }) = r.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))?
+                        else {
+                            continue;
+                        };
+                        let Some(reply_id) = EntryId::from_hex(&reply_id) else {
+                            continue;
+                        };
+                        unsent.push((
+                            at,
+                            ReplyIntent {
+                                reply_id,
+                                ticket_ref: ticket_ref.clone(),
+                                display_name,
+                                text: text.sensitive(),
+                                fact: CaseFact {
+                                    by: FactBy::Account(author),
+                                    case: key,
+                                    ticket: case.ticket.clone(),
+                                    action: CaseAction::ReplyRecorded { reply_id },
+                                },
+                            },
+                        ));
+                    }
+                }
+                unsent.sort_by_key(|(at, _)| *at);
+                Ok(unsent.into_iter().map(|(_, intent)| intent).collect())
+            })
+            .map_err(CaseError::from)
     }
 
     /// Records that the gateway stored the reply: now we wait for the visitor.
@@ -353,7 +469,7 @@ fn append(
 fn set_delivery(
     w: &Writer<'_>,
     key: &CaseKey,
-    case: &CaseRecord,
+    case: &mut CaseRecord,
     reply_id: EntryId,
     delivery: Delivery,
 ) -> Result<(), CaseError> {
@@ -373,6 +489,9 @@ fn set_delivery(
         } = &mut entry.body
         {
             if *stored == wanted {
+                if *state == Delivery::Recorded {
+                    case.unsent = case.unsent.saturating_sub(1);
+                }
                 *state = delivery;
                 w.put(CASE_ENTRIES, &entry_key, &entry)?;
                 return Ok(());

@@ -83,6 +83,11 @@ pub enum CaseAction {
     UrgencyCleared,
     /// The content was erased after the retention period; the summary stays.
     ContentErased,
+    /// A visitor's message was exported as its sealed original (to open with the `age` tool).
+    Exported {
+        /// The envelope id (hex).
+        envelope: String,
+    },
 }
 
 impl CaseAction {
@@ -103,6 +108,7 @@ impl CaseAction {
             CaseAction::ReminderCleared => ("reminder-cleared", None),
             CaseAction::UrgencyCleared => ("urgency-cleared", None),
             CaseAction::ContentErased => ("content-erased", None),
+            CaseAction::Exported { envelope } => ("exported", Some(envelope.clone())),
         }
     }
 }

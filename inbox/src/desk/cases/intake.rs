@@ -10,7 +10,7 @@
 
 use porten_protocol::envelope::{Content, Payload, Visitor};
 
-use super::super::store::{Writer, CASES, CASE_ENTRIES, CASE_ENVELOPES};
+use super::super::store::{Writer, CASES, CASE_ENTRIES, CASE_ENVELOPES, CASE_ORIGINALS};
 use super::{CaseError, CaseKey, CaseRecord, Cases, EntryRecord, SecretText, Status, StoredBody};
 use super::{Turn, VisitorEnd};
 use crate::audit::TICKET_PREFIX_LEN;
@@ -32,23 +32,62 @@ pub enum Recorded {
     UnknownTicket,
 }
 
+/// A delivered envelope: what it said, and the bytes it came in, still sealed to the inbox's identity.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The opened payload.
+    pub payload: &'a Payload,
+    /// The envelope as the gateway handed it out (age, binary); kept with a visitor's message so a worker
+    /// can export it and open it with the `age` tool.
+    pub sealed: Option<&'a [u8]>,
+}
+
 impl Cases {
-    /// Records one delivered envelope in its case, in one transaction.
+    /// Records one delivered envelope in its case, in one transaction, without its sealed original.
     pub fn record_envelope(&self, payload: &Payload) -> Result<Recorded, CaseError> {
-        self.store.write(|w| self.record_in(w, payload))
+        self.store.write(|w| {
+            self.record_in(
+                w,
+                Incoming {
+                    payload,
+                    sealed: None,
+                },
+            )
+        })
     }
 
-    /// Records a batch of delivered envelopes in one transaction (one disk sync for all of them), in order.
+    /// Records a batch of delivered envelopes in one transaction (one disk sync for all of them), in order,
+    /// without their sealed originals.
     pub fn record_envelopes(&self, payloads: &[Payload]) -> Result<Vec<Recorded>, CaseError> {
         self.store.write(|w| {
             payloads
                 .iter()
-                .map(|payload| self.record_in(w, payload))
+                .map(|payload| {
+                    self.record_in(
+                        w,
+                        Incoming {
+                            payload,
+                            sealed: None,
+                        },
+                    )
+                })
                 .collect()
         })
     }
 
-    fn record_in(&self, w: &Writer<'_>, payload: &Payload) -> Result<Recorded, CaseError> {
+    /// Records a batch of delivered envelopes with their sealed originals in one transaction, in order:
+    /// what the delivery path calls before it acks.
+    pub fn record_delivered(&self, batch: &[Incoming<'_>]) -> Result<Vec<Recorded>, CaseError> {
+        self.store.write(|w| {
+            batch
+                .iter()
+                .map(|incoming| self.record_in(w, *incoming))
+                .collect()
+        })
+    }
+
+    fn record_in(&self, w: &Writer<'_>, incoming: Incoming<'_>) -> Result<Recorded, CaseError> {
+        let payload = incoming.payload;
         let envelope = payload.envelope_id.to_hex();
         let marker = self
             .store
@@ -84,12 +123,28 @@ impl Cases {
                 if case.team.is_none() {
                     case.team = self.teams.route(*group).cloned();
                 }
-                add_message(w, key, &mut case, visitor, &envelope, received)?;
+                add_message(
+                    w,
+                    key,
+                    &mut case,
+                    visitor,
+                    &envelope,
+                    incoming.sealed,
+                    received,
+                )?;
                 (case, Recorded::Opened(key))
             }
             (Content::FollowUp { visitor, .. }, existing) => {
                 let mut case = existing.unwrap_or_else(|| new_case(payload, received));
-                add_message(w, key, &mut case, visitor, &envelope, received)?;
+                add_message(
+                    w,
+                    key,
+                    &mut case,
+                    visitor,
+                    &envelope,
+                    incoming.sealed,
+                    received,
+                )?;
                 (case, Recorded::Added(key))
             }
         };
@@ -99,6 +154,29 @@ impl Cases {
         w.put(CASES, &key.0, &case)?;
         w.put(CASE_ENVELOPES, &marker, &CaseKey32(key.0))?;
         Ok(outcome)
+    }
+}
+
+/// A sealed original as stored: the age file, base64 (rows are JSON before they are sealed again).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct Original {
+    sealed: String,
+}
+
+impl Original {
+    fn new(sealed: &[u8]) -> Original {
+        use base64::Engine as _;
+        Original {
+            sealed: base64::engine::general_purpose::STANDARD.encode(sealed),
+        }
+    }
+
+    /// The age file's bytes; `None` if the stored text is not base64 (a damaged row).
+    pub(super) fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.sealed)
+            .ok()
     }
 }
 
@@ -133,6 +211,7 @@ fn new_case(payload: &Payload, received: i64) -> CaseRecord {
         erase_after: None,
         erased: None,
         entries: 0,
+        unsent: 0,
     }
 }
 
@@ -143,17 +222,23 @@ fn add_message(
     case: &mut CaseRecord,
     visitor: &Visitor,
     envelope: &str,
+    sealed: Option<&[u8]>,
     received: i64,
 ) -> Result<(), CaseError> {
+    let entry_key = key.entry_key(case.entries);
     let entry = EntryRecord {
         at: received,
         body: StoredBody::Visitor {
             envelope: envelope.to_owned(),
             message: SecretText(visitor.message.expose().clone()),
             urgent: visitor.urgent,
+            original: sealed.is_some(),
         },
     };
-    w.put(CASE_ENTRIES, &key.entry_key(case.entries), &entry)?;
+    w.put(CASE_ENTRIES, &entry_key, &entry)?;
+    if let Some(sealed) = sealed {
+        w.put(CASE_ORIGINALS, &entry_key, &Original::new(sealed))?;
+    }
     case.entries =
         case.entries
             .checked_add(1)

@@ -42,7 +42,7 @@ use super::teams::{Partner, Teams};
 
 pub use actions::ReplyIntent;
 pub use facts::{CaseAction, CaseFact, FactBy};
-pub use intake::Recorded;
+pub use intake::{Incoming, Recorded};
 pub use queue::{Counts, Queue, View};
 use rows::{CaseRecord, EntryRecord, ReferralRecord, SecretText, StoredBody};
 
@@ -276,6 +276,10 @@ pub enum EntryBody {
         message: Sensitive<String>,
         /// They ticked "I am in danger now" on it.
         urgent: bool,
+        /// The id of the envelope it came in (hex).
+        envelope: String,
+        /// Its sealed original is kept and can be exported ([`Cases::sealed_original`]).
+        original: bool,
     },
     /// The centre's reply.
     Reply {

@@ -1,13 +1,14 @@
 //! Retention: a case's content is erased a configured time after the visitor's side ended
 //! (`desk.retention_days`, 90 by default; the reasons are with the setting).
 //!
-//! Erasing deletes every entry row (messages, replies, notes), the referral notes, the ticket ref and the
+//! Erasing deletes every entry row (messages, replies, notes) and the messages' sealed originals, the
+//! referral notes, the ticket ref and the
 //! record of which envelopes went to the case, and closes it. The summary row stays as a tombstone for
 //! the audit trail: its dates, status, group, team, who handled it, where it was passed on to, and when
 //! its content was erased. redb reuses the freed pages; the values were sealed in any case, so a page not
 //! yet overwritten holds nothing readable without the data key.
 
-use super::super::store::{Writer, CASES, CASE_ENTRIES, CASE_ENVELOPES};
+use super::super::store::{Writer, CASES, CASE_ENTRIES, CASE_ENVELOPES, CASE_ORIGINALS};
 use super::facts::{CaseAction, CaseFact, FactBy};
 use super::{CaseError, CaseKey, CaseRecord, Cases, EntryRecord, Status, StoredBody};
 
@@ -63,6 +64,7 @@ fn erase(
             }
         }
         w.remove(CASE_ENTRIES, &entry_key)?;
+        w.remove(CASE_ORIGINALS, &entry_key)?;
     }
     if let Some(envelope) = case.closing_envelope.take() {
         forget(&envelope)?;

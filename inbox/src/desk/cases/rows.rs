@@ -60,6 +60,9 @@ pub(super) struct CaseRecord {
     pub(super) erase_after: Option<i64>,
     pub(super) erased: Option<i64>,
     pub(super) entries: u32,
+    /// Replies recorded and not yet pushed or failed: pushed again when the inbox starts.
+    #[serde(default)]
+    pub(super) unsent: u32,
 }
 
 impl CaseRecord {
@@ -122,6 +125,9 @@ pub(super) enum StoredBody {
         envelope: String,
         message: SecretText,
         urgent: bool,
+        /// Its sealed original is kept in `case_originals` under the entry's key.
+        #[serde(default)]
+        original: bool,
     },
     Reply {
         reply_id: String,
@@ -140,10 +146,15 @@ impl EntryRecord {
     pub(super) fn entry(&self, number: u32) -> Result<Entry, DeskStoreError> {
         let body = match &self.body {
             StoredBody::Visitor {
-                message, urgent, ..
+                envelope,
+                message,
+                urgent,
+                original,
             } => EntryBody::Visitor {
                 message: message.sensitive(),
                 urgent: *urgent,
+                envelope: envelope.clone(),
+                original: *original,
             },
             StoredBody::Reply {
                 reply_id,

@@ -18,6 +18,7 @@ use super::super::tests::{
 use super::super::totp::TotpSecret;
 use super::super::{AccountId, LoginName, Role, TeamName};
 use super::*;
+use crate::desk::store::CASE_ORIGINALS;
 
 const SUPPORT: &str = "Stödteamet";
 const PROGRAMME: &str = "Förändringsprogrammet";
@@ -918,4 +919,150 @@ fn queue_over(case_count: usize, messages_per_case: usize) {
             assert!(!queue.cases[case_count - 1].urgent);
         }
     }
+}
+
+/// Records `payload` as the delivery path does, with `sealed` as the bytes it came in.
+fn deliver_sealed(c: &Centre, payload: &Payload, sealed: &[u8]) -> Recorded {
+    let recorded = c
+        .cases()
+        .record_delivered(&[Incoming {
+            payload,
+            sealed: Some(sealed),
+        }])
+        .unwrap();
+    recorded[0]
+}
+
+#[test]
+fn a_visitor_message_exports_as_the_sealed_bytes_it_came_in_and_the_export_is_a_fact() {
+    let c = centre(false);
+    let ticket = ticket();
+    let payload = first_contact(&c.f, &ticket, Group::Exposed, "Jag vill prata", false);
+    let sealed = b"age-encryption.org/v1\n-> X25519 stand-in for the sealed bytes\n".to_vec();
+    let Recorded::Opened(key) = deliver_sealed(&c, &payload, &sealed) else {
+        panic!("a first contact opens a case")
+    };
+    let view = c.case(c.sara, &key);
+    let EntryBody::Visitor {
+        envelope, original, ..
+    } = &view.entries[0].body
+    else {
+        panic!("the first entry is the visitor's")
+    };
+    assert!(*original);
+    assert_eq!(*envelope, payload.envelope_id.to_hex());
+
+    let (id, bytes, fact) = c.cases().sealed_original(c.sara, &key, 0).unwrap();
+    assert_eq!(id, payload.envelope_id.to_hex());
+    assert_eq!(bytes, sealed);
+    assert_eq!(fact.by, FactBy::Account(c.sara));
+    assert_eq!(
+        fact.action,
+        CaseAction::Exported {
+            envelope: id.clone()
+        }
+    );
+    // No such entry, an entry that is not a visitor's message, and a message recorded without its
+    // original all answer alike.
+    assert!(matches!(
+        c.cases().sealed_original(c.sara, &key, 7),
+        Err(CaseError::NotFound)
+    ));
+    c.cases().add_note(c.sara, &key, &secret("Ring")).unwrap();
+    assert!(matches!(
+        c.cases().sealed_original(c.sara, &key, 1),
+        Err(CaseError::NotFound)
+    ));
+    c.cases()
+        .record_envelope(&follow_up(&c.f, &ticket, "Utan original", false))
+        .unwrap();
+    assert!(matches!(
+        c.cases().sealed_original(c.sara, &key, 2),
+        Err(CaseError::NotFound)
+    ));
+}
+
+#[test]
+fn with_restricted_teams_a_worker_outside_the_team_cannot_export_a_sealed_original() {
+    let c = centre(true);
+    let ticket = ticket();
+    let payload = first_contact(&c.f, &ticket, Group::Exposed, "Hjälp", false);
+    let Recorded::Opened(key) = deliver_sealed(&c, &payload, b"sealed") else {
+        panic!("a first contact opens a case")
+    };
+    assert!(matches!(
+        c.cases().sealed_original(c.kim, &key, 0),
+        Err(CaseError::NotFound)
+    ));
+    assert!(c.cases().sealed_original(c.sara, &key, 0).is_ok());
+}
+
+#[test]
+fn the_retention_sweep_erases_the_sealed_originals_with_the_content() {
+    let c = centre(false);
+    let ticket = ticket();
+    let marker = b"SEALED-ORIGINAL-MARKER-0123456789".repeat(64);
+    let payload = first_contact(&c.f, &ticket, Group::Exposed, "Hjälp", false);
+    let Recorded::Opened(key) = deliver_sealed(&c, &payload, &marker) else {
+        panic!("a first contact opens a case")
+    };
+    c.cases()
+        .record_envelope(&closed(&c.f, &ticket, ClosedReason::Visitor))
+        .unwrap();
+    c.f.clock.advance(91 * DAY);
+    assert_eq!(c.cases().sweep().unwrap().len(), 1);
+    assert!(matches!(
+        c.cases().sealed_original(c.sara, &key, 0),
+        Err(CaseError::Erased)
+    ));
+    // Nothing left to find by the key either: the row itself is gone, not only hidden.
+    let left =
+        c.f.desk
+            .cases
+            .store
+            .read(|r| r.get::<intake::Original>(CASE_ORIGINALS, &key.entry_key(0)))
+            .unwrap();
+    assert!(left.is_none());
+}
+
+#[test]
+fn replies_recorded_and_never_pushed_are_found_again_oldest_first_and_pushed_ones_are_not() {
+    let c = centre(false);
+    let (ticket_a, a) = c.contact(Group::Exposed, "Första", false);
+    let (_, b) = c.contact(Group::Relative, "Andra", false);
+    let first = c
+        .cases()
+        .record_reply(c.sara, &a, &secret("Svar ett"))
+        .unwrap();
+    c.f.clock.advance(60);
+    let pushed = c
+        .cases()
+        .record_reply(c.omar, &b, &secret("Svar två"))
+        .unwrap();
+    c.cases().reply_pushed(c.omar, &b, pushed.reply_id).unwrap();
+    c.f.clock.advance(60);
+    let failed = c
+        .cases()
+        .record_reply(c.omar, &b, &secret("Svar tre"))
+        .unwrap();
+    c.cases().reply_failed(c.omar, &b, failed.reply_id).unwrap();
+    c.f.clock.advance(60);
+    let second = c
+        .cases()
+        .record_reply(c.omar, &a, &secret("Svar fyra"))
+        .unwrap();
+
+    let unsent = c.cases().unsent_replies().unwrap();
+    let ids: Vec<EntryId> = unsent.iter().map(|intent| intent.reply_id).collect();
+    assert_eq!(ids, [first.reply_id, second.reply_id]);
+    assert_eq!(unsent[0].text.expose(), "Svar ett");
+    assert_eq!(unsent[0].display_name.as_str(), "sara, kurator");
+    assert_eq!(unsent[0].fact.by, FactBy::Account(c.sara));
+    assert_eq!(unsent[0].fact.case, a);
+    assert_eq!(unsent[0].ticket_ref.to_hex(), ticket_a.to_hex());
+    assert_eq!(unsent[1].fact.by, FactBy::Account(c.omar));
+
+    c.cases().reply_pushed(c.sara, &a, first.reply_id).unwrap();
+    c.cases().reply_pushed(c.omar, &a, second.reply_id).unwrap();
+    assert!(c.cases().unsent_replies().unwrap().is_empty());
 }

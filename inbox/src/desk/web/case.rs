@@ -7,8 +7,9 @@
 //! nothing again); a refused field shows the page again with the error and what was typed.
 //!
 //! A reply is recorded here as an intent ([`crate::desk::Cases::record_reply`]) and handed to the reply
-//! pusher if one is wired ([`super::Web::replies`]); until the pusher reports, the page says the reply is
-//! stored at the desk and not yet sent.
+//! pusher ([`crate::desk::push`], through [`super::Web::replies`]); the page waits up to
+//! [`crate::desk::push::PAGE_WAIT`] for the outcome, then says whether the reply was sent, could not be sent, or is still
+//! being sent.
 
 use hyper::StatusCode;
 use porten_protocol::secret::Sensitive;
@@ -20,6 +21,7 @@ use super::queue::Names;
 use super::router::{message, not_found_for, record, store_failure, viewer, Message};
 use super::text::Lang;
 use super::Web;
+use crate::desk::push::PushRequest;
 use crate::desk::{CaseError, CaseFact, CaseKey, Session, Status, TeamName, MAX_TEXT_CHARS};
 
 /// What an action's refused form typed, to show it again.
@@ -50,12 +52,18 @@ impl<'a> Shown<'a> {
     }
 }
 
-/// The case page (`GET /{lang}/cases/{key}`), with a notice after an action (`?done`, `?stored`).
+/// The case page (`GET /{lang}/cases/{key}`), with a notice after an action (`?done`, `?stored`), or a
+/// visitor message's sealed original (`GET /{lang}/cases/{key}/sealed/{entry number}`).
 pub(super) fn page(web: &Web, lang: Lang, session: &Session, key: &str, query: &str) -> Reply {
+    if let Some((key, number)) = key.split_once("/sealed/") {
+        return sealed_original(web, lang, session, key, number);
+    }
     let c = lang.cases();
     let notice = match query {
         "done" => Some(c.done),
         "stored" => Some(c.reply_stored),
+        "sent" => Some(c.reply_sent),
+        "not-sent" => Some(c.reply_not_sent),
         _ => None,
     };
     let shown = Shown {
@@ -96,6 +104,34 @@ fn show(web: &Web, lang: Lang, session: &Session, key: &str, shown: &Shown<'_>) 
         shown.status,
         case_page::render(lang, &viewer(web, session), &page),
     )
+}
+
+/// A visitor's message as it came from the gateway, still sealed to the inbox's identity: an age file to
+/// open with `age -d -i <identity> <file>`. The export is in the audit log before the file is sent.
+fn sealed_original(web: &Web, lang: Lang, session: &Session, key: &str, number: &str) -> Reply {
+    let parsed = CaseKey::from_hex(key).zip(
+        number
+            .parse::<u32>()
+            .ok()
+            .filter(|_| number.bytes().all(|b| b.is_ascii_digit())),
+    );
+    let Some((key, number)) = parsed else {
+        return not_found_for(web, lang, session);
+    };
+    let (envelope, bytes, fact) =
+        match web
+            .desk
+            .cases
+            .sealed_original(session.account.id, &key, number)
+        {
+            Ok(found) => found,
+            Err(CaseError::Erased) => return not_found_for(web, lang, session),
+            Err(error) => return refused(web, lang, session, error),
+        };
+    if let Err(reply) = record(web, lang, Some(session), fact.audit_event()) {
+        return reply;
+    }
+    Reply::download(format!("{envelope}.age"), bytes)
 }
 
 /// An error no form field can fix, as its page.
@@ -284,17 +320,34 @@ fn reply(
     if let Err(reply) = record(web, lang, Some(session), intent.fact.audit_event()) {
         return reply;
     }
-    if let Some(pusher) = &web.replies {
-        match pusher.try_send(intent) {
-            Ok(()) => {}
-            // The reply stays recorded and shown as not yet sent; nothing of it goes to the log.
-            Err(TrySendError::Full(_)) => {
-                tracing::warn!("the reply pusher's queue is full; a reply stays stored, not sent")
-            }
-            Err(TrySendError::Closed(_)) => {
-                tracing::warn!("the reply pusher has stopped; a reply stays stored, not sent")
+    // The page waits a little for the push, so the worker usually sees at once whether it went through.
+    let outcome = match &web.replies {
+        Some(pusher) => {
+            let (done, told) = std::sync::mpsc::sync_channel(1);
+            match pusher.try_send(PushRequest {
+                intent,
+                done: Some(done),
+            }) {
+                Ok(()) => told.recv_timeout(web.push_wait).ok(),
+                // The reply stays recorded and not sent; the next start pushes it.
+                Err(TrySendError::Full(_)) => {
+                    tracing::warn!(
+                        "the reply pusher's queue is full; a reply stays stored, not sent"
+                    );
+                    None
+                }
+                Err(TrySendError::Closed(_)) => {
+                    tracing::warn!("the reply pusher has stopped; a reply stays stored, not sent");
+                    None
+                }
             }
         }
-    }
-    Reply::redirect(format!("/{}/cases/{key_text}?stored", lang.code()))
+        None => None,
+    };
+    let notice = match outcome {
+        Some(true) => "sent",
+        Some(false) => "not-sent",
+        None => "stored",
+    };
+    Reply::redirect(format!("/{}/cases/{key_text}?{notice}", lang.code()))
 }

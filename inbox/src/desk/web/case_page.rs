@@ -10,7 +10,7 @@ use porten_protocol::envelope::ClosedReason;
 use super::pages::{errors, layout, notice, token, Here, Viewer};
 use super::queue::{group_name, short, status_name, turn, when, Names};
 use super::text::{CaseText, Lang};
-use crate::desk::{CaseView, Delivery, EntryBody, Status};
+use crate::desk::{CaseKey, CaseView, Delivery, Entry, EntryBody, Role, Status};
 
 /// Everything the case page shows besides the case.
 pub(super) struct CasePage<'a> {
@@ -48,7 +48,12 @@ pub(super) fn render(lang: Lang, viewer: &Viewer<'_>, page: &CasePage<'_>) -> St
         @if case.urgent {
             p.urgent-banner { strong.flag { (c.urgent) } " " (c.visitor_urgent) }
         }
-        p.no-print { a href={ "/" (lang.code()) "/cases" } { (c.to_queue) } }
+        p.no-print {
+            a href={ "/" (lang.code()) "/cases" } { (c.to_queue) }
+            @if matches!(viewer.account.role, Role::TeamLead | Role::Administrator) {
+                " · " a href={ "/" (lang.code()) "/trail?case=" (case.key.to_hex()) } { (c.trail_link) }
+            }
+        }
         p.hint.no-print { (c.print_hint) }
         h2 { (c.about) }
         (about(lang, page))
@@ -60,7 +65,7 @@ pub(super) fn render(lang: Lang, viewer: &Viewer<'_>, page: &CasePage<'_>) -> St
         } @else {
             ol.conversation {
                 @for entry in &page.view.entries {
-                    (entry_markup(c, page.names, entry.at, &entry.body))
+                    (entry_markup(lang, &case.key, page.names, entry, c))
                 }
             }
         }
@@ -171,16 +176,24 @@ fn partner_name(page: &CasePage<'_>, name: &str) -> String {
         .map_or_else(|| name.to_owned(), |partner| partner.display_name.clone())
 }
 
-fn entry_markup(c: &CaseText, names: &Names, at: i64, body: &EntryBody) -> Markup {
+fn entry_markup(lang: Lang, key: &CaseKey, names: &Names, entry: &Entry, c: &CaseText) -> Markup {
+    let at = entry.at;
     html! {
-        @match body {
-            EntryBody::Visitor { message, urgent } => {
+        @match &entry.body {
+            EntryBody::Visitor { message, urgent, original, .. } => {
                 li.entry.visitor {
                     p.meta {
                         strong { (c.visitor) } " · " (when(at, false))
                         @if *urgent { " · " strong.flag { (c.urgent) } " " (c.visitor_urgent) }
                     }
                     p.text { (message.expose()) }
+                    @if *original {
+                        p.no-print {
+                            a href={ "/" (lang.code()) "/cases/" (key.to_hex()) "/sealed/" (entry.number) } download {
+                                (c.sealed_original)
+                            }
+                        }
+                    }
                 }
             }
             EntryBody::Reply { display_name, author, text, delivery, .. } => {

@@ -9,13 +9,17 @@ use porten_protocol::envelope::{Group, InboxKeys, Payload, VisitorMessage};
 use porten_protocol::thread::EntryId;
 use porten_protocol::{ExpiryKey, ReplyKey, TicketRef};
 
+use super::http::Body;
 use super::router::handle;
 use super::tests::{html, location, log_in, request, web};
 use super::Web;
 use crate::desk::config::{DeskConfig, PartnerConfig, TeamConfig};
+use crate::desk::push::PushRequest;
 use crate::desk::tests::{fixture_with, secret, Fixture, PASSWORD};
 use crate::desk::totp::TotpSecret;
-use crate::desk::{CaseKey, Clock as _, DisplayName, LoginName, NewAccount, Role, TeamName};
+use crate::desk::{
+    CaseKey, Clock as _, DisplayName, FactBy, LoginName, NewAccount, Role, TeamName,
+};
 
 const SUPPORT: &str = "Stödteamet";
 const PROGRAMME: &str = "Förändringsprogrammet";
@@ -128,7 +132,18 @@ impl Centre {
             at,
         )
         .unwrap();
-        self.web.desk.cases.record_envelope(&payload).unwrap();
+        // Sealed to the desk's identity as the gateway seals it, and recorded as delivery records it.
+        let recipient = self.f.identity.to_public().to_string();
+        let recipients = porten_protocol::envelope::Recipients::parse(&[recipient]).unwrap();
+        let sealed = porten_protocol::envelope::seal(&payload, &recipients).unwrap();
+        self.web
+            .desk
+            .cases
+            .record_delivered(&[crate::desk::Incoming {
+                payload: &payload,
+                sealed: Some(&sealed),
+            }])
+            .unwrap();
         self.f.clock.advance(60);
         self.web.desk.cases.key_for(&ticket)
     }
@@ -318,40 +333,77 @@ fn a_lead_reassigns_and_the_new_assignee_sees_the_case_in_mine() {
 }
 
 #[test]
-fn the_reply_form_records_the_intent_hands_it_to_the_pusher_and_says_it_is_not_yet_sent() {
+fn the_reply_form_records_the_intent_before_the_push_and_shows_the_pushers_outcome() {
     let mut c = centre(false);
     let key = c.first_contact(Group::Exposed, "Hello.", false);
-    let (sender, mut pushed) = tokio::sync::mpsc::channel(4);
+    let (sender, mut pushed) = tokio::sync::mpsc::channel::<PushRequest>(4);
     c.web.replies = Some(sender);
+    let cases = c.web.desk.cases.clone();
+    let audit = c.web.audit.clone();
+    // The pusher's part: it finds the intent already in the log, then records the outcome and says so.
+    let pusher = std::thread::spawn(move || {
+        let request = pushed.blocking_recv().unwrap();
+        let log = std::fs::read_to_string(audit.path()).unwrap();
+        assert!(log.contains(&format!(
+            "\"action\":\"reply-recorded\",\"detail\":\"{}\"",
+            request.intent.reply_id.to_hex()
+        )));
+        assert_eq!(request.intent.display_name.as_str(), "sara, kurator");
+        assert_eq!(request.intent.text.expose(), "We are here for you.");
+        let FactBy::Account(actor) = request.intent.fact.by else {
+            panic!("a reply is written by an account")
+        };
+        let fact = cases
+            .reply_pushed(actor, &request.intent.fact.case, request.intent.reply_id)
+            .unwrap();
+        audit.append(&fact.audit_event()).unwrap();
+        request.done.unwrap().send(true).unwrap();
+        (request.intent.reply_id, pushed)
+    });
 
     let reply = c.post(
         &c.sara,
         &format!("{}/reply", case_path("en", &key)),
         "text=We+are+here+for+you.",
     );
+    let (reply_id, mut pushed) = pusher.join().unwrap();
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        location(&reply),
-        format!("{}?stored", case_path("en", &key))
-    );
-    let intent = pushed.try_recv().unwrap();
-    assert_eq!(intent.display_name.as_str(), "sara, kurator");
-
+    assert_eq!(location(&reply), format!("{}?sent", case_path("en", &key)));
     let page = c.get(&c.sara, location(&reply));
     let page = html(&page);
     assert!(page.contains("We are here for you."));
     assert!(page.contains("Reply from the centre, as “sara, kurator”"));
-    assert!(page.contains("Stored at the desk, not yet sent"));
-    assert!(page.contains("It is not yet sent to the visitor."));
-    assert!(!page.contains("Sent: the visitor sees it"));
+    assert!(page.contains("The reply is sent."));
+    assert!(page.contains("Sent: the visitor sees it when they come back"));
     let log = c.audit_log();
-    assert!(log.contains(&format!(
-        "\"action\":\"reply-recorded\",\"detail\":\"{}\"",
-        intent.reply_id.to_hex()
-    )));
+    let recorded = log
+        .find(&format!(
+            "\"reply-recorded\",\"detail\":\"{}\"",
+            reply_id.to_hex()
+        ))
+        .unwrap();
+    let sent = log
+        .find(&format!(
+            "\"reply-pushed\",\"detail\":\"{}\"",
+            reply_id.to_hex()
+        ))
+        .unwrap();
+    assert!(recorded < sent, "the intent is logged before the outcome");
     assert!(!log.contains("here for you"));
 
-    // A blank reply is refused at its field, and nothing is recorded.
+    // A pusher that does not answer in time: the page says the reply is stored and being sent.
+    c.web.push_wait = std::time::Duration::from_millis(50);
+    let slow = c.post(
+        &c.sara,
+        &format!("{}/reply", case_path("en", &key)),
+        "text=A+second+reply.",
+    );
+    assert_eq!(location(&slow), format!("{}?stored", case_path("en", &key)));
+    assert!(pushed.try_recv().is_ok());
+    let page = c.get(&c.sara, location(&slow));
+    assert!(html(&page).contains("Stored at the desk, not yet sent"));
+
+    // A blank reply is refused at its field, and nothing is recorded or pushed.
     let blank = c.post(
         &c.sara,
         &format!("{}/reply", case_path("en", &key)),
@@ -360,6 +412,55 @@ fn the_reply_form_records_the_intent_hands_it_to_the_pusher_and_says_it_is_not_y
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html(&blank).contains("href=\"#reply-text\""));
     assert!(pushed.try_recv().is_err());
+}
+
+#[test]
+fn a_sealed_original_downloads_as_an_age_file_and_the_download_is_logged() {
+    let mut c = centre(true);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let page = c.get(&c.sara, &case_path("en", &key));
+    let link = format!("{}/sealed/0", case_path("en", &key));
+    assert!(html(&page).contains(&format!("href=\"{link}\" download")));
+
+    let reply = c.get(&c.sara, &link);
+    assert_eq!(reply.status, StatusCode::OK);
+    let Body::Download { bytes, name } = &reply.body else {
+        panic!("a file")
+    };
+    let (bytes, name) = (bytes.clone(), name.clone());
+    assert!(name.ends_with(".age") && name.len() == 32 + 4);
+    assert!(bytes.starts_with(b"age-encryption.org/v1"));
+    // It opens with the inbox's identity, as `age -d -i` would open it, to the message the page showed.
+    let opened = crate::open::open_with_any(&bytes, std::slice::from_ref(&c.f.identity)).unwrap();
+    assert_eq!(opened.envelope_id.to_hex(), name[..32]);
+    assert_eq!(opened.visitor().unwrap().message.expose(), "Hello.");
+    let response = reply.into_response(&c.web.headers);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/octet-stream"
+    );
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"{name}\"").as_str()
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(c.audit_log().contains(&format!(
+        "\"action\":\"exported\",\"detail\":\"{}\"",
+        &name[..32]
+    )));
+
+    // Outside the case's team, and for made-up numbers: the same 404 as for a made-up case.
+    assert_eq!(c.get(&c.kim, &link).status, StatusCode::NOT_FOUND);
+    for odd in [
+        "/sealed/9",
+        "/sealed/-1",
+        "/sealed/+0",
+        "/sealed/",
+        "/sealed/0/x",
+    ] {
+        let path = format!("{}{odd}", case_path("en", &key));
+        assert_eq!(c.get(&c.sara, &path).status, StatusCode::NOT_FOUND, "{odd}");
+    }
 }
 
 #[test]
@@ -530,4 +631,88 @@ fn odd_case_addresses_and_fields_answer_with_a_page_and_change_nothing() {
             "{action}"
         );
     }
+}
+
+#[test]
+fn a_lead_reads_each_step_of_a_case_and_of_an_account_by_name_and_staff_cannot() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    c.post(&c.sara, &format!("{case}/take"), "");
+    c.post(&c.sara, &format!("{case}/note"), "text=Secret+note+text");
+    let omar = c
+        .web
+        .desk
+        .sessions
+        .check(&c.omar)
+        .unwrap()
+        .unwrap()
+        .account
+        .id;
+    c.post(&c.lena, &format!("{case}/assign"), &format!("to={omar}"));
+    c.get(&c.omar, &format!("{case}/sealed/0"));
+
+    let trail_path = format!("/en/trail?case={}", key.to_hex());
+    assert!(html(&c.get(&c.lena, &case)).contains(&format!("href=\"{trail_path}\"")));
+    assert!(!html(&c.get(&c.sara, &case)).contains("/trail?"));
+    let reply = c.get(&c.lena, &trail_path);
+    assert_eq!(reply.status, StatusCode::OK);
+    let page = html(&reply);
+    assert!(page.contains("The log&#39;s chain holds") || page.contains("The log's chain holds"));
+    assert!(page.contains("signed with this inbox"));
+    let steps = [
+        "sara, kurator (sara)</a></td><td>took the case",
+        "sara, kurator (sara)</a></td><td>wrote an internal note",
+        "lena, kurator (lena)</a></td><td>gave the case to</td><td>omar, kurator (omar)",
+        "omar, kurator (omar)</a></td><td>downloaded a sealed original",
+        "lena, kurator (lena)</a></td><td>opened the case",
+        "sara, kurator (sara)</a></td><td>opened the case",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = page[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("the trail shows, in order: {step}"));
+        from += at + step.len();
+    }
+    assert!(
+        !page.contains("Secret note text"),
+        "no note text in a trail"
+    );
+    assert!(page.contains("href=\"/en/trail?account=sara\""));
+
+    // The account's trail: its login, and what it did in which case.
+    let sara = html(&c.get(&c.lena, "/en/trail?account=sara")).to_owned();
+    assert!(sara.contains("logged in"));
+    assert!(sara.contains("wrote an internal note"));
+    assert!(sara.contains(&key.prefix()));
+    assert!(
+        !sara.contains("gave the case to"),
+        "lena's act is not in sara's trail"
+    );
+
+    // Staff see no trail; made-up cases and accounts are not found.
+    assert_eq!(c.get(&c.sara, &trail_path).status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.get(&c.sara, "/en/trail?account=sara").status,
+        StatusCode::FORBIDDEN
+    );
+    let made_up = format!("/en/trail?case={}", "ab".repeat(32));
+    for odd in [
+        made_up.as_str(),
+        "/en/trail?account=nobody",
+        "/en/trail?account=%ZZ%",
+        "/en/trail",
+        "/en/trail?case=",
+    ] {
+        assert_eq!(c.get(&c.lena, odd).status, StatusCode::NOT_FOUND, "{odd}");
+    }
+
+    // A log changed on disk: the page says the chain does not hold.
+    let path = c.f.dir.path().join("audit.jsonl");
+    let log = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, log.replacen("\"took\"", "\"viewed\"", 1)).unwrap();
+    let page = html(&c.get(&c.lena, &trail_path)).to_owned();
+    assert!(page.contains("does not hold"));
+    assert!(page.contains("role=\"alert\""));
 }

@@ -94,6 +94,13 @@ pub(super) enum Body {
     Html(String),
     /// A redirect (303 See Other) to a path of the desk.
     Redirect(String),
+    /// A file to save, not to show: its bytes and its name (ASCII letters, digits, `.` and `-` only).
+    Download {
+        /// The file's bytes.
+        bytes: Vec<u8>,
+        /// The name the browser saves it under.
+        name: String,
+    },
 }
 
 /// What to do with the session cookie.
@@ -123,6 +130,16 @@ impl Reply {
         }
     }
 
+    /// A file the browser saves as `name` (`application/octet-stream`, `attachment`): never shown, never
+    /// sniffed.
+    pub(super) fn download(name: String, bytes: Vec<u8>) -> Reply {
+        Reply {
+            status: StatusCode::OK,
+            body: Body::Download { bytes, name },
+            cookie: None,
+        }
+    }
+
     /// The same response, with the cookie set or deleted.
     pub(super) fn with_cookie(mut self, cookie: SetCookie) -> Reply {
         self.cookie = Some(cookie);
@@ -131,15 +148,36 @@ impl Reply {
 
     /// The HTTP response, with every security header.
     pub(super) fn into_response(self, headers: &SecurityHeaders) -> Response<Full<Bytes>> {
-        let (body, location) = match self.body {
-            Body::Html(html) => (Bytes::from(html), None),
-            Body::Redirect(path) => (Bytes::new(), HeaderValue::from_str(&path).ok()),
+        let (body, location, attachment) = match self.body {
+            Body::Html(html) => (Bytes::from(html), None, None),
+            Body::Redirect(path) => (Bytes::new(), HeaderValue::from_str(&path).ok(), None),
+            Body::Download { bytes, name } => {
+                let safe = name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+                let disposition = if safe {
+                    format!("attachment; filename=\"{name}\"")
+                } else {
+                    "attachment".to_owned()
+                };
+                (
+                    Bytes::from(bytes),
+                    None,
+                    HeaderValue::from_str(&disposition).ok(),
+                )
+            }
         };
         let mut response = Response::new(Full::new(body));
         *response.status_mut() = self.status;
         let map = response.headers_mut();
         if let Some(location) = location {
             map.insert(header::LOCATION, location);
+        } else if let Some(disposition) = attachment {
+            map.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            map.insert(header::CONTENT_DISPOSITION, disposition);
         } else {
             map.insert(
                 header::CONTENT_TYPE,

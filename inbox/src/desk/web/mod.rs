@@ -1,5 +1,6 @@
 //! The desk's web front door: an HTTPS listener with the pages for login, enrolment, the start page, the
-//! profile and account administration, the case queue ([`queue`]) and the case page ([`case`]), served by `porten-inbox run` on `desk.listen` (default
+//! profile and account administration, the case queue ([`queue`]), the case page ([`case`]) and the audit
+//! trail pages ([`trail`]), served by `porten-inbox run` on `desk.listen` (default
 //! `127.0.0.1:8443`).
 //!
 //! Data flows one way: [`server`] (TLS, limits, timeouts) → [`router`] (language, route, session, CSRF) →
@@ -25,13 +26,14 @@ mod style;
 mod tests;
 mod text;
 mod tls;
+mod trail;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::{Desk, DeskError, SystemClock};
+use super::{Desk, DeskError};
 use crate::audit::AuditLog;
 use crate::config::InboxConfig;
 use crate::InboxError;
@@ -74,11 +76,13 @@ pub(super) struct Web {
     tokens: http::FormTokens,
     headers: http::SecurityHeaders,
     /// Where each reply recorded at the case page goes to be pushed to the gateway (encrypted with the
-    /// ticket's reply key). `None` until a pusher is wired: replies are then recorded (the intent, in the
-    /// desk and the audit log) and shown as stored at the desk, not yet sent. A pusher that receives an
-    /// intent reports back with `Cases::reply_pushed` or `Cases::reply_failed`. A full or closed queue
-    /// leaves the reply recorded and not sent, as if there were no pusher.
-    replies: Option<tokio::sync::mpsc::Sender<super::ReplyIntent>>,
+    /// ticket's reply key) by [`super::push`], which records the outcome with `Cases::reply_pushed` or
+    /// `Cases::reply_failed`. `None` (in tests of the pages alone): replies are recorded (the intent, in
+    /// the desk and the audit log) and shown as stored at the desk, not yet sent. A full or closed queue
+    /// leaves the reply recorded and not sent, as if there were no pusher; the next start pushes it.
+    replies: Option<tokio::sync::mpsc::Sender<super::push::PushRequest>>,
+    /// How long the reply form waits for the push's outcome ([`super::push::PAGE_WAIT`]).
+    push_wait: Duration,
 }
 
 impl Web {
@@ -89,6 +93,7 @@ impl Web {
             tokens: http::FormTokens::new().ok_or(DeskWebError::Random)?,
             headers: http::SecurityHeaders::new(&style::style_csp_source()),
             replies: None,
+            push_wait: super::push::PAGE_WAIT,
         })
     }
 
@@ -102,20 +107,16 @@ impl Web {
     }
 }
 
-/// Opens the desk, binds `desk.listen` and serves the desk's pages on a task of their own until `stop`
-/// turns true. Returns once the listener is bound, so a taken port stops `porten-inbox run` at start.
+/// Binds `desk.listen` and serves the desk's pages on a task of their own until `stop` turns true; replies
+/// written there go to `replies`. Returns once the listener is bound, so a taken port stops
+/// `porten-inbox run` at start.
 pub(crate) async fn start(
     config: &InboxConfig,
+    desk: Desk,
+    audit: AuditLog,
+    replies: tokio::sync::mpsc::Sender<super::push::PushRequest>,
     stop: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, InboxError> {
-    let identities = crate::run::load_identities(&config.identity)?;
-    let desk = Desk::open(
-        &config.state_dir,
-        &identities,
-        &config.desk,
-        Arc::new(SystemClock),
-    )
-    .map_err(DeskWebError::from)?;
     let address = config
         .desk
         .listen_addr()
@@ -142,9 +143,9 @@ pub(crate) async fn start(
         );
     }
     tracing::info!(%address, "the staff desk is served at https://{address}/");
-    // The same signed head as the delivery path's, so `audit verify` holds whoever wrote last.
-    let audit = AuditLog::signed(config.audit_log_path(), &identities);
-    let web = Arc::new(Web::new(desk, audit)?);
+    let mut web = Web::new(desk, audit)?;
+    web.replies = Some(replies);
+    let web = Arc::new(web);
     let sessions = web.desk.sessions.clone();
     let mut sweep_stop = stop.clone();
     tokio::spawn(async move {

@@ -439,7 +439,12 @@ pub(super) fn accounts(
                 tbody {
                     @for account in accounts {
                         tr {
-                            th scope="row" { (account.login.as_str()) }
+                            th scope="row" {
+                                a href={ "/" (l) "/trail?account=" (account.login.as_str()) }
+                                    aria-label={ (t.trail_of) " " (account.login.as_str()) } {
+                                    (account.login.as_str())
+                                }
+                            }
                             td { (account.display_name.as_str()) }
                             td { (role_name(t, account.role)) }
                             td {

@@ -18,7 +18,7 @@ use porten_protocol::secret::Sensitive;
 use super::http::{cross_site, session_cookie, Form, Reply, SetCookie};
 use super::pages::{self, Viewer, TOKEN_FIELD};
 use super::text::Lang;
-use super::{case, queue, Web};
+use super::{case, queue, trail, Web};
 use crate::audit::AuditEvent;
 use crate::desk::{
     AccountError, Counts, Credential, DisplayName, EnrolmentError, LoginName, LoginRefused,
@@ -69,15 +69,20 @@ pub(super) fn handle(web: &Web, request: &Request) -> Reply {
             StatusCode::OK,
             pages::enrol_code(lang, &web.form_token(), None),
         ),
-        "/" | "/profile" | "/accounts" | "/cases" => match session(web, &request.headers, lang) {
-            Ok(session) => match rest.as_str() {
-                "/" => Reply::page(StatusCode::OK, pages::start(lang, &viewer(web, &session))),
-                "/profile" => profile_page(web, lang, &session, None, None, false),
-                "/cases" => queue::page(web, lang, &session, query),
-                _ => accounts_page(web, lang, &session, &pages::NewAccountForm::default(), None),
-            },
-            Err(reply) => reply,
-        },
+        "/" | "/profile" | "/accounts" | "/cases" | "/trail" => {
+            match session(web, &request.headers, lang) {
+                Ok(session) => match rest.as_str() {
+                    "/" => Reply::page(StatusCode::OK, pages::start(lang, &viewer(web, &session))),
+                    "/profile" => profile_page(web, lang, &session, None, None, false),
+                    "/cases" => queue::page(web, lang, &session, query),
+                    "/trail" => trail::page(web, lang, &session, query),
+                    _ => {
+                        accounts_page(web, lang, &session, &pages::NewAccountForm::default(), None)
+                    }
+                },
+                Err(reply) => reply,
+            }
+        }
         path if path.starts_with("/cases/") => match session(web, &request.headers, lang) {
             Ok(session) => case::page(web, lang, &session, &path["/cases/".len()..], query),
             Err(reply) => reply,

@@ -18,7 +18,10 @@ use crate::desk::Clock as _;
 pub(super) fn web(f: &Fixture) -> Web {
     Web::new(
         f.desk.clone(),
-        AuditLog::new(f.dir.path().join("audit.jsonl")),
+        AuditLog::signed(
+            f.dir.path().join("audit.jsonl"),
+            std::slice::from_ref(&f.identity),
+        ),
     )
     .unwrap()
 }
@@ -43,14 +46,14 @@ pub(super) fn request(method: Method, target: &str, cookie: Option<&str>, body: 
 pub(super) fn html(reply: &Reply) -> &str {
     match &reply.body {
         Body::Html(html) => html,
-        Body::Redirect(_) => panic!("a page, not a redirect"),
+        Body::Redirect(_) | Body::Download { .. } => panic!("a page, not a redirect or a file"),
     }
 }
 
 pub(super) fn location(reply: &Reply) -> &str {
     match &reply.body {
         Body::Redirect(path) => path,
-        Body::Html(_) => panic!("a redirect, not a page"),
+        Body::Html(_) | Body::Download { .. } => panic!("a redirect, not a page or a file"),
     }
 }
 

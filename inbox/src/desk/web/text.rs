@@ -154,9 +154,11 @@ pub(super) struct Text {
     pub(super) failure_title: &'static str,
     pub(super) failure_text: &'static str,
     pub(super) to_start: &'static str,
+    pub(super) trail_of: &'static str,
 }
 
 const SV: Text = Text {
+    trail_of: "Granskningsspår för",
     desk: "porten – personalens skrivbord",
     skip: "Hoppa till innehållet",
     nav: "Huvudmeny",
@@ -259,6 +261,7 @@ const SV: Text = Text {
 };
 
 const EN: Text = Text {
+    trail_of: "Audit trail of",
     desk: "porten – staff desk",
     skip: "Skip to content",
     nav: "Main menu",
@@ -428,6 +431,8 @@ pub(super) struct CaseText {
     pub(super) no_entries: &'static str,
     pub(super) visitor: &'static str,
     pub(super) visitor_urgent: &'static str,
+    pub(super) sealed_original: &'static str,
+    pub(super) trail_link: &'static str,
     pub(super) reply_from: &'static str,
     pub(super) delivery_recorded: &'static str,
     pub(super) delivery_pushed: &'static str,
@@ -465,6 +470,8 @@ pub(super) struct CaseText {
 
     pub(super) done: &'static str,
     pub(super) reply_stored: &'static str,
+    pub(super) reply_sent: &'static str,
+    pub(super) reply_not_sent: &'static str,
     pub(super) text_empty: &'static str,
     pub(super) text_too_long: &'static str,
     pub(super) bad_date: &'static str,
@@ -551,6 +558,8 @@ const CASES_SV: CaseText = CaseText {
     no_entries: "Samtalet har inga inlägg.",
     visitor: "Besökaren",
     visitor_urgent: "Markerat: Jag är i fara nu",
+    sealed_original: "Ladda ned meddelandet förseglat, som det kom (age-fil; nedladdningen loggas)",
+    trail_link: "Granskningsspår för ärendet",
     reply_from: "Svar från centret, som",
     delivery_recorded: "Sparat i skrivbordet, inte skickat än",
     delivery_pushed: "Skickat: besökaren ser svaret nästa gång",
@@ -587,7 +596,9 @@ const CASES_SV: CaseText = CaseText {
     urgency_cleared: "Markeringen akut togs bort",
 
     done: "Sparat.",
-    reply_stored: "Svaret är sparat i skrivbordet. Det är inte skickat till besökaren än.",
+    reply_stored: "Svaret är sparat i skrivbordet och skickas. Ladda om sidan om en stund för att se om det har gått fram.",
+    reply_sent: "Svaret är skickat. Besökaren ser det nästa gång hen öppnar samtalet.",
+    reply_not_sent: "Svaret är sparat men kunde inte skickas: besökaren har inte fått det. Kanske har besökaren raderat samtalet, eller så går porten inte att nå just nu.",
     text_empty: "Skriv något först.",
     text_too_long: "Texten är för lång: högst 20 000 tecken. Dela upp den.",
     bad_date: "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-01.",
@@ -665,6 +676,8 @@ const CASES_EN: CaseText = CaseText {
     no_entries: "The conversation has no entries.",
     visitor: "Visitor",
     visitor_urgent: "Marked: I am in danger now",
+    sealed_original: "Download this message sealed, as it came (age file; the download is logged)",
+    trail_link: "Audit trail of this case",
     reply_from: "Reply from the centre, as",
     delivery_recorded: "Stored at the desk, not yet sent",
     delivery_pushed: "Sent: the visitor sees it when they come back",
@@ -701,7 +714,9 @@ const CASES_EN: CaseText = CaseText {
     urgency_cleared: "Urgency cleared",
 
     done: "Saved.",
-    reply_stored: "The reply is stored at the desk. It is not yet sent to the visitor.",
+    reply_stored: "The reply is stored at the desk and being sent. Reload the page in a moment to see whether it went through.",
+    reply_sent: "The reply is sent. The visitor sees it the next time they open the conversation.",
+    reply_not_sent: "The reply is stored but could not be sent: the visitor has not got it. The visitor may have deleted the conversation, or the gateway cannot be reached right now.",
     text_empty: "Write something first.",
     text_too_long: "The text is too long: at most 20,000 characters. Split it.",
     bad_date: "Write the date as YYYY-MM-DD, such as 2026-12-01.",

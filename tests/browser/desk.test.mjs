@@ -18,10 +18,10 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launch } from './lib/browsers.mjs';
+import { freshDir, launch } from './lib/browsers.mjs';
 import {
   caseEntries,
   caseFacts,
@@ -35,14 +35,15 @@ import {
   optionWithText,
   queueRows,
   reloadUntil,
+  trailRows,
   WORDS,
 } from './lib/desk.mjs';
-import { Gateway } from './lib/gateway.mjs';
+import { Gateway, waitFor } from './lib/gateway.mjs';
 import { Secrets } from './lib/mask.mjs';
 import { NeutralSite } from './lib/neutral-site.mjs';
 import { writeReport } from './lib/report.mjs';
 import { totpAt } from './lib/totp.mjs';
-import { typeInto } from './lib/visit.mjs';
+import { clickAt, typeInto } from './lib/visit.mjs';
 import { firstContact, openConversation, threadEntries, writeAgain } from './lib/visitor.mjs';
 
 /** One run per browser, each in its own language, each with its own administrator and accounts. */
@@ -80,9 +81,14 @@ test('the test’s authenticator gives RFC 6238’s SHA-1 test vectors', () => {
   assert.equal(totpAt(key, Math.floor(20000000000 / 30), 8), '65353130');
 });
 
-/** A new person at the desk or the gateway: a browser context of their own (their own cookies), one tab. */
-async function person(browser) {
-  const context = await browser.browser.createBrowserContext();
+/**
+ * A new person at the desk or the gateway: a browser context of their own (their own cookies), one tab. Chromium
+ * saves this person's downloads in `downloadDir`; Firefox saves every download in the directory it was launched
+ * with.
+ */
+async function person(browser, downloadDir) {
+  const options = browser.kind === 'chromium' ? { downloadBehavior: { policy: 'allow', downloadPath: downloadDir } } : {};
+  const context = await browser.browser.createBrowserContext(options);
   const page = await context.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   page.setDefaultTimeout(30000);
@@ -128,18 +134,27 @@ for (const { kind, lang } of RUNS) {
     let visitorCode = null;
     let internalMark = 0;
     let broken = null;
+    let downloads = null;
 
     before(async () => {
-      browser = await launch(kind, gateway);
+      downloads = freshDir(`porten-desk-downloads-${kind}-`);
+      browser = await launch(kind, gateway, { downloadDir: downloads });
       results.version = await browser.browser.version();
-      for (const who of ['admin', 'staffA', 'staffB', 'lead', 'visitor', 'otherVisitor']) pages[who] = await person(browser);
+      for (const who of ['admin', 'staffA', 'staffB', 'lead', 'visitor', 'otherVisitor']) pages[who] = await person(browser, downloads);
       internalMark = gateway.internal.requests.length;
     });
 
     after(async () => {
       await browser?.close();
+      if (downloads) rmSync(downloads, { recursive: true, force: true });
       writeReport(`desk-${kind}`, results);
     });
+
+    /** The person `who` at their own window, brought to the front as a person switches windows. */
+    async function as(who) {
+      await pages[who].bringToFront();
+      return pages[who];
+    }
 
     /**
      * One step of the day. The steps build on each other: after one fails, the rest are reported as not reached
@@ -164,15 +179,33 @@ for (const { kind, lang } of RUNS) {
       });
     }
 
+    /** A check of what the day has shown so far that later steps do not build on: its failure stops nothing. */
+    function check(name, fn) {
+      test(name, async (t) => {
+        if (broken) {
+          results.steps.push({ name, result: 'not reached', reason: broken });
+          t.skip(`not reached: "${broken}" failed`);
+          return;
+        }
+        try {
+          const shown = await secrets.guard(fn);
+          results.steps.push({ name, result: 'passed', shown: shown ?? null });
+        } catch (error) {
+          results.steps.push({ name, result: 'failed', error: error.message.split('\n')[0] });
+          throw error;
+        }
+      });
+    }
+
     step('the administrator made with the command line enrols with its one-time code and logs in', async () => {
-      const page = pages.admin;
+      const page = await as('admin');
       admin.app = await enrol(page, { desk: desk(), lang, code: gateway.enrolmentCode(admin.login), password: admin.password, secrets });
       await logIn(page, { desk: desk(), lang, login: admin.login, password: admin.password, app: admin.app });
       return `start page: ${await mainText(page)}`;
     });
 
     step('the administrator makes staff A, staff B and a team lead on the accounts page', async () => {
-      const page = pages.admin;
+      const page = await as('admin');
       for (const account of [staffA, staffB, lead]) {
         account.code = await createAccount(page, { lang, ...account, teams: TEAM.name, secrets });
       }
@@ -187,23 +220,25 @@ for (const { kind, lang } of RUNS) {
 
     step('A, B and the lead each enrol with their code and log in, each in a browser of their own', async () => {
       for (const [who, account] of [['staffA', staffA], ['staffB', staffB], ['lead', lead]]) {
-        account.app = await enrol(pages[who], { desk: desk(), lang, code: account.code, password: account.password, secrets });
-        await logIn(pages[who], { desk: desk(), lang, login: account.login, password: account.password, app: account.app });
-        assert.ok((await mainText(pages[who])).includes(account.displayName), `${account.login}'s start page shows the display name`);
+        const page = await as(who);
+        account.app = await enrol(page, { desk: desk(), lang, code: account.code, password: account.password, secrets });
+        await logIn(page, { desk: desk(), lang, login: account.login, password: account.password, app: account.app });
+        assert.ok((await mainText(page)).includes(account.displayName), `${account.login}'s start page shows the display name`);
       }
     });
 
     step('a visitor writes; another visitor writes and ticks “I am in danger now”', async () => {
       // A's queue before: the cases there already (from the other browser's day) are told apart by their links.
-      const response = await follow(pages.staffA, 'header nav a[href$="/cases"]');
-      await expectPage(pages.staffA, response, 200, w.queueTitle, 'the queue');
-      results.before = (await queueRows(pages.staffA)).map((row) => row.href);
-      await firstContact(pages.otherVisitor, { origin: gateway.origin, lang, message: texts.other, secrets });
-      visitorCode = await firstContact(pages.visitor, { origin: gateway.origin, lang, message: texts.urgent, urgent: true, secrets });
+      const staffPage = await as('staffA');
+      const response = await follow(staffPage, 'header nav a[href$="/cases"]');
+      await expectPage(staffPage, response, 200, w.queueTitle, 'the queue');
+      results.before = (await queueRows(staffPage)).map((row) => row.href);
+      await firstContact(await as('otherVisitor'), { origin: gateway.origin, lang, message: texts.other, secrets });
+      visitorCode = await firstContact(await as('visitor'), { origin: gateway.origin, lang, message: texts.urgent, urgent: true, secrets });
     });
 
     step('the urgent case comes first in A’s queue, marked urgent in words, above the other new case', async () => {
-      const page = pages.staffA;
+      const page = await as('staffA');
       const known = new Set(results.before);
       let rows = [];
       await reloadUntil(
@@ -232,11 +267,34 @@ for (const { kind, lang } of RUNS) {
       return `queue: ${rows.map((row) => `${row.flag ? `[${row.flag}] ` : ''}${Object.values(row.cells).slice(0, 3).join(' / ')}`).join(' | ')}`;
     });
 
-    step('A takes the case, writes an internal note and replies', async () => {
-      const page = pages.staffA;
-      let response = await follow(page, 'main form[action$="/take"] button[type="submit"]');
+    step('A takes the case and downloads the message sealed, as it came', async () => {
+      const page = await as('staffA');
+      const response = await follow(page, 'main form[action$="/take"] button[type="submit"]');
       assert.equal(response.status(), 200, 'taking the case');
       assert.equal((await caseFacts(page))[w.assignee], staffA.displayName, 'the case is A’s');
+      const [message] = await caseEntries(page);
+      const link = message.links.find((each) => each.text === w.sealedOriginal);
+      assert.ok(link, `the visitor's message has the link “${w.sealedOriginal}”`);
+      await clickAt(page, `main ol.conversation > li.visitor a[href="${link.href}"]`);
+      // Both browsers write a download under a temporary name (or empty under its own) until it is complete.
+      const file = await waitFor(() => {
+        const names = readdirSync(downloads);
+        const done = names.find((name) => name.endsWith('.age') && statSync(join(downloads, name)).size > 0);
+        return !names.some((name) => /\.(part|crdownload)$/.test(name)) && done;
+      }, 'the sealed original in the downloads', 20000);
+      const bytes = readFileSync(join(downloads, file));
+      const header = bytes.subarray(0, 40).toString('latin1');
+      assert.ok(
+        header.startsWith('age-encryption.org/v1\n') || header.startsWith('-----BEGIN AGE ENCRYPTED FILE-----'),
+        `the download is an age file (it begins ${JSON.stringify(header.slice(0, 24))})`,
+      );
+      assert.ok(!bytes.includes(Buffer.from(texts.urgent.slice(0, 20))), 'the download is sealed: the message is not in it');
+      return `downloaded ${file.replace(/^.*(\.age)$/, '…$1')}, ${bytes.length} bytes, ${header.startsWith('age') ? 'binary' : 'armoured'} age`;
+    });
+
+    step('A writes an internal note and replies', async () => {
+      const page = await as('staffA');
+      let response;
       await typeInto(page, '#note-text', texts.note);
       response = await follow(page, 'main form[action$="/note"] button[type="submit"]');
       assert.equal(response.status(), 200, 'adding the note');
@@ -251,11 +309,12 @@ for (const { kind, lang } of RUNS) {
       assert.ok(entries[2].meta.includes(`${w.replyFrom} “${staffA.displayName}”`), 'the reply names A’s display name');
       // The reply is stored first and pushed to the gateway by `porten-inbox run`; A reloads until it is sent.
       await reloadUntil(page, async () => (await caseEntries(page))[2]?.delivery?.startsWith(w.pushed), `the reply's state “${w.pushed}”`, 30000);
+      assert.equal((await caseFacts(page))[w.status], w.statusWaiting, 'a sent reply makes the case wait for the visitor');
       return `case page: ${(await caseEntries(page)).map((entry) => `${entry.kind}: ${entry.meta}${entry.delivery ? ` (${entry.delivery})` : ''}`).join(' | ')}`;
     });
 
     step('the visitor comes back with the code, reads the reply under A’s name, and writes again', async () => {
-      const page = pages.visitor;
+      const page = await as('visitor');
       await openConversation(page, { origin: gateway.origin, lang, code: visitorCode });
       const entries = await threadEntries(page);
       assert.deepEqual(entries.map((entry) => entry.mine), [true, false], 'the first message, then one reply');
@@ -268,7 +327,7 @@ for (const { kind, lang } of RUNS) {
     });
 
     step('the follow-up makes the case new in A’s own view', async () => {
-      const page = pages.staffA;
+      const page = await as('staffA');
       let response = await follow(page, 'header nav a[href$="/cases"]');
       assert.equal(response.status(), 200);
       response = await follow(page, 'main nav a[href$="view=mine"]');
@@ -283,13 +342,22 @@ for (const { kind, lang } of RUNS) {
         `the case marked “${w.statusNew}” in A's view`,
       );
       response = await follow(page, `main a[href="${caseHref}"]`);
-      const entries = await caseEntries(page);
-      assert.equal(entries.at(-1)?.text, texts.followUp, 'the case page shows the follow-up last');
+      assert.ok((await caseEntries(page)).some((entry) => entry.kind === 'visitor' && entry.text === texts.followUp), 'the case page holds the follow-up');
       return `A's view: ${Object.values(row.cells).join(' / ')}`;
     });
 
+    check('the case page shows the conversation in the order it was written', async () => {
+      const page = await as('staffA');
+      const entries = await caseEntries(page);
+      assert.deepEqual(
+        entries.map((entry) => `${entry.kind}: ${entry.text}`),
+        [`visitor: ${texts.urgent}`, `note: ${texts.note}`, `reply: ${texts.replyA}`, `visitor: ${texts.followUp}`],
+        'message, note, reply, follow-up',
+      );
+    });
+
     step('the lead gives the case to B', async () => {
-      const page = pages.lead;
+      const page = await as('lead');
       let response = await follow(page, 'header nav a[href$="/cases"]');
       assert.equal(response.status(), 200);
       response = await follow(page, `main a[href="${caseHref}"]`);
@@ -301,7 +369,7 @@ for (const { kind, lang } of RUNS) {
     });
 
     step('B finds the case in their own view and replies', async () => {
-      const page = pages.staffB;
+      const page = await as('staffB');
       let response = await follow(page, 'header nav a[href$="/cases"]');
       assert.equal(response.status(), 200);
       response = await follow(page, 'main nav a[href$="view=mine"]');
@@ -319,7 +387,7 @@ for (const { kind, lang } of RUNS) {
     });
 
     step('the visitor sees one conversation: both replies in order, under their names, and no note', async () => {
-      const page = pages.visitor;
+      const page = await as('visitor');
       await openConversation(page, { origin: gateway.origin, lang, code: visitorCode });
       const entries = await threadEntries(page);
       assert.deepEqual(
@@ -334,32 +402,47 @@ for (const { kind, lang } of RUNS) {
       return `conversation: ${entries.map((entry) => (entry.mine ? 'visitor' : entry.author)).join(' → ')}`;
     });
 
-    step('the lead reads the case’s audit trail: every step with the account that took it', async () => {
-      const page = pages.lead;
+    check('the lead reads the case’s audit trail: every step with the account that took it', async () => {
+      const page = await as('lead');
+      // Answered, the case no longer waits for us: the lead finds it among the team's cases.
       let response = await follow(page, 'header nav a[href$="/cases"]');
+      response = await follow(page, 'main nav a[href$="view=teams"]');
       response = await follow(page, `main a[href="${caseHref}"]`);
       assert.equal(response.status(), 200);
       response = await follow(page, 'main a[href*="/trail?case="]');
       assert.equal(response.status(), 200, 'the case’s audit trail');
-      const rows = await page.evaluate(() =>
-        [...document.querySelectorAll('main table tbody tr, main ol > li')].map((row) => row.textContent.replace(/\s+/g, ' ').trim()),
-      );
-      // Each step of the day, in order, by the account that took it.
+      const rows = await trailRows(page);
+      const who = (account) => `${account.displayName} (${account.login})`;
+      // Each step of the day, in this order (other lines, such as each opening of the case, may come between).
       const expected = [
-        [staffA, 'take'],
-        [staffA, 'note'],
-        [staffA, 'reply'],
-        [lead, 'assign'],
-        [staffB, 'reply'],
+        { who: w.trail.delivery, what: w.trail.firstContact },
+        { who: who(staffA), what: w.trail.took },
+        { who: who(staffA), what: w.trail.exported },
+        { who: who(staffA), what: w.trail.note },
+        { who: who(staffA), what: w.trail.reply },
+        { what: w.trail.pushed },
+        { who: w.trail.delivery, what: w.trail.followUp },
+        { who: who(lead), what: w.trail.assigned, detail: who(staffB) },
+        { who: who(staffB), what: w.trail.reply },
+        { what: w.trail.pushed },
       ];
+      const shown = rows.map((row) => `${row.line}. ${row.who} | ${row.what} | ${row.detail}`).join('\n');
       let from = 0;
-      for (const [account, action] of expected) {
-        const at = rows.findIndex((row, i) => i >= from && row.includes(account.displayName) && row.toLowerCase().includes(action));
-        assert.ok(at >= 0, `the trail shows ${action} by ${account.login} after the steps before it:\n${rows.join('\n')}`);
+      for (const line of expected) {
+        const at = rows.findIndex(
+          (row, i) => i >= from && row.what === line.what && (!line.who || row.who === line.who) && (!line.detail || row.detail === line.detail),
+        );
+        assert.ok(at >= 0, `the trail shows “${line.who ?? '…'}: ${line.what}${line.detail ? ` ${line.detail}` : ''}” after the steps before it:\n${shown}`);
         from = at + 1;
       }
-      assert.ok(!rows.join('\n').includes(texts.note), 'the trail does not hold the note’s text');
-      return `trail: ${rows.length} rows`;
+      for (const account of [staffA, staffB, lead]) {
+        assert.ok(rows.some((row) => row.who === who(account) && row.whoLink?.endsWith(`account=${account.login}`)), `${account.login}'s name leads to their own trail`);
+      }
+      const text = await mainText(page);
+      for (const secret of [texts.note, texts.replyA, texts.replyB, texts.urgent, texts.followUp]) {
+        assert.ok(!text.includes(secret), 'the trail holds no message, reply or note');
+      }
+      return `trail of ${rows.length} lines: ${rows.map((row) => `${row.who.replace(/ \(.*\)$/, '')}: ${row.what}`).join('; ')}`;
     });
 
     step('the note never reaches the gateway', async () => {

@@ -78,7 +78,7 @@ class Launched {
 /**
  * Firefox ESR at the Safest prefs with a fresh profile in `profileDir` (made if missing), trusting the gateway's
  * certificate for `gatewayHost` (`127.0.0.1:PORT`) only, and each of `alsoTrust` (`[{ host, certificate }]`, the
- * staff desk's) for its own host only. `HOME` and the XDG directories point into `homeDir`, so
+ * staff desk's) for its own host only. With `downloadDir`, a download is saved there without asking. `HOME` and the XDG directories point into `homeDir`, so
  * that anything Firefox writes outside the profile is found there too. With `restoreSession`, Firefox starts
  * with the windows and tabs of its last session, as "Open previous windows and tabs" does.
  */
@@ -86,6 +86,7 @@ export async function launchFirefox({
   gatewayHost,
   certificate,
   alsoTrust = [],
+  downloadDir = null,
   profileDir = freshDir('porten-ff-profile-'),
   homeDir = freshDir('porten-ff-home-'),
   restoreSession = false,
@@ -108,6 +109,9 @@ export async function launchFirefox({
       ...ORDINARY_TRACE_PREFS,
       ...SAFEST_PREFS,
       ...(restoreSession ? { 'browser.startup.page': 3, 'browser.sessionstore.resume_session_once': true } : {}),
+      ...(downloadDir
+        ? { 'browser.download.folderList': 2, 'browser.download.dir': downloadDir, 'browser.download.useDownloadDir': true }
+        : {}),
     },
     env: {
       ...process.env,

@@ -15,7 +15,7 @@ export const WORDS = {
   sv: {
     loginTitle: 'Logga in',
     enrolTitle: 'Aktivera ditt konto',
-    enrolledTitle: 'Ditt konto är aktivt',
+    enrolledTitle: 'Kontot är aktiverat',
     startTitle: 'Start',
     profileTitle: 'Min profil',
     accountsTitle: 'Konton',
@@ -24,6 +24,8 @@ export const WORDS = {
     caseTitle: 'Ärende',
     urgent: 'Akut',
     statusNew: 'Nytt',
+    statusWaiting: 'Väntar på besökaren',
+    status: 'Status',
     assignee: 'Tilldelat',
     note: 'Intern anteckning – skickas aldrig till besökaren',
     replyFrom: 'Svar från centret, som',
@@ -32,6 +34,19 @@ export const WORDS = {
     formRefusedTitle: 'Formuläret togs inte emot',
     notFoundTitle: 'Sidan finns inte',
     forbiddenTitle: 'Inte tillåtet',
+    sealedOriginal: 'Ladda ned meddelandet förseglat, som det kom (age-fil; nedladdningen loggas)',
+    trailLink: 'Granskningsspår för ärendet',
+    trail: {
+      delivery: 'Inkorgen (leverans)',
+      firstContact: 'första kontakt levererad',
+      followUp: 'uppföljning levererad',
+      took: 'tog ärendet',
+      exported: 'laddade ned ett förseglat original',
+      note: 'skrev en intern anteckning',
+      reply: 'skrev ett svar (sparat, ska skickas)',
+      pushed: 'svaret skickades till porten',
+      assigned: 'gav ärendet till',
+    },
   },
   en: {
     loginTitle: 'Log in',
@@ -45,6 +60,8 @@ export const WORDS = {
     caseTitle: 'Case',
     urgent: 'Urgent',
     statusNew: 'New',
+    statusWaiting: 'Waiting for the visitor',
+    status: 'Status',
     assignee: 'Assigned to',
     note: 'Internal note — never sent to the visitor',
     replyFrom: 'Reply from the centre, as',
@@ -53,6 +70,19 @@ export const WORDS = {
     formRefusedTitle: 'The form was not accepted',
     notFoundTitle: 'Page not found',
     forbiddenTitle: 'Not allowed',
+    sealedOriginal: 'Download this message sealed, as it came (age file; the download is logged)',
+    trailLink: 'Audit trail of this case',
+    trail: {
+      delivery: 'The inbox (delivery)',
+      firstContact: 'first contact delivered',
+      followUp: 'follow-up delivered',
+      took: 'took the case',
+      exported: 'downloaded a sealed original',
+      note: 'wrote an internal note',
+      reply: 'wrote a reply (stored, to be sent)',
+      pushed: 'the reply reached the gateway',
+      assigned: 'gave the case to',
+    },
   },
 };
 
@@ -242,4 +272,14 @@ export async function reloadUntil(page, until, what, timeoutMs = 45000) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await page.reload({ waitUntil: 'load' });
   }
+}
+
+/** The audit trail page's rows, in order: line number, who, what, and what it concerns. */
+export async function trailRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main table tbody tr')].map((row) => {
+      const cells = [...row.children].map((cell) => cell.textContent.replace(/\s+/g, ' ').trim());
+      return { line: cells[0], who: cells[2], whoLink: row.querySelector('td a[href*="/trail?account="]')?.getAttribute('href') ?? null, what: cells[3], detail: cells[4] };
+    }),
+  );
 }

@@ -6,8 +6,10 @@
 //     of their own;
 //   - a visitor writes, then another writes and ticks "I am in danger now": the urgent case is at the top of A's
 //     queue, marked urgent in words, above the other;
-//   - A takes it, writes an internal note and replies; the visitor comes back with the code, reads the reply
-//     under A's display name and writes again; the follow-up makes the case new in A's own view;
+//   - A takes it, downloads the visitor's message sealed as it came (an age file), writes an internal note and
+//     replies, and reloads until the reply is marked sent; the visitor comes back with the code, reads the reply
+//     under A's display name and writes again; the follow-up makes the case new in A's own view, and the case
+//     page shows the conversation in the order it was written;
 //   - the lead gives the case to B, who replies; the visitor sees one conversation with both replies in order
 //     and no note;
 //   - the lead reads the case's audit trail: every step, with the account that took it;

@@ -1,5 +1,5 @@
-// What a staff test must never print or write in the clear: passwords, TOTP secrets, one-time enrolment codes,
-// session cookies, CSRF tokens and the visitor's code. Every such value is registered here as soon as the test
+// What a staff test must never print or write in the clear: passwords, TOTP secrets (as text and as a QR code),
+// one-time enrolment codes, session cookies, CSRF tokens and the visitor's code. Every such value is registered here as soon as the test
 // knows it; failure messages and every page saved for the report pass through `mask()`, which puts the value's
 // name in its place. A value is also masked in the forms a page shows it in (grouped by spaces or dashes).
 
@@ -25,11 +25,16 @@ export class Secrets {
     return value;
   }
 
-  /** `text` with every registered value, and every CSRF token in a form, replaced by its name. */
+  /**
+   * `text` with every registered value, and every CSRF token in a form, replaced by its name; the QR code that
+   * carries a TOTP secret keeps its markup but draws nothing (`d="M0 0"`).
+   */
   mask(text) {
     let masked = String(text);
     for (const [spelling, name] of this.entries) masked = masked.split(spelling).join(`[${name}]`);
-    return masked.replace(/(name="csrf" value=")[^"]*"/g, '$1[CSRF token]"');
+    return masked
+      .replace(/(name="csrf" value=")[^"]*"/g, '$1[CSRF token]"')
+      .replace(/(<figure class="qr"[^>]*>(?:(?!<\/figure>)[\s\S])*?<path\b[^>]*\bd=")[^"]*"/g, '$1M0 0"');
   }
 
   /** Runs `fn`; an error it throws is thrown again with its message and stack masked. */

@@ -803,3 +803,38 @@ fn a_reply_that_could_not_be_sent_says_so_and_is_sent_again_under_its_own_id_and
         "no second retry"
     );
 }
+
+#[test]
+fn with_restricted_teams_a_trail_shows_only_what_the_reader_may_see_and_reading_it_is_logged() {
+    let mut c = centre(true);
+    let theirs = c.first_contact(Group::UsedViolence, "Jag vill sluta.", false);
+    c.post(&c.kim, &format!("{}/take", case_path("en", &theirs)), "");
+    c.post(
+        &c.kim,
+        &format!("{}/note", case_path("en", &theirs)),
+        "text=Programme+note",
+    );
+    let ours = c.first_contact(Group::Exposed, "Hjälp.", false);
+    c.post(&c.sara, &format!("{}/take", case_path("en", &ours)), "");
+
+    // The lead of another team: no trail for a case outside her teams, the same 404 as for none.
+    let trail = format!("/en/trail?case={}", theirs.to_hex());
+    assert_eq!(c.get(&c.lena, &trail).status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(&c.lena, &format!("/en/trail?case={}", ours.to_hex()))
+            .status,
+        StatusCode::OK
+    );
+    // Kim's trail shows Lena his login, not what he did in a case she may not see.
+    let kim = html(&c.get(&c.lena, "/en/trail?account=kim")).to_owned();
+    assert!(kim.contains("logged in"));
+    assert!(!kim.contains(&theirs.prefix()));
+    assert!(!kim.contains("wrote an internal note"));
+
+    // Reading a trail is in the log, and in the reader's own trail.
+    let log = c.audit_log();
+    assert!(log.contains(&format!("\"of\":\"case {}\"", ours.prefix())));
+    assert!(log.contains("\"event\":\"desk-trail-viewed\""));
+    let lena = html(&c.get(&c.lena, "/en/trail?account=lena")).to_owned();
+    assert!(lena.contains("read an audit trail"));
+}

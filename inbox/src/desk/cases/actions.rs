@@ -277,11 +277,35 @@ impl Cases {
         key: &CaseKey,
         text: &Sensitive<String>,
     ) -> Result<ReplyIntent, CaseError> {
+        self.record_reply_as(actor, key, text, random_entry_id()?)
+    }
+
+    /// [`Cases::record_reply`] under a reply id the reply form was given when it was shown, so the same
+    /// form sent twice (a double click, a resend from history) records one reply:
+    /// [`CaseError::ReplyExists`] the second time.
+    pub fn record_reply_as(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        text: &Sensitive<String>,
+        reply_id: EntryId,
+    ) -> Result<ReplyIntent, CaseError> {
         check_text(text.expose())?;
-        let reply_id = random_entry_id()?;
+        let wanted = reply_id.to_hex();
         let ((ticket_ref, display_name), fact) = self.act(actor, key, |w, actor, case, now| {
             if case.erased.is_some() {
                 return Err(CaseError::Erased);
+            }
+            for number in 0..case.entries {
+                if let Some(EntryRecord {
+                    body: StoredBody::Reply { reply_id, .. },
+                    ..
+                }) = w.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))?
+                {
+                    if reply_id == wanted {
+                        return Err(CaseError::ReplyExists);
+                    }
+                }
             }
             if case.visitor_end.is_some() {
                 return Err(CaseError::VisitorGone);
@@ -618,7 +642,8 @@ fn set_delivery(
     Err(CaseError::NoSuchReply)
 }
 
-fn random_entry_id() -> Result<EntryId, CaseError> {
+/// A fresh reply id, for a reply form.
+pub(crate) fn random_entry_id() -> Result<EntryId, CaseError> {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 16];
     ring::rand::SystemRandom::new()

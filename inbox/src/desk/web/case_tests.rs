@@ -838,3 +838,31 @@ fn with_restricted_teams_a_trail_shows_only_what_the_reader_may_see_and_reading_
     let lena = html(&c.get(&c.lena, "/en/trail?account=lena")).to_owned();
     assert!(lena.contains("read an audit trail"));
 }
+
+#[test]
+fn the_same_reply_form_sent_twice_records_and_pushes_one_reply() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    let answers = pusher(&mut c, vec![true]);
+    let page = html(&c.get(&c.sara, &case)).to_owned();
+    let at = page.find("name=\"reply_id\" value=\"").unwrap() + "name=\"reply_id\" value=\"".len();
+    let reply_id = page[at..at + 32].to_owned();
+    let form = format!("reply_id={reply_id}&text=Only+once.");
+    let first = c.post(&c.sara, &format!("{case}/reply"), &form);
+    assert_eq!(location(&first), format!("{case}?sent"));
+    let second = c.post(&c.sara, &format!("{case}/reply"), &form);
+    assert_eq!(location(&second), case);
+    assert_eq!(answers.join().unwrap(), [reply_id.clone()]);
+    let page = html(&c.get(&c.sara, &case)).to_owned();
+    assert_eq!(page.matches("Only once.").count(), 1);
+    // Each showing of the page has a reply id of its own.
+    let id_in = |page: &str| {
+        let at =
+            page.find("name=\"reply_id\" value=\"").unwrap() + "name=\"reply_id\" value=\"".len();
+        page[at..at + 32].to_owned()
+    };
+    let again = html(&c.get(&c.sara, &case)).to_owned();
+    assert_ne!(id_in(&again), id_in(&page));
+    assert_ne!(id_in(&again), reply_id);
+}

@@ -54,7 +54,8 @@ pub struct ThreadPage<'a> {
 }
 
 /// A message the visitor has just sent from the write-again form, as the conversation page acknowledges it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// No `Debug`: whether a visitor said they are in danger must never reach a log line either.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
     /// Nothing was sent: the conversation was opened, or the form must be corrected.
     Nothing,

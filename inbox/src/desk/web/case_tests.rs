@@ -853,7 +853,7 @@ fn the_same_reply_form_sent_twice_records_and_pushes_one_reply() {
     assert_eq!(location(&first), format!("{case}?sent"));
     let second = c.post(&c.sara, &format!("{case}/reply"), &form);
     assert_eq!(location(&second), case);
-    assert_eq!(answers.join().unwrap(), [reply_id.clone()]);
+    assert_eq!(answers.join().unwrap(), std::slice::from_ref(&reply_id));
     let page = html(&c.get(&c.sara, &case)).to_owned();
     assert_eq!(page.matches("Only once.").count(), 1);
     // Each showing of the page has a reply id of its own.

@@ -671,3 +671,66 @@ fn sweeping_deletes_only_ended_sessions() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn an_unknown_cookie_costs_no_database_write() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let live = f.desk.sessions.start(&login, None).unwrap();
+    let before = f.desk.sessions.store.writes();
+    for n in 0..100u32 {
+        // Well-formed ids, so each is looked up.
+        let guess = format!("{:064x}", u128::from(n) * 0x9e37_79b9_7f4a_7c15);
+        assert!(f.desk.sessions.check(&guess).unwrap().is_none());
+    }
+    assert_eq!(f.desk.sessions.store.writes(), before);
+    // The live session was not touched by the guesses.
+    assert!(f
+        .desk
+        .sessions
+        .check(live.cookie.expose())
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+fn a_busy_session_writes_its_last_use_at_most_once_a_minute() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    let before = f.desk.sessions.store.writes();
+    for _ in 0..59 {
+        assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+        f.clock.advance(1);
+    }
+    assert_eq!(
+        f.desk.sessions.store.writes(),
+        before,
+        "59 requests in 59 s"
+    );
+    f.clock.advance(1);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    assert_eq!(f.desk.sessions.store.writes(), before + 1, "a minute on");
+}
+
+#[test]
+fn a_session_used_only_between_refreshes_still_ends_within_the_idle_limit() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    // Used 59 s after login, too soon to be written; then idle.
+    f.clock.advance(59);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    // Never later than 15 minutes after its last use.
+    f.clock.advance(15 * 60);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_none());
+    f.clock.advance(-15 * 60);
+    assert!(
+        f.desk.sessions.check(cookie.expose()).unwrap().is_none(),
+        "the idle session was deleted, not only refused"
+    );
+}

@@ -6,11 +6,13 @@
 //! and 160 bits cannot be guessed online), and the account's row names that hash, so only the latest code
 //! of an account enrols it. It expires after `desk.enrolment_hours` (default 72 h).
 //!
-//! 1. [`Accounts::begin_enrolment`]: the code is valid; a TOTP secret is made (once; asking again shows the
-//!    same one) and kept sealed in the enrolment's row, to be shown as text and QR code.
-//! 2. [`Accounts::complete_enrolment`]: a password that meets the rule and a TOTP code from the new secret.
-//!    In one transaction the account gets both, becomes active, and the code is deleted: it works once.
-//!    The confirmed code's step counts as used, so it cannot log in afterwards.
+//! 1. [`Accounts::begin_enrolment`]: the code is valid; a fresh TOTP secret is made and kept sealed in the
+//!    enrolment's row, to be shown as text and QR code. Each call makes a new one and forgets the one
+//!    before: a secret is shown once, so someone who sees the code later cannot read the secret a staff
+//!    member has already put in their phone, and a secret shown earlier no longer enrols.
+//! 2. [`Accounts::complete_enrolment`]: a password that meets the rule and a TOTP code from the latest
+//!    secret. In one transaction the account gets both, becomes active, and the code is deleted: it works
+//!    once. The confirmed code's step counts as used, so it cannot log in afterwards.
 
 use data_encoding::BASE32_NOPAD;
 use porten_protocol::secret::Sensitive;
@@ -62,7 +64,8 @@ pub enum EnrolmentError {
     /// Completing: the password breaks the rule.
     #[error(transparent)]
     Password(#[from] PasswordError),
-    /// Completing: the TOTP code does not match the new secret at this time. The enrolment code still works.
+    /// Completing: the TOTP code does not match the latest secret at this time. The enrolment code still
+    /// works.
     #[error("the code from the authenticator app does not match; check the phone's clock and try the next code")]
     WrongTotpCode,
     /// The database failed; nothing was changed.
@@ -111,7 +114,7 @@ struct EnrolmentRecord {
     #[zeroize(skip)]
     account: AccountId,
     expires: i64,
-    /// The TOTP secret being enrolled (base32), made at the first step.
+    /// The TOTP secret being enrolled (base32), made anew at each first step.
     pending_totp: Option<String>,
 }
 
@@ -196,26 +199,16 @@ fn typed_code_key(typed: &str) -> Option<[u8; 32]> {
 }
 
 impl Accounts {
-    /// The first step: checks the code and gives the TOTP secret to enrol (the same one on every call).
+    /// The first step: checks the code and gives a fresh TOTP secret to enrol; the one any earlier call
+    /// gave no longer works.
     pub fn begin_enrolment(&self, code: &str) -> Result<EnrolmentStart, EnrolmentError> {
         let now = self.clock.now();
         let key = typed_code_key(code).ok_or(EnrolmentError::UnknownOrExpired)?;
+        let secret = TotpSecret::generate().ok_or(DeskStoreError::Vault(VaultError::Random))?;
         self.store.write(|w| {
             let (mut enrolment, record) = valid_enrolment(w, &key, now)?;
-            let secret = match enrolment
-                .pending_totp
-                .as_deref()
-                .and_then(TotpSecret::from_base32)
-            {
-                Some(secret) => secret,
-                None => {
-                    let secret =
-                        TotpSecret::generate().ok_or(DeskStoreError::Vault(VaultError::Random))?;
-                    enrolment.pending_totp = Some(secret.base32().expose().clone());
-                    w.put(ENROLMENTS, &key, &enrolment)?;
-                    secret
-                }
-            };
+            enrolment.pending_totp = Some(secret.base32().expose().clone());
+            w.put(ENROLMENTS, &key, &enrolment)?;
             Ok(EnrolmentStart {
                 account: record.account(enrolment.account),
                 secret,
@@ -225,7 +218,7 @@ impl Accounts {
     }
 
     /// The second step: sets the password and the TOTP secret, makes the account active and uses the code
-    /// up. The TOTP code must come from the secret [`Accounts::begin_enrolment`] gave.
+    /// up. The TOTP code must come from the secret the latest [`Accounts::begin_enrolment`] gave.
     pub fn complete_enrolment(
         &self,
         code: &str,

@@ -307,8 +307,7 @@ fn an_enrolment_code_expires_after_72_hours() {
 }
 
 #[test]
-fn enrolment_shows_one_secret_and_refuses_a_wrong_code_or_a_short_password_without_using_the_code_up(
-) {
+fn enrolment_refuses_a_wrong_code_or_a_short_password_without_using_the_code_up() {
     let f = fixture();
     let invitation = f
         .desk
@@ -317,8 +316,6 @@ fn enrolment_shows_one_secret_and_refuses_a_wrong_code_or_a_short_password_witho
         .unwrap();
     let code = invitation.code.expose();
     let first = f.desk.accounts.begin_enrolment(code).unwrap();
-    let again = f.desk.accounts.begin_enrolment(code).unwrap();
-    assert_eq!(first.secret_text(), again.secret_text());
     assert!(first
         .otpauth_uri()
         .expose()
@@ -733,4 +730,35 @@ fn a_session_used_only_between_refreshes_still_ends_within_the_idle_limit() {
         f.desk.sessions.check(cookie.expose()).unwrap().is_none(),
         "the idle session was deleted, not only refused"
     );
+}
+
+#[test]
+fn each_first_step_of_enrolment_shows_a_new_secret_and_only_the_latest_enrols() {
+    let f = fixture();
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("sara", "Sara", Role::Staff))
+        .unwrap();
+    let code = invitation.code.expose();
+    // The staff member's browser, then someone else who got hold of the code.
+    let shown_first = f.desk.accounts.begin_enrolment(code).unwrap();
+    let shown_later = f.desk.accounts.begin_enrolment(code).unwrap();
+    assert_ne!(shown_first.secret_text(), shown_later.secret_text());
+    let first = TotpSecret::from_base32(shown_first.secret_text().expose()).unwrap();
+    let later = TotpSecret::from_base32(shown_later.secret_text().expose()).unwrap();
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(code, secret(PASSWORD), &f.code(&first)),
+        Err(EnrolmentError::WrongTotpCode)
+    ));
+    f.desk
+        .accounts
+        .complete_enrolment(code, secret(PASSWORD), &f.code(&later))
+        .unwrap();
+    f.clock.advance(30);
+    assert!(f.login("sara", PASSWORD, &f.code(&first)).is_err());
+    f.clock.advance(30);
+    assert!(f.login("sara", PASSWORD, &f.code(&later)).is_ok());
 }

@@ -13,6 +13,11 @@
 //! 2. [`Accounts::complete_enrolment`]: a password that meets the rule and a TOTP code from the latest
 //!    secret. In one transaction the account gets both, becomes active, and the code is deleted: it works
 //!    once. The confirmed code's step counts as used, so it cannot log in afterwards.
+//!
+//! Both steps look the code up in a read transaction before anything costly: a code the desk does not hold
+//! costs no database write and no Argon2id hash, and takes a token from the overall bucket that login
+//! uses too (`attempts`), so flooding these steps with made-up codes is throttled like guessing passwords.
+//! The password is hashed only once the code and the TOTP code are right.
 
 use data_encoding::BASE32_NOPAD;
 use porten_protocol::secret::Sensitive;
@@ -23,7 +28,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::accounts::{Account, AccountId, AccountRecord, AccountState, Accounts};
 use super::password::{NewPassword, PasswordError};
-use super::store::{DeskStoreError, Writer, ACCOUNTS, ENROLMENTS};
+use super::store::{DeskStoreError, Rows, Writer, ACCOUNTS, ENROLMENTS};
 use super::totp::{self, TotpSecret};
 use super::vault::VaultError;
 
@@ -68,6 +73,9 @@ pub enum EnrolmentError {
     /// works.
     #[error("the code from the authenticator app does not match; check the phone's clock and try the next code")]
     WrongTotpCode,
+    /// Too many attempts with unknown codes (and logins) over all at once; nothing was looked at.
+    #[error("too many attempts at the moment; try again in a minute")]
+    Busy,
     /// The database failed; nothing was changed.
     #[error(transparent)]
     Store(#[from] DeskStoreError),
@@ -203,7 +211,7 @@ impl Accounts {
     /// gave no longer works.
     pub fn begin_enrolment(&self, code: &str) -> Result<EnrolmentStart, EnrolmentError> {
         let now = self.clock.now();
-        let key = typed_code_key(code).ok_or(EnrolmentError::UnknownOrExpired)?;
+        let (key, _) = self.known_code(code, now)?;
         let secret = TotpSecret::generate().ok_or(DeskStoreError::Vault(VaultError::Random))?;
         self.store.write(|w| {
             let (mut enrolment, record) = valid_enrolment(w, &key, now)?;
@@ -226,19 +234,16 @@ impl Accounts {
         totp_code: &str,
     ) -> Result<Account, EnrolmentError> {
         let now = self.clock.now();
-        let key = typed_code_key(code).ok_or(EnrolmentError::UnknownOrExpired)?;
+        let (key, enrolment) = self.known_code(code, now)?;
         let password = NewPassword::new(password)?;
+        // Only someone holding the code and the secret shown for it gets as far as the hash.
+        latest_secret_step(&enrolment, totp_code, now)?;
         // Hashing takes a moment and much memory; it runs before the write transaction, not inside it.
         let hash = self.passwords.hash(&password)?;
         self.store.write(|w| {
             let (enrolment, mut record) = valid_enrolment(w, &key, now)?;
-            let secret = enrolment
-                .pending_totp
-                .as_deref()
-                .and_then(TotpSecret::from_base32)
-                .ok_or(EnrolmentError::WrongTotpCode)?;
-            let step =
-                totp::check(&secret, totp_code, now, None).ok_or(EnrolmentError::WrongTotpCode)?;
+            // Checked again against the row as it is now: a first step meanwhile replaced the secret.
+            let (secret, step) = latest_secret_step(&enrolment, totp_code, now)?;
             record.credentials.password_hash = Some(hash);
             record.credentials.totp_secret = Some(secret.base32().expose().clone());
             record.credentials.last_totp_step = Some(step);
@@ -249,23 +254,66 @@ impl Accounts {
             Ok(record.account(enrolment.account))
         })
     }
+
+    /// The row key and row of a typed code the desk holds and that still enrols, looked up in a read
+    /// transaction. Refused at once when the overall bucket is empty; a code that is not valid takes a
+    /// token from it.
+    fn known_code(
+        &self,
+        code: &str,
+        now: i64,
+    ) -> Result<([u8; 32], EnrolmentRecord), EnrolmentError> {
+        if !self.attempts.has_room(now) {
+            return Err(EnrolmentError::Busy);
+        }
+        let found = match typed_code_key(code) {
+            Some(key) => self
+                .store
+                .read(|r| match valid_enrolment(r, &key, now) {
+                    Ok((enrolment, _)) => Ok(Ok(enrolment)),
+                    Err(EnrolmentError::Store(error)) => Err(error),
+                    Err(refused) => Ok(Err(refused)),
+                })?
+                .map(|enrolment| (key, enrolment)),
+            None => Err(EnrolmentError::UnknownOrExpired),
+        };
+        if found.is_err() {
+            self.attempts.spend(now);
+        }
+        found
+    }
+}
+
+/// The enrolment's latest secret and the step of `totp_code` in it, or [`EnrolmentError::WrongTotpCode`].
+fn latest_secret_step(
+    enrolment: &EnrolmentRecord,
+    totp_code: &str,
+    now: i64,
+) -> Result<(TotpSecret, u64), EnrolmentError> {
+    let secret = enrolment
+        .pending_totp
+        .as_deref()
+        .and_then(TotpSecret::from_base32)
+        .ok_or(EnrolmentError::WrongTotpCode)?;
+    let step = totp::check(&secret, totp_code, now, None).ok_or(EnrolmentError::WrongTotpCode)?;
+    Ok((secret, step))
 }
 
 /// The enrolment row `key` and its account's row, if the code is current: not expired, the account's latest
 /// code, the account still invited.
 fn valid_enrolment(
-    w: &Writer<'_>,
+    rows: &impl Rows,
     key: &[u8; 32],
     now: i64,
 ) -> Result<(EnrolmentRecord, AccountRecord), EnrolmentError> {
-    let enrolment: EnrolmentRecord = w
-        .get(ENROLMENTS, key)?
+    let enrolment: EnrolmentRecord = rows
+        .row(ENROLMENTS, key)?
         .ok_or(EnrolmentError::UnknownOrExpired)?;
     if enrolment.expires <= now {
         return Err(EnrolmentError::UnknownOrExpired);
     }
-    let record: AccountRecord = w
-        .get(ACCOUNTS, enrolment.account.as_bytes())?
+    let record: AccountRecord = rows
+        .row(ACCOUNTS, enrolment.account.as_bytes())?
         .ok_or(EnrolmentError::UnknownOrExpired)?;
     if record.enrolment.as_ref() != Some(key) || record.state != AccountState::Invited {
         return Err(EnrolmentError::UnknownOrExpired);

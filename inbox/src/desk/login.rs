@@ -23,7 +23,8 @@
 //!   [`MAX_TRACKED_NAMES`] names; names with no lock are forgotten first. Counts live in memory: a restart
 //!   clears them.
 //! - **overall**: a token bucket of `desk.attempts_per_minute` (default 30) over all names, so spraying many
-//!   names is as slow as guessing one; when empty the answer is [`LoginRefused::Busy`].
+//!   names is as slow as guessing one; when empty the answer is [`LoginRefused::Busy`]. Enrolment steps
+//!   with a code the desk does not hold take from the same bucket (see `attempts`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -124,9 +125,8 @@ struct Candidate {
 
 impl Login {
     pub(super) fn new(accounts: Accounts, config: &DeskConfig) -> Option<Login> {
-        let now = accounts.clock.now();
         Some(Login {
-            throttle: Mutex::new(Throttle::new(config, now)?),
+            throttle: Mutex::new(Throttle::new(config)?),
             dummy_totp: TotpSecret::generate()?,
             accounts,
         })
@@ -153,6 +153,10 @@ impl Login {
         let name = parse_typed(login);
         let name_key = self.throttle().name_key(name.as_ref());
         self.throttle().admit(name_key, now)?;
+
+        if !self.accounts.attempts.take(now) {
+            return Err(LoginRefused::Busy);
+        }
 
         let candidate = match &name {
             Some(name) => self.candidate(name)?,
@@ -257,35 +261,21 @@ struct NameFailures {
     last_failure: i64,
 }
 
-/// Per-name counters and the overall bucket.
+/// Per-name counters.
 struct Throttle {
     name_key: hmac::Key,
     names: HashMap<[u8; 16], NameFailures>,
     lockout_after: u32,
     first_lock_secs: i64,
-    /// The bucket in 1/60 attempts, so that refilling `per_minute` attempts a minute is whole numbers a
-    /// second.
-    bucket: i64,
-    bucket_capacity: i64,
-    refill_per_sec: i64,
-    bucket_time: i64,
 }
 
-/// One attempt, in bucket units.
-const ATTEMPT: i64 = 60;
-
 impl Throttle {
-    fn new(config: &DeskConfig, now: i64) -> Option<Throttle> {
-        let per_minute = i64::from(config.attempts_per_minute);
+    fn new(config: &DeskConfig) -> Option<Throttle> {
         Some(Throttle {
             name_key: hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new()).ok()?,
             names: HashMap::new(),
             lockout_after: config.lockout_after,
             first_lock_secs: i64::from(config.lockout_minutes) * 60,
-            bucket: per_minute * ATTEMPT,
-            bucket_capacity: per_minute * ATTEMPT,
-            refill_per_sec: per_minute,
-            bucket_time: now,
         })
     }
 
@@ -301,8 +291,8 @@ impl Throttle {
         key
     }
 
-    /// Lets an attempt through, or says why not. A locked name costs no token.
-    fn admit(&mut self, name: [u8; 16], now: i64) -> Result<(), LoginRefused> {
+    /// Refuses a locked name; checked before the overall bucket, so a locked name costs no token.
+    fn admit(&self, name: [u8; 16], now: i64) -> Result<(), LoginRefused> {
         if let Some(entry) = self.names.get(&name) {
             if entry.locked_until > now {
                 return Err(LoginRefused::Locked {
@@ -310,16 +300,6 @@ impl Throttle {
                 });
             }
         }
-        let elapsed = now.saturating_sub(self.bucket_time).max(0);
-        self.bucket = self
-            .bucket
-            .saturating_add(elapsed.saturating_mul(self.refill_per_sec))
-            .min(self.bucket_capacity);
-        self.bucket_time = now;
-        if self.bucket < ATTEMPT {
-            return Err(LoginRefused::Busy);
-        }
-        self.bucket -= ATTEMPT;
         Ok(())
     }
 

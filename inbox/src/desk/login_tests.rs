@@ -260,7 +260,7 @@ fn spraying_many_names_runs_into_the_overall_bucket() {
 #[test]
 fn the_failure_table_stays_bounded_and_keeps_its_locks() {
     let config = DeskConfig::default();
-    let mut throttle = Throttle::new(&config, 0).unwrap();
+    let mut throttle = Throttle::new(&config).unwrap();
     let locked = throttle.name_key(Some(&LoginName::parse("sara").unwrap()));
     for _ in 0..5 {
         throttle.failed(locked, 0);

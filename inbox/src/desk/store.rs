@@ -357,6 +357,36 @@ impl Writer<'_> {
     }
 }
 
+/// Reads a row in either kind of transaction, for checks that run before a write and again inside it.
+pub(super) trait Rows {
+    /// The row `key` of `table`, opened, if it exists.
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError>;
+}
+
+impl Rows for Reader<'_> {
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError> {
+        self.get(table, key)
+    }
+}
+
+impl Rows for Writer<'_> {
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError> {
+        self.get(table, key)
+    }
+}
+
 type RowGuards<'a> = redb::Range<'a, &'static [u8], &'static [u8]>;
 
 fn collect_rows<T: DeserializeOwned>(

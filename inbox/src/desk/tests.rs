@@ -732,6 +732,11 @@ fn a_session_used_only_between_refreshes_still_ends_within_the_idle_limit() {
     );
 }
 
+/// A well-formed enrolment code the desk never issued.
+fn made_up_code(n: u8) -> String {
+    data_encoding::BASE32_NOPAD.encode(&[n; 20])
+}
+
 #[test]
 fn each_first_step_of_enrolment_shows_a_new_secret_and_only_the_latest_enrols() {
     let f = fixture();
@@ -761,4 +766,95 @@ fn each_first_step_of_enrolment_shows_a_new_secret_and_only_the_latest_enrols() 
     assert!(f.login("sara", PASSWORD, &f.code(&first)).is_err());
     f.clock.advance(30);
     assert!(f.login("sara", PASSWORD, &f.code(&later)).is_ok());
+}
+
+#[test]
+fn a_made_up_enrolment_code_costs_no_password_hash_and_no_write() {
+    let f = fixture();
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("sara", "Sara", Role::Staff))
+        .unwrap();
+    let hashes = f.desk.accounts.passwords.hashes();
+    let writes = f.desk.accounts.store.writes();
+    for n in 0..5 {
+        for typed in [made_up_code(n), "not a code".to_string()] {
+            assert!(matches!(
+                f.desk
+                    .accounts
+                    .complete_enrolment(&typed, secret(PASSWORD), "123456"),
+                Err(EnrolmentError::UnknownOrExpired)
+            ));
+            assert!(matches!(
+                f.desk.accounts.begin_enrolment(&typed),
+                Err(EnrolmentError::UnknownOrExpired)
+            ));
+        }
+    }
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes);
+    assert_eq!(f.desk.accounts.store.writes(), writes);
+    // Nor does a real code with a TOTP code that does not match.
+    let code = invitation.code.expose();
+    let start = f.desk.accounts.begin_enrolment(code).unwrap();
+    let wrong = TotpSecret::generate().unwrap();
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(code, secret(PASSWORD), &f.code(&wrong)),
+        Err(EnrolmentError::WrongTotpCode)
+    ));
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes);
+    let totp = TotpSecret::from_base32(start.secret_text().expose()).unwrap();
+    f.desk
+        .accounts
+        .complete_enrolment(code, secret(PASSWORD), &f.code(&totp))
+        .unwrap();
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes + 1);
+}
+
+#[test]
+fn flooding_enrolment_with_made_up_codes_runs_into_the_bucket_logins_share() {
+    let f = fixture_with(&DeskConfig {
+        attempts_per_minute: 10,
+        ..DeskConfig::default()
+    });
+    let (_, totp) = f.enrolled("sara");
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("olle", "Olle", Role::Staff))
+        .unwrap();
+    for n in 0..10 {
+        assert!(matches!(
+            f.desk
+                .accounts
+                .complete_enrolment(&made_up_code(n), secret(PASSWORD), "123456"),
+            Err(EnrolmentError::UnknownOrExpired)
+        ));
+    }
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(&made_up_code(10), secret(PASSWORD), "123456"),
+        Err(EnrolmentError::Busy)
+    ));
+    assert!(matches!(
+        f.desk.accounts.begin_enrolment(&made_up_code(11)),
+        Err(EnrolmentError::Busy)
+    ));
+    assert!(matches!(
+        f.login("sara", PASSWORD, &f.code(&totp)),
+        Err(LoginRefused::Busy)
+    ));
+    // Six seconds give back one attempt at ten a minute; a valid code takes none.
+    f.clock.advance(6);
+    let code = invitation.code.expose();
+    f.desk.accounts.begin_enrolment(code).unwrap();
+    f.desk.accounts.begin_enrolment(code).unwrap();
+    assert!(f.login("sara", PASSWORD, &f.code(&totp)).is_ok());
+    assert!(matches!(
+        f.desk.accounts.begin_enrolment(code),
+        Err(EnrolmentError::Busy)
+    ));
 }

@@ -242,6 +242,9 @@ pub(super) struct EnrolSecretPage<'a> {
     pub(super) secret: &'a str,
     pub(super) qr_svg: Option<&'a str>,
     pub(super) error: Option<(&'a str, &'a str)>,
+    /// The secret is new since the page was last shown (each showing makes one, so that a secret seen
+    /// by someone else with the code never enrols): the person must replace it in their app.
+    pub(super) renewed: bool,
 }
 
 pub(super) fn enrol_secret(lang: Lang, page: &EnrolSecretPage<'_>) -> String {
@@ -261,6 +264,9 @@ pub(super) fn enrol_secret(lang: Lang, page: &EnrolSecretPage<'_>) -> String {
     let content = html! {
         (errors(t, error, field))
         h2 { (t.enrol_app_heading) }
+        @if page.renewed {
+            div.box role="status" { p { strong { (t.enrol_secret_renewed) } } }
+        }
         p { (t.enrol_app_intro) }
         dl {
             dt { (t.login_name) }

@@ -429,6 +429,7 @@ fn enrol_step(web: &Web, lang: Lang, code: &str, error: Option<(&str, &str)>) ->
                 secret: secret.expose(),
                 qr_svg: svg.as_ref().map(|svg| svg.expose().as_str()),
                 error,
+                renewed: error.is_some(),
             };
             let status = if error.is_some() {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -438,11 +439,20 @@ fn enrol_step(web: &Web, lang: Lang, code: &str, error: Option<(&str, &str)>) ->
             Reply::page(status, pages::enrol_secret(lang, &page))
         }
         Err(EnrolmentError::Store(error)) => store_failure(web, lang, None, &error),
+        Err(EnrolmentError::Busy) => enrol_busy(web, lang),
         Err(_) => Reply::page(
             StatusCode::UNPROCESSABLE_ENTITY,
             pages::enrol_code(lang, &web.form_token(), Some(t.enrol_code_refused)),
         ),
     }
+}
+
+/// The code page again, saying the attempts shared with login are used up for now.
+fn enrol_busy(web: &Web, lang: Lang) -> Reply {
+    Reply::page(
+        StatusCode::TOO_MANY_REQUESTS,
+        pages::enrol_code(lang, &web.form_token(), Some(lang.text().enrol_busy)),
+    )
 }
 
 fn enrol_finish(web: &Web, lang: Lang, form: &Form) -> Reply {
@@ -479,6 +489,7 @@ fn enrol_finish(web: &Web, lang: Lang, form: &Form) -> Reply {
             StatusCode::UNPROCESSABLE_ENTITY,
             pages::enrol_code(lang, &web.form_token(), Some(t.enrol_code_refused)),
         ),
+        Err(EnrolmentError::Busy) => enrol_busy(web, lang),
         Err(error) => store_failure(web, lang, None, &error),
     }
 }

@@ -347,6 +347,66 @@ impl Cases {
             .map_err(CaseError::from)
     }
 
+    /// A reply whose push failed, recorded again as about to be pushed: the same reply id, text and
+    /// display name (the visitor meets the name the reply was written under), by any worker who may act
+    /// on the case.
+    pub fn retry_reply(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        reply_id: EntryId,
+    ) -> Result<ReplyIntent, CaseError> {
+        let wanted = reply_id.to_hex();
+        let ((ticket_ref, display_name, text), fact) = self.act(actor, key, |w, _, case, _| {
+            if case.erased.is_some() {
+                return Err(CaseError::Erased);
+            }
+            if case.visitor_end.is_some() {
+                return Err(CaseError::VisitorGone);
+            }
+            let ticket_ref = case
+                .ticket_ref
+                .as_ref()
+                .and_then(|text| TicketRef::from_lower_hex(&text.0))
+                .ok_or(DeskStoreError::Corrupt("a case's ticket ref is damaged"))?;
+            for number in 0..case.entries {
+                let entry_key = key.entry_key(number);
+                let Some(mut entry) = w.get::<EntryRecord>(CASE_ENTRIES, &entry_key)? else {
+                    continue;
+                };
+                let StoredBody::Reply {
+                    reply_id: stored,
+                    display_name,
+                    text,
+                    delivery,
+                    ..
+                } = &mut entry.body
+                else {
+                    continue;
+                };
+                if *stored != wanted {
+                    continue;
+                }
+                if !matches!(delivery, Delivery::Failed { .. }) {
+                    return Err(CaseError::NoSuchReply);
+                }
+                *delivery = Delivery::Recorded;
+                let found = (ticket_ref, display_name.clone(), text.sensitive());
+                w.put(CASE_ENTRIES, &entry_key, &entry)?;
+                case.unsent = case.unsent.saturating_add(1);
+                return Ok((found, CaseAction::ReplyRetried { reply_id }));
+            }
+            Err(CaseError::NoSuchReply)
+        })?;
+        Ok(ReplyIntent {
+            reply_id,
+            ticket_ref,
+            display_name,
+            text,
+            fact,
+        })
+    }
+
     /// Records that the gateway stored the reply: now we wait for the visitor.
     pub fn reply_pushed(
         &self,

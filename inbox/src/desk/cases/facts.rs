@@ -67,6 +67,11 @@ pub enum CaseAction {
         /// The reply's id.
         reply_id: EntryId,
     },
+    /// A worker asked for a reply whose push failed to be sent again.
+    ReplyRetried {
+        /// The reply's id.
+        reply_id: EntryId,
+    },
     /// The case was recorded as passed on to a partner.
     Referred {
         /// The partner's configured name.
@@ -103,6 +108,7 @@ impl CaseAction {
             CaseAction::ReplyRecorded { reply_id } => ("reply-recorded", Some(reply_id.to_hex())),
             CaseAction::ReplyPushed { reply_id } => ("reply-pushed", Some(reply_id.to_hex())),
             CaseAction::ReplyFailed { reply_id } => ("reply-failed", Some(reply_id.to_hex())),
+            CaseAction::ReplyRetried { reply_id } => ("reply-retried", Some(reply_id.to_hex())),
             CaseAction::Referred { partner } => ("referred", Some(partner.clone())),
             CaseAction::ReminderSet { at } => ("reminder-set", Some(at.to_string())),
             CaseAction::ReminderCleared => ("reminder-cleared", None),

@@ -13,6 +13,7 @@
 
 use hyper::StatusCode;
 use porten_protocol::secret::Sensitive;
+use porten_protocol::thread::EntryId;
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::case_page::{self, CasePage};
@@ -22,7 +23,9 @@ use super::router::{message, not_found_for, record, store_failure, viewer, Messa
 use super::text::Lang;
 use super::Web;
 use crate::desk::push::PushRequest;
-use crate::desk::{CaseError, CaseFact, CaseKey, Session, Status, TeamName, MAX_TEXT_CHARS};
+use crate::desk::{
+    CaseError, CaseFact, CaseKey, ReplyIntent, Session, Status, TeamName, MAX_TEXT_CHARS,
+};
 
 /// What an action's refused form typed, to show it again.
 #[derive(Default)]
@@ -134,6 +137,73 @@ fn sealed_original(web: &Web, lang: Lang, session: &Session, key: &str, number: 
     Reply::download(format!("{envelope}.age"), bytes)
 }
 
+/// Sends a failed reply again (`POST …/resend`, the reply's id in `reply`), after its intent is logged.
+/// A reply already sent, or sent again meanwhile (a second click), leaves the case page as it is.
+fn resend(
+    web: &Web,
+    lang: Lang,
+    session: &Session,
+    key: &CaseKey,
+    key_text: &str,
+    form: &Form,
+) -> Reply {
+    let Some(reply_id) = EntryId::from_hex(form.value("reply")) else {
+        return Reply::redirect(format!("/{}/cases/{key_text}", lang.code()));
+    };
+    let intent = match web
+        .desk
+        .cases
+        .retry_reply(session.account.id, key, reply_id)
+    {
+        Ok(intent) => intent,
+        Err(CaseError::NoSuchReply) => {
+            return Reply::redirect(format!("/{}/cases/{key_text}", lang.code()))
+        }
+        Err(CaseError::VisitorGone | CaseError::Erased) => {
+            return Reply::redirect(format!("/{}/cases/{key_text}?not-sent", lang.code()))
+        }
+        Err(error) => return refused(web, lang, session, error),
+    };
+    if let Err(reply) = record(web, lang, Some(session), intent.fact.audit_event()) {
+        return reply;
+    }
+    push(web, lang, key_text, intent)
+}
+
+/// Hands a recorded reply to the pusher and sends the browser back to the case page, saying what became
+/// of it. The page waits a little for the push, so the worker usually sees at once whether it went through.
+fn push(web: &Web, lang: Lang, key_text: &str, intent: ReplyIntent) -> Reply {
+    let outcome = match &web.replies {
+        Some(pusher) => {
+            let (done, told) = std::sync::mpsc::sync_channel(1);
+            match pusher.try_send(PushRequest {
+                intent,
+                done: Some(done),
+            }) {
+                Ok(()) => told.recv_timeout(web.push_wait).ok(),
+                // The reply stays recorded and not sent; the next start pushes it.
+                Err(TrySendError::Full(_)) => {
+                    tracing::warn!(
+                        "the reply pusher's queue is full; a reply stays stored, not sent"
+                    );
+                    None
+                }
+                Err(TrySendError::Closed(_)) => {
+                    tracing::warn!("the reply pusher has stopped; a reply stays stored, not sent");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let notice = match outcome {
+        Some(true) => "sent",
+        Some(false) => "not-sent",
+        None => "stored",
+    };
+    Reply::redirect(format!("/{}/cases/{key_text}?{notice}", lang.code()))
+}
+
 /// An error no form field can fix, as its page.
 fn refused(web: &Web, lang: Lang, session: &Session, error: CaseError) -> Reply {
     match error {
@@ -181,6 +251,7 @@ pub(super) fn act(web: &Web, lang: Lang, session: &Session, route: &str, form: &
     };
     let result: Result<CaseFact, CaseError> = match action {
         "reply" => return reply(web, lang, session, &key, key_text, form),
+        "resend" => return resend(web, lang, session, &key, key_text, form),
         "note" => {
             let text = form.value("text");
             match cases.add_note(actor, &key, &Sensitive::new(text.to_owned())) {
@@ -320,34 +391,5 @@ fn reply(
     if let Err(reply) = record(web, lang, Some(session), intent.fact.audit_event()) {
         return reply;
     }
-    // The page waits a little for the push, so the worker usually sees at once whether it went through.
-    let outcome = match &web.replies {
-        Some(pusher) => {
-            let (done, told) = std::sync::mpsc::sync_channel(1);
-            match pusher.try_send(PushRequest {
-                intent,
-                done: Some(done),
-            }) {
-                Ok(()) => told.recv_timeout(web.push_wait).ok(),
-                // The reply stays recorded and not sent; the next start pushes it.
-                Err(TrySendError::Full(_)) => {
-                    tracing::warn!(
-                        "the reply pusher's queue is full; a reply stays stored, not sent"
-                    );
-                    None
-                }
-                Err(TrySendError::Closed(_)) => {
-                    tracing::warn!("the reply pusher has stopped; a reply stays stored, not sent");
-                    None
-                }
-            }
-        }
-        None => None,
-    };
-    let notice = match outcome {
-        Some(true) => "sent",
-        Some(false) => "not-sent",
-        None => "stored",
-    };
-    Reply::redirect(format!("/{}/cases/{key_text}?{notice}", lang.code()))
+    push(web, lang, key_text, intent)
 }

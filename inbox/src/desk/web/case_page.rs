@@ -9,7 +9,7 @@ use porten_protocol::envelope::ClosedReason;
 
 use super::pages::{errors, layout, notice, token, Here, Viewer};
 use super::queue::{group_name, short, status_name, turn, when, Names};
-use super::text::{CaseText, Lang};
+use super::text::Lang;
 use crate::desk::{CaseKey, CaseView, Delivery, Entry, EntryBody, Role, Status};
 
 /// Everything the case page shows besides the case.
@@ -65,7 +65,7 @@ pub(super) fn render(lang: Lang, viewer: &Viewer<'_>, page: &CasePage<'_>) -> St
         } @else {
             ol.conversation {
                 @for entry in &page.view.entries {
-                    (entry_markup(lang, &case.key, page.names, entry, c))
+                    (entry_markup(lang, viewer, &case.key, page.names, entry))
                 }
             }
         }
@@ -176,7 +176,14 @@ fn partner_name(page: &CasePage<'_>, name: &str) -> String {
         .map_or_else(|| name.to_owned(), |partner| partner.display_name.clone())
 }
 
-fn entry_markup(lang: Lang, key: &CaseKey, names: &Names, entry: &Entry, c: &CaseText) -> Markup {
+fn entry_markup(
+    lang: Lang,
+    viewer: &Viewer<'_>,
+    key: &CaseKey,
+    names: &Names,
+    entry: &Entry,
+) -> Markup {
+    let c = lang.cases();
     let at = entry.at;
     html! {
         @match &entry.body {
@@ -196,7 +203,7 @@ fn entry_markup(lang: Lang, key: &CaseKey, names: &Names, entry: &Entry, c: &Cas
                     }
                 }
             }
-            EntryBody::Reply { display_name, author, text, delivery, .. } => {
+            EntryBody::Reply { reply_id, display_name, author, text, delivery } => {
                 li.entry.reply {
                     p.meta {
                         strong { (c.reply_from) " “" (display_name.as_str()) "”" }
@@ -211,6 +218,13 @@ fn entry_markup(lang: Lang, key: &CaseKey, names: &Names, entry: &Entry, c: &Cas
                             Delivery::Recorded => { (c.delivery_recorded) }
                             Delivery::Pushed { at } => { (c.delivery_pushed) ", " (when(*at, false)) }
                             Delivery::Failed { at } => { strong { (c.delivery_failed) } ", " (when(*at, false)) }
+                        }
+                    }
+                    @if matches!(delivery, Delivery::Failed { .. }) {
+                        form.no-print method="post" action={ "/" (lang.code()) "/cases/" (key.to_hex()) "/resend" } {
+                            (token(viewer.csrf))
+                            input type="hidden" name="reply" value=(reply_id.to_hex());
+                            button type="submit" { (c.resend) }
                         }
                     }
                 }

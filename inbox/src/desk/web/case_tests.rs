@@ -716,3 +716,90 @@ fn a_lead_reads_each_step_of_a_case_and_of_an_account_by_name_and_staff_cannot()
     assert!(page.contains("does not hold"));
     assert!(page.contains("role=\"alert\""));
 }
+
+/// A pusher on its own thread that answers each request with the next outcome in `outcomes`, recording it
+/// as the real pusher does; returns the reply ids it was asked to push.
+fn pusher(c: &mut Centre, outcomes: Vec<bool>) -> std::thread::JoinHandle<Vec<String>> {
+    let (sender, mut requests) = tokio::sync::mpsc::channel::<PushRequest>(4);
+    c.web.replies = Some(sender);
+    let cases = c.web.desk.cases.clone();
+    std::thread::spawn(move || {
+        let mut asked = Vec::new();
+        for pushed in outcomes {
+            let request = requests.blocking_recv().unwrap();
+            let FactBy::Account(actor) = request.intent.fact.by else {
+                panic!("a reply is written by an account")
+            };
+            let (key, id) = (request.intent.fact.case, request.intent.reply_id);
+            if pushed {
+                cases.reply_pushed(actor, &key, id).unwrap();
+            } else {
+                cases.reply_failed(actor, &key, id).unwrap();
+            }
+            asked.push(id.to_hex());
+            request.done.unwrap().send(pushed).unwrap();
+        }
+        asked
+    })
+}
+
+#[test]
+fn a_reply_that_could_not_be_sent_says_so_and_is_sent_again_under_its_own_id_and_name() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    let answers = pusher(&mut c, vec![false, true]);
+
+    let failed = c.post(&c.sara, &format!("{case}/reply"), "text=We+are+here.");
+    assert_eq!(location(&failed), format!("{case}?not-sent"));
+    let page = html(&c.get(&c.omar, location(&failed))).to_owned();
+    assert!(page.contains("could not be sent: the visitor has not got it"));
+    assert!(page.contains("Sending failed"));
+    assert!(page.contains(&format!("action=\"{case}/resend\"")));
+    let id_at = page.find("name=\"reply\" value=\"").unwrap() + "name=\"reply\" value=\"".len();
+    let reply_id = page[id_at..id_at + 32].to_owned();
+
+    // A colleague sends it again: the same reply, under the name it was written with.
+    let again = c.post(
+        &c.omar,
+        &format!("{case}/resend"),
+        &format!("reply={reply_id}"),
+    );
+    assert_eq!(location(&again), format!("{case}?sent"));
+    assert_eq!(
+        answers.join().unwrap(),
+        [reply_id.clone(), reply_id.clone()]
+    );
+    let page = html(&c.get(&c.omar, &case)).to_owned();
+    assert!(page.contains("Reply from the centre, as “sara, kurator”"));
+    assert!(page.contains("Sent: the visitor sees it when they come back"));
+    assert!(!page.contains("/resend"));
+    let log = c.audit_log();
+    // The page writes the intents; the outcomes are the pusher's to write (`push.rs`).
+    let recorded = log
+        .find(&format!(
+            "\"action\":\"reply-recorded\",\"detail\":\"{reply_id}\""
+        ))
+        .unwrap();
+    let retried = log
+        .find(&format!(
+            "\"action\":\"reply-retried\",\"detail\":\"{reply_id}\""
+        ))
+        .unwrap();
+    assert!(recorded < retried);
+
+    // Sent already (a second click, or a forged id): nothing is pushed, the page is shown as it is.
+    for id in [
+        reply_id.as_str(),
+        "00112233445566778899aabbccddeeff",
+        "nonsense",
+    ] {
+        let reply = c.post(&c.omar, &format!("{case}/resend"), &format!("reply={id}"));
+        assert_eq!(location(&reply), case, "{id}");
+    }
+    assert_eq!(
+        c.audit_log().matches("\"reply-retried\"").count(),
+        1,
+        "no second retry"
+    );
+}

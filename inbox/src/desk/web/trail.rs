@@ -272,6 +272,10 @@ fn action_words(lang: Lang, action: &str) -> &'static str {
             "the reply reached the gateway",
         ),
         "reply-failed" => ("svaret kunde inte skickas", "the reply could not be sent"),
+        "reply-retried" => (
+            "bad om att svaret skickas igen",
+            "asked for the reply to be sent again",
+        ),
         "referred" => ("slussade vidare till", "passed the case on to"),
         "reminder-set" => ("satte en påminnelse", "set a reminder"),
         "reminder-cleared" => ("tog bort påminnelsen", "cleared the reminder"),

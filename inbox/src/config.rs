@@ -56,8 +56,11 @@ pub struct InboxConfig {
     /// Where the inbox keeps reply keys and its own bookkeeping (mode 0700). Back it up: without the reply
     /// keys, staff cannot answer open tickets.
     pub state_dir: PathBuf,
-    /// Where each delivered envelope is written as one JSON file, named by envelope id (mode 0700).
-    pub spool_dir: PathBuf,
+    /// Where each delivered envelope is written as one JSON file, named by envelope id (mode 0700), for a
+    /// case system outside the desk. Absent: no spool; the staff desk, which keeps every message sealed, is
+    /// the centre's case system, and nothing of a message is written to disk unsealed.
+    #[serde(default)]
+    pub spool_dir: Option<PathBuf>,
     /// The append-only, hash-chained audit log (JSON lines). Default: `<state_dir>/audit.jsonl`.
     #[serde(default)]
     pub audit_log: Option<PathBuf>,
@@ -170,7 +173,7 @@ impl InboxConfig {
         if self.wait_secs == 0 || self.wait_secs > 300 {
             return Err(invalid("wait_secs", "must be between 1 and 300".into()));
         }
-        if self.state_dir == self.spool_dir {
+        if self.spool_dir.as_ref() == Some(&self.state_dir) {
             return Err(invalid(
                 "spool_dir",
                 "must differ from state_dir: the case system reads the spool, the reply keys stay in state"
@@ -257,6 +260,17 @@ spool_dir = "spool"
         assert_eq!(config.audit_log_path(), PathBuf::from("state/audit.jsonl"));
         assert_eq!(config.wait(), Duration::from_secs(30));
         assert_eq!(config.log.level, "info");
+    }
+
+    #[test]
+    fn without_a_spool_dir_there_is_no_spool_and_one_in_the_state_dir_is_refused() {
+        let text = MINIMAL.replace("spool_dir = \"spool\"", "");
+        assert_ne!(text, MINIMAL);
+        let config = InboxConfig::parse(&text).expect("no spool");
+        assert_eq!(config.spool_dir, None);
+        let text = MINIMAL.replace("spool_dir = \"spool\"", "spool_dir = \"state\"");
+        let error = InboxConfig::parse(&text).expect_err("the spool in the state directory");
+        assert!(error.to_string().contains("spool_dir"), "{error}");
     }
 
     #[test]

@@ -122,7 +122,8 @@ impl Batch {
 /// Everything delivery writes to.
 pub struct Deliverer {
     identities: Vec<age::x25519::Identity>,
-    spool: Spool,
+    /// The spool for a case system outside the desk; `None`: the desk alone (which must then be set).
+    spool: Option<Spool>,
     keys: ReplyKeys,
     audit: AuditLog,
     webhook: Option<Webhook>,
@@ -136,7 +137,7 @@ impl Deliverer {
     /// Ties the parts together; `state_dir/unopened` and `state_dir/refused` are made when first needed.
     pub fn new(
         identities: Vec<age::x25519::Identity>,
-        spool: Spool,
+        spool: Option<Spool>,
         keys: ReplyKeys,
         audit: AuditLog,
         webhook: Option<Webhook>,
@@ -182,11 +183,7 @@ impl Deliverer {
         let id = payload.envelope_id.to_hex();
         let proven = self.proven(&payload, &batch.writes)?;
 
-        if self
-            .spool
-            .contains(&payload.envelope_id)
-            .map_err(|e| InboxError::spool(&self.spool, &payload.envelope_id, e))?
-        {
+        if self.delivered_before(&payload.envelope_id)? {
             // The same id with a proof that does not hold is not the envelope delivered before, but one made
             // to look like it, perhaps to close the ticket. With no keys held there is nothing left to close.
             if matches!(
@@ -245,15 +242,19 @@ impl Deliverer {
                 &mut batch.writes,
             )?;
         }
-        let document = payload
-            .case_document()
-            .map_err(|_| InboxError::Bug("an opened payload could not be written as JSON"))?;
-        if let Some(webhook) = &self.webhook {
-            webhook.deliver(&id, &document, stop).await?;
+        if self.webhook.is_some() || self.spool.is_some() {
+            let document = payload
+                .case_document()
+                .map_err(|_| InboxError::Bug("an opened payload could not be written as JSON"))?;
+            if let Some(webhook) = &self.webhook {
+                webhook.deliver(&id, &document, stop).await?;
+            }
+            if let Some(spool) = &self.spool {
+                spool
+                    .write(&payload.envelope_id, &document, &mut batch.writes)
+                    .map_err(|e| InboxError::spool(spool, &payload.envelope_id, e))?;
+            }
         }
-        self.spool
-            .write(&payload.envelope_id, &document, &mut batch.writes)
-            .map_err(|e| InboxError::spool(&self.spool, &payload.envelope_id, e))?;
 
         let ticket = ticket_prefix(&ticket_ref.to_hex());
         let event = match payload.content {
@@ -279,6 +280,18 @@ impl Deliverer {
             batch.for_desk.push((payload, sealed));
         }
         Ok(delivered)
+    }
+
+    /// Whether the envelope was delivered before: its spool file exists, or, without a spool, the desk
+    /// recorded it.
+    fn delivered_before(&self, id: &EnvelopeId) -> Result<bool, InboxError> {
+        match (&self.spool, &self.cases) {
+            (Some(spool), _) => spool
+                .contains(id)
+                .map_err(|e| InboxError::spool(spool, id, e)),
+            (None, Some(cases)) => Ok(cases.recorded(id)?),
+            (None, None) => Ok(false),
+        }
     }
 
     /// Makes everything the batch wrote durable, records its envelopes in the desk's cases (one
@@ -486,7 +499,7 @@ mod tests {
         let recipients = Recipients::parse(std::slice::from_ref(&recipient)).unwrap();
         let deliverer = Deliverer::new(
             vec![identity],
-            Spool::open(&dir.path().join("spool")).unwrap(),
+            Some(Spool::open(&dir.path().join("spool")).unwrap()),
             ReplyKeys::open(dir.path()).unwrap(),
             AuditLog::new(dir.path().join("audit.log")),
             None,
@@ -875,7 +888,7 @@ mod tests {
         let recipient = desk.identity.to_public().to_string();
         let mut deliverer = Deliverer::new(
             vec![desk.identity.clone()],
-            Spool::open(&dir.join("spool")).unwrap(),
+            Some(Spool::open(&dir.join("spool")).unwrap()),
             ReplyKeys::open(dir).unwrap(),
             AuditLog::new(dir.join("audit.log")),
             None,
@@ -944,5 +957,67 @@ mod tests {
         let (view, _) = desk.desk.cases.view(sara.id, &key).unwrap();
         assert_eq!(view.entries.len(), 1);
         assert_eq!(view.case.group, Some(Group::Exposed));
+    }
+
+    #[tokio::test]
+    async fn without_a_spool_the_desk_alone_holds_deliveries_sealed_and_knows_repeats() {
+        let desk = crate::desk::tests::fixture();
+        let sara = desk.staff("sara");
+        let dir = desk.dir.path();
+        let mut w = world_with_desk(&desk, true);
+        w.deliverer = Deliverer::new(
+            vec![desk.identity.clone()],
+            None,
+            ReplyKeys::open(dir).unwrap(),
+            AuditLog::new(dir.join("audit.log")),
+            None,
+            dir,
+        )
+        .with_desk(desk.desk.cases.clone());
+        let t = ticket(0x51);
+        let message = "Mamma har tagit mitt pass";
+        let first = Payload::first_contact(
+            &t.ticket_ref,
+            EntryId::random(),
+            Group::Exposed,
+            VisitorMessage { message, ..VISITOR },
+            InboxKeys {
+                reply_key: &t.reply_key,
+                expiry_key: &t.expiry_key,
+            },
+            now(),
+        )
+        .unwrap();
+        let envelopes = [
+            w.sealed(&first),
+            w.sealed(&follow_up(&t, &t.reply_key)),
+            w.sealed(&Payload::closed_by_visitor(&t.ticket_ref, &t.reply_key, now()).unwrap()),
+        ];
+        let outcomes = w.deliver_sealed(&envelopes).await;
+        assert!(outcomes
+            .iter()
+            .all(|outcome| matches!(outcome, Delivered::New { .. })));
+        // Handed out again (a lost ack): each is known as delivered before, and acked again.
+        let again = w.deliver_sealed(&envelopes).await;
+        assert!(
+            again
+                .iter()
+                .all(|outcome| matches!(outcome, Delivered::Again(_))),
+            "{again:?}"
+        );
+        let key = desk.desk.cases.key_for(&t.ticket_ref);
+        let (view, _) = desk.desk.cases.view(sara.id, &key).unwrap();
+        assert_eq!(view.entries.len(), 2);
+        assert!(view.case.visitor_end.is_some());
+        let spooled = std::fs::read_dir(dir.join("spool")).map_or(0, |files| files.count());
+        assert_eq!(spooled, 0, "no spool file");
+        for (path, bytes) in crate::desk::tests::all_files(dir) {
+            assert!(
+                !crate::desk::tests::contains(&bytes, message.as_bytes())
+                    && !crate::desk::tests::contains(&bytes, VISITOR.message.as_bytes()),
+                "{} holds a message in the clear",
+                path.display()
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! (envelopes that opened but were refused: a first contact for a ticket already held, a follow-up or close
 //! without a proof under the ticket's keys; kept as age files), the audit log (`<state_dir>/audit.jsonl` and
 //! its `.head`), `<state_dir>/desk/` (the staff desk's sealed database `desk.redb` and its age-wrapped data
-//! key `data-key.age`), and `<spool_dir>/<envelope id>.json`.
+//! key `data-key.age`), and, when a spool is configured, `<spool_dir>/<envelope id>.json` (unsealed).
 
 pub mod audit;
 pub mod client;

@@ -11,9 +11,9 @@ use zeroize::Zeroizing;
 /// porten-inbox: the centre's internal side of porten.
 ///
 /// It holds the age identity that opens envelopes, pulls them from the gateway's internal API over mutual
-/// TLS (the gateway never connects inward), writes each one exactly once as a JSON file into a spool
-/// directory for the case system, and pushes staff replies back, sealed so that only the visitor can read
-/// them.
+/// TLS (the gateway never connects inward), records each one in its case at the staff desk (and, when
+/// spool_dir is set, writes it exactly once as a JSON file for another case system), and pushes staff
+/// replies back, sealed so that only the visitor can read them.
 ///
 /// First time:
 ///   porten-inbox keygen --out /etc/porten-inbox/identity.txt     (put the printed recipient in porten.toml)
@@ -657,10 +657,20 @@ fn check_config(path: &Path) -> ExitCode {
             problems.push(format!("webhook: {error}"));
         }
     }
-    for (field, dir) in [
-        ("state_dir", &config.state_dir),
-        ("spool_dir", &config.spool_dir),
-    ] {
+    if config.spool_dir.is_none() {
+        notes.push(
+            "spool_dir is not set: deliveries go to the staff desk only (sealed), no spool files"
+                .into(),
+        );
+    }
+    let dirs = [
+        ("state_dir", Some(&config.state_dir)),
+        ("spool_dir", config.spool_dir.as_ref()),
+    ];
+    for (field, dir) in dirs
+        .into_iter()
+        .filter_map(|(field, dir)| Some((field, dir?)))
+    {
         match std::fs::metadata(dir) {
             Ok(meta) if !meta.is_dir() => {
                 problems.push(format!("{field} {}: not a directory", dir.display()));

@@ -79,10 +79,16 @@ pub fn deliverer(config: &InboxConfig) -> Result<Deliverer, InboxError> {
             source,
         }
     })?;
-    let spool = Spool::open(&config.spool_dir).map_err(|source| InboxError::Dir {
-        path: config.spool_dir.clone(),
-        source,
-    })?;
+    let spool = config
+        .spool_dir
+        .as_ref()
+        .map(|dir| {
+            Spool::open(dir).map_err(|source| InboxError::Dir {
+                path: dir.clone(),
+                source,
+            })
+        })
+        .transpose()?;
     let keys = ReplyKeys::open(&config.state_dir)?;
     let webhook = config.webhook.as_ref().map(Webhook::new).transpose()?;
     let audit = AuditLog::signed(config.audit_log_path(), &identities);
@@ -124,7 +130,12 @@ pub async fn run(config: &InboxConfig, mut stop: watch::Receiver<bool>) -> Resul
         .gateway_endpoint()
         .map(|e| e.authority())
         .unwrap_or_default();
-    tracing::info!(%gateway, spool = %config.spool_dir.display(), "porten-inbox started");
+    match &config.spool_dir {
+        Some(spool) => tracing::info!(%gateway, spool = %spool.display(), "porten-inbox started"),
+        None => {
+            tracing::info!(%gateway, "porten-inbox started; no spool: deliveries go to the staff desk only")
+        }
+    }
     let mut backoff = Backoff::new();
     let mut reachable: Option<bool> = None;
     // Every envelope up to this seq was delivered and acked, or kept unopened, in this run. Only what cannot

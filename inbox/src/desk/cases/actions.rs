@@ -97,8 +97,10 @@ impl Cases {
                     }
                 }
             }
-            // Stable: entries written in one minute keep the order they were written in.
-            entries.sort_by_key(|entry| entry.at);
+            // By the minute, stable: a visitor's message carries only the minute the gateway received it
+            // (its seconds are not kept), so within one minute the order the desk learnt of the entries
+            // holds, and a reply sent at 12:00:40 stays before a follow-up received "12:00" after it.
+            entries.sort_by_key(|entry| entry.at.div_euclid(60));
             let view = CaseView {
                 case: case.case(*key),
                 entries,

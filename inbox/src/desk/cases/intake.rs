@@ -8,7 +8,7 @@
 //! delivered): a follow-up without a case opens one whose group is unknown, and a first contact that
 //! arrives later fills it in.
 
-use porten_protocol::envelope::{Content, Payload, Visitor};
+use porten_protocol::envelope::{Content, EnvelopeId, Payload, Visitor};
 
 use super::super::store::{Writer, CASES, CASE_ENTRIES, CASE_ENVELOPES, CASE_ORIGINALS};
 use super::{CaseError, CaseKey, CaseRecord, Cases, EntryRecord, SecretText, Status, StoredBody};
@@ -86,6 +86,19 @@ impl Cases {
         })
     }
 
+    /// Whether the envelope `id` was recorded (and its case not yet erased): how delivery without a spool
+    /// recognises an envelope the gateway hands out again.
+    pub fn recorded(&self, id: &EnvelopeId) -> Result<bool, CaseError> {
+        let marker = self
+            .store
+            .vault()
+            .index_key(CASE_ENVELOPES.name(), id.to_hex().as_bytes());
+        Ok(self
+            .store
+            .read(|r| r.get::<CaseKey32>(CASE_ENVELOPES, &marker))?
+            .is_some())
+    }
+
     fn record_in(&self, w: &Writer<'_>, incoming: Incoming<'_>) -> Result<Recorded, CaseError> {
         let payload = incoming.payload;
         let envelope = payload.envelope_id.to_hex();
@@ -105,7 +118,11 @@ impl Cases {
             }
         }
         let (mut case, outcome) = match (&payload.content, existing) {
-            (Content::Closed { .. }, None) => return Ok(Recorded::UnknownTicket),
+            (Content::Closed { .. }, None) => {
+                // Marked all the same, so the same close handed out again is known as a repeat.
+                w.put(CASE_ENVELOPES, &marker, &CaseKey32(key.0))?;
+                return Ok(Recorded::UnknownTicket);
+            }
             (Content::Closed { reason, .. }, Some(mut case)) => {
                 case.visitor_end = Some(VisitorEnd {
                     reason: *reason,

@@ -1066,3 +1066,28 @@ fn replies_recorded_and_never_pushed_are_found_again_oldest_first_and_pushed_one
     c.cases().reply_pushed(c.omar, &a, second.reply_id).unwrap();
     assert!(c.cases().unsent_replies().unwrap().is_empty());
 }
+
+#[test]
+fn a_follow_up_received_in_the_minute_of_a_reply_stays_after_it() {
+    let c = centre(false);
+    let (ticket, key) = c.contact(Group::Exposed, "Första", false);
+    // 50 s into a minute: the reply's time has seconds, the follow-up's only the minute.
+    let into = c.f.clock.now().rem_euclid(60);
+    c.f.clock.advance((50 - into).rem_euclid(60));
+    assert_eq!(c.f.clock.now().rem_euclid(60), 50);
+    let intent = c
+        .cases()
+        .record_reply(c.sara, &key, &secret("Svar"))
+        .unwrap();
+    c.cases()
+        .reply_pushed(c.sara, &key, intent.reply_id)
+        .unwrap();
+    let minute = c.f.clock.now() - c.f.clock.now().rem_euclid(60);
+    let mut back = follow_up(&c.f, &ticket, "Tack", false);
+    back.received = OffsetDateTime::from_unix_timestamp(minute).unwrap();
+    c.cases().record_envelope(&back).unwrap();
+    assert_eq!(
+        texts(&c.case(c.sara, &key)),
+        ["visitor: Första", "sara, kurator: Svar", "visitor: Tack"]
+    );
+}

@@ -68,6 +68,14 @@ pub struct NewContact {
     pub message: Zeroizing<String>,
 }
 
+/// A follow-up as the visitor wrote it on the conversation page.
+pub struct FollowUp {
+    /// The message.
+    pub message: Zeroizing<String>,
+    /// "I am in danger now", as on a first contact.
+    pub urgent: bool,
+}
+
 /// One entry of an opened thread.
 pub struct OpenedEntry {
     /// Who wrote it.
@@ -295,21 +303,22 @@ impl Conversations {
         Ok(record.map(|record| self.decrypt(keys, record)))
     }
 
-    /// Adds a visitor's follow-up to the thread and queues it for the centre. `false`: the ticket is gone.
+    /// Adds a visitor's follow-up to the thread and queues it for the centre, its urgency sealed (and proved)
+    /// with it. `false`: the ticket is gone.
     pub async fn follow_up(
         &self,
         keys: &TicketKeys,
-        message: Zeroizing<String>,
+        follow_up: FollowUp,
         now: OffsetDateTime,
     ) -> Result<bool, ConversationError> {
-        let (entry_id, entry) = visitor_entry(keys, &message, now)?;
+        let (entry_id, entry) = visitor_entry(keys, &follow_up.message, now)?;
         let payload = Payload::follow_up(
             &keys.ticket_ref,
             entry_id,
             VisitorMessage {
-                message: &message,
+                message: &follow_up.message,
                 language: None,
-                urgent: false,
+                urgent: follow_up.urgent,
             },
             &keys.reply_key,
             now,

@@ -31,7 +31,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use porten::conversation::{Conversations, NewContact};
+use porten::conversation::{Conversations, FollowUp, NewContact};
 use porten::store::{NewEntry, Store};
 use porten::ticket::{Kdf, KdfParams, KdfPool, Pepper, TicketCode};
 use porten_protocol::envelope::{generate_identity, Group, Recipients};
@@ -139,7 +139,14 @@ impl World {
         let follow_up = format!("{name}: I can talk on Thursday");
         assert!(self
             .conversations
-            .follow_up(&keys, Zeroizing::new(follow_up), at)
+            .follow_up(
+                &keys,
+                FollowUp {
+                    message: Zeroizing::new(follow_up),
+                    urgent: false,
+                },
+                at,
+            )
             .await
             .expect("follow-up"));
         let opened = self

@@ -971,12 +971,20 @@ async fn tokens_past_their_lifetime_keep_only_what_the_visitor_is_writing_now() 
     let late = gateway.post("/sv/contact", &late_contact).await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(late.body.contains("För sent"), "the text is kept");
-    // A conversation page open too long: no thread, but the code form with the reply kept; entering the
-    // code again sends it.
-    let late_write = [("token", session.as_str()), ("message", "Skrivet sent")];
+    // A conversation page open too long: no thread, but the code form with the reply and its danger box
+    // kept; entering the code again sends both.
+    let late_write = [
+        ("token", session.as_str()),
+        ("urgent", "yes"),
+        ("message", "Skrivet sent"),
+    ];
     let late = gateway.post("/sv/thread/write", &late_write).await;
     assert_eq!(late.status, StatusCode::OK);
     assert!(late.body.contains("Skrivet sent"), "the reply is kept");
+    assert!(
+        late.body.contains(r#"name="urgent" value="yes" checked"#),
+        "the box is kept ticked"
+    );
     assert!(!late.body.contains("I tid"), "but the thread is not shown");
     assert!(!late.body.contains("thread/write"));
     let kept_return = late.hidden("token");
@@ -986,12 +994,14 @@ async fn tokens_past_their_lifetime_keep_only_what_the_visitor_is_writing_now() 
             &[
                 ("token", &kept_return),
                 ("code", &code),
+                ("urgent", "yes"),
                 ("message", "Skrivet sent"),
             ],
         )
         .await;
     assert_eq!(sent_again.status, StatusCode::OK);
     assert!(sent_again.body.contains("I tid") && sent_again.body.contains("Skrivet sent"));
+    assert!(sent_again.body.contains("Du skrev att du är i fara"));
     // A code form open too long: the code is not shown again.
     let late_return = [("token", return_token.as_str()), ("code", code.as_str())];
     let late = gateway.post("/sv/return", &late_return).await;
@@ -1018,9 +1028,22 @@ async fn tokens_past_their_lifetime_keep_only_what_the_visitor_is_writing_now() 
                 "{path} sent again shows {secret}"
             );
         }
+        assert!(
+            !again.body.contains(" checked"),
+            "{path} sent again shows the danger box ticked"
+        );
     }
     let stopped = stop(gateway);
     assert_eq!(stopped.messages(), ["I tid", "Skrivet sent"]);
+    let urgency: Vec<bool> = outbox::payloads(&stopped.data_dir)
+        .iter()
+        .map(|payload| payload.urgent())
+        .collect();
+    assert_eq!(
+        urgency,
+        [false, true],
+        "the late reply is sealed in danger, as its box said"
+    );
 }
 
 #[tokio::test]

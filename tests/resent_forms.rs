@@ -344,6 +344,78 @@ async fn write_again_and_delete_sent_again_show_no_thread_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_follow_up_in_danger_sent_again_after_success_a_validation_error_or_a_429_shows_nothing()
+{
+    // Two submissions at once, then one every five seconds: the first contact and one follow-up pass, the
+    // next follow-up right after is refused with 429.
+    let gateway = Gateway::start("[limits]\nsubmissions_per_minute = 12\nsubmission_burst = 2\n");
+    let (_, code) = first_contact(&gateway, FIRST).await;
+    let ticked = r#"name="urgent" value="yes" checked"#;
+    let said_danger = "Du skrev att du är i fara";
+    let thread = open_thread(&gateway, &code).await;
+    // Ticked with nothing written: refused on the visitor's own fresh page, the box kept.
+    let session = thread.hidden("token");
+    let empty_body = vec![
+        ("token", session.as_str()),
+        ("urgent", "yes"),
+        ("message", ""),
+    ];
+    let empty = gateway.post("/sv/thread/write", &empty_body).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains(ticked),
+        "the visitor's own refusal keeps the box"
+    );
+    let session = empty.hidden("token");
+    let sent_body = vec![
+        ("token", session.as_str()),
+        ("urgent", "yes"),
+        ("message", SECOND),
+    ];
+    let sent = gateway.post("/sv/thread/write", &sent_body).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(sent.body.contains(SECOND) && sent.body.contains(said_danger));
+    let third = "Ett tredje meddelande, i fara";
+    let session = sent.hidden("token");
+    let limited_body = vec![
+        ("token", session.as_str()),
+        ("urgent", "yes"),
+        ("message", third),
+    ];
+    let limited = gateway.post("/sv/thread/write", &limited_body).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.body.contains(third) && limited.body.contains(ticked),
+        "the text and the box are kept for the visitor"
+    );
+    // The budget refills; whoever resends any of them later gets nothing, not even that the box was ticked.
+    tokio::time::sleep(std::time::Duration::from_millis(5500)).await;
+    for (what, body) in [
+        ("an urgent follow-up resent", &sent_body),
+        ("an empty urgent follow-up resent", &empty_body),
+        ("an urgent follow-up refused with 429 resent", &limited_body),
+    ] {
+        let again = gateway.post("/sv/thread/write", body).await;
+        assert_shows_nothing(what, &again, &[FIRST, SECOND, third, &code]);
+        assert!(!again.body.contains(ticked), "{what}: shows the box ticked");
+        assert!(!again.body.contains(said_danger), "{what}: says danger");
+        assert_token_opens_nothing(&gateway, what, &again).await;
+    }
+    let (_dir, data_dir) = stop(gateway);
+    let follow_ups: Vec<(String, bool)> = outbox::payloads(&data_dir)
+        .iter()
+        .filter(|payload| payload.kind() == porten_protocol::envelope::EnvelopeKind::FollowUp)
+        .filter_map(|payload| payload.visitor())
+        .map(|visitor| (visitor.message.expose().clone(), visitor.urgent))
+        .collect();
+    assert_eq!(
+        follow_ups,
+        [(SECOND.to_owned(), true)],
+        "one follow-up, sealed urgent, no second"
+    );
+}
+
+#[tokio::test]
 async fn a_mistyped_check_of_the_code_shows_the_code_page_again_with_the_code() {
     let gateway = Gateway::start("");
     let (page, code) = first_contact(&gateway, FIRST).await;

@@ -208,6 +208,24 @@ pub(crate) fn field_class(errors: &[FieldError], field: &str) -> &'static str {
     }
 }
 
+/// The "I am in danger now" checkbox, the same on every form that sends a message to the centre (the contact
+/// form, the write-again form, and the code form when it carries what a timed-out conversation page held): a
+/// real checkbox with its label, and beside it the hint that a reply can take time and 112 cannot wait. Ticked,
+/// it posts `urgent=yes`.
+pub(crate) fn urgent_field(t: Tr, ticked: bool) -> Markup {
+    let urgent = Field::Urgent.name();
+    html! {
+        div.field {
+            div.choice {
+                input id=(urgent) type="checkbox" name=(urgent) value="yes" checked[ticked]
+                    aria-describedby="urgent-hint";
+                label for=(urgent) { strong { (t.msg("contact-urgent-label")) } }
+            }
+            p.hint #urgent-hint { (t.msg("contact-urgent-hint")) }
+        }
+    }
+}
+
 /// The message textarea shared by the contact form and the write-again form: label, limit, error and the
 /// text kept after a failed submit. No `required` or `maxlength`: the server checks both and explains in the
 /// page's language, where a browser's own bubble would speak the browser's language.

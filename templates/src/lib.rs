@@ -23,6 +23,6 @@ pub use pages::error::{error, ErrorKind};
 pub use pages::info::{info, InfoPage};
 pub use pages::landing::{landing, start_page, Start};
 pub use pages::open::{return_page, ReturnForm};
-pub use pages::thread::{thread, EntryView, ThreadPage};
+pub use pages::thread::{thread, EntryView, Sent, ThreadPage};
 pub use site::{Keep, Site};
 pub use style::{style_csp_source, STYLE};

@@ -5,7 +5,9 @@ use porten_templates::{self as templates, field_errors, Field, FieldError, Lang}
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::{code, html, message_error, retry_after, site, TokenFailure, BUSY_RETRY_SECS};
+use super::{
+    code, html, message_error, retry_after, site, urgent_ticked, TokenFailure, BUSY_RETRY_SECS,
+};
 use crate::app::App;
 use crate::budget::Source;
 use crate::conversation::{ConversationError, NewContact};
@@ -28,7 +30,7 @@ impl ContactInput {
     fn read(form: &Form) -> ContactInput {
         ContactInput {
             group: templates::Group::from_str_opt(form.value(Field::Group)),
-            urgent: form.value(Field::Urgent) == "yes",
+            urgent: urgent_ticked(form),
             message: Zeroizing::new(form.value(Field::Message).to_owned()),
             reply_language: Lang::from_code(form.value(Field::ReplyLanguage)),
         }

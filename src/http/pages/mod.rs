@@ -180,13 +180,45 @@ fn token_purpose(page: Page) -> Option<TokenPurpose> {
     }
 }
 
+/// Whether a form's "I am in danger now" box came ticked: exactly `yes`, the value the pages give it. Anything
+/// else (a forged value, an empty one, none) is not ticked.
+pub(super) fn urgent_ticked(form: &Form) -> bool {
+    form.value(Field::Urgent) == "yes"
+}
+
+/// What a visitor was writing for the centre on a conversation page: the text and the "I am in danger now" box,
+/// which travel together. They come back on the visitor's own refused page and through a timed-out page to
+/// the code form; never for a form sent again.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Writing<'a> {
+    /// The text.
+    message: &'a str,
+    /// Whether "I am in danger now" is ticked.
+    urgent: bool,
+}
+
+impl<'a> Writing<'a> {
+    /// What a form carried: its `message` (already copied out of the form) and its `urgent` box.
+    fn read(message: &'a str, form: &Form) -> Writing<'a> {
+        Writing {
+            message,
+            urgent: urgent_ticked(form),
+        }
+    }
+
+    /// Nothing typed and the box not ticked.
+    fn is_empty(&self) -> bool {
+        self.message.is_empty() && !self.urgent
+    }
+}
+
 /// What the code form shows besides its fields' errors.
 #[derive(Default)]
 pub(super) struct ReturnView<'a> {
     /// The code as typed, shown again only after a typo in a fresh form.
     code: &'a str,
     /// What the visitor was writing on a conversation page that timed out.
-    message: &'a str,
+    writing: Writing<'a>,
     /// Whether they come from a conversation page that timed out.
     timed_out: bool,
 }
@@ -205,7 +237,8 @@ pub(super) fn return_form(
     let form = templates::ReturnForm {
         token: &token,
         code: view.code,
-        message: view.message,
+        message: view.writing.message,
+        urgent: view.writing.urgent,
         timed_out: view.timed_out,
         session_minutes: app.tokens.lifetime().as_secs() / 60,
         max_message_chars: app.limits().max_message_chars,

@@ -2,20 +2,21 @@
 //!
 //! Only a fresh post of the code form opens a thread. The conversation page's forms carry a session token
 //! (the ticket's keys, sealed); when it has expired, the visitor is sent to the code form with what they were
-//! writing kept, and entering the code again sends it. A session token sent again from history opens nothing.
+//! writing kept (the text and the "I am in danger now" box), and entering the code again sends it. A session
+//! token sent again from history opens nothing and shows nothing of what its form carried.
 
 use hyper::StatusCode;
-use porten_templates::{self as templates, field_errors, Field, FieldError, Lang};
+use porten_templates::{self as templates, field_errors, Field, FieldError, Lang, Sent};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::{
     conversation_failure, html, message_error, retry_after, return_form, site, ReturnView,
-    TokenFailure, BUSY_RETRY_SECS,
+    TokenFailure, Writing, BUSY_RETRY_SECS,
 };
 use crate::app::App;
 use crate::budget::Source;
-use crate::conversation::{ConversationError, OpenedThread};
+use crate::conversation::{ConversationError, FollowUp, OpenedThread};
 use crate::http::form::Form;
 use crate::http::headers::Transport;
 use crate::http::router::{HtmlResponse, Page};
@@ -39,18 +40,18 @@ fn not_found() -> FieldError {
 }
 
 /// The code form after a token failure of the code form or of a conversation page: what may come back of
-/// `message` (what the visitor was writing) depends on the failure; a code never comes back.
+/// `writing` (the visitor's text and danger box) depends on the failure; a code never comes back.
 fn after_token_failure(
     app: &App,
     lang: Lang,
     error: TokenError,
-    message: &str,
+    writing: Writing<'_>,
     from_conversation: bool,
 ) -> HtmlResponse {
     match TokenFailure::from(error) {
         TokenFailure::KeepText if from_conversation => {
             let view = ReturnView {
-                message,
+                writing,
                 timed_out: true,
                 ..ReturnView::default()
             };
@@ -58,7 +59,7 @@ fn after_token_failure(
         }
         TokenFailure::KeepText => {
             let view = ReturnView {
-                message,
+                writing,
                 ..ReturnView::default()
             };
             let expired = FieldError::new(Field::Form, field_errors::CODE_FORM_EXPIRED);
@@ -94,17 +95,19 @@ pub(super) async fn return_with_code(
         return return_form(app, lang, &ReturnView::default(), &[], StatusCode::OK);
     }
     let message = Zeroizing::new(form.value(Field::Message).to_owned());
+    let writing = Writing::read(&message, form);
     if let Err(error) = app
         .tokens
         .redeem(form.value(Field::Token), TokenPurpose::Return)
     {
-        return after_token_failure(app, lang, error, &message, false);
+        return after_token_failure(app, lang, error, writing, false);
     }
     let typed = form.value(Field::Code);
-    // What the code form shows again: the message always, the code as typed only when it may be corrected.
+    // What the code form shows again: the message and its box always, the code as typed only when it may be
+    // corrected.
     let keeping = |code| ReturnView {
         code,
-        message: &message,
+        writing,
         timed_out: false,
     };
     // Nothing longer than a code is worth showing again.
@@ -136,12 +139,13 @@ pub(super) async fn return_with_code(
         }
         Err(error) => return conversation_failure(app, transport, lang, error),
     };
-    if message.is_empty() {
+    if writing.is_empty() {
         return show_thread(app, transport, lang, keys, ThreadView::opened()).await;
     }
-    // The visitor wrote this on a conversation page that timed out: send it now that the code is known again.
+    // The visitor wrote this on a conversation page that timed out: send it now that the code is known again
+    // (an empty text with the box ticked is refused there and shown again as it was).
     let view = ThreadView {
-        message: &message,
+        writing,
         ..ThreadView::opened()
     };
     send(app, transport, source, lang, keys, view).await
@@ -160,11 +164,11 @@ enum Showing {
 #[derive(Clone, Copy)]
 struct ThreadView<'a> {
     showing: Showing,
-    /// The write-again text, kept when it must be corrected.
-    message: &'a str,
+    /// The write-again text and danger box, kept when they must be corrected.
+    writing: Writing<'a>,
     errors: &'a [FieldError],
-    /// Whether a new message was just sent.
-    sent: bool,
+    /// Whether a new message was just sent, and with the box ticked.
+    sent: Sent,
     status: StatusCode,
 }
 
@@ -172,9 +176,9 @@ impl ThreadView<'_> {
     fn opened() -> ThreadView<'static> {
         ThreadView {
             showing: Showing::Opened,
-            message: "",
+            writing: Writing::default(),
             errors: &[],
-            sent: false,
+            sent: Sent::Nothing,
             status: StatusCode::OK,
         }
     }
@@ -257,7 +261,8 @@ fn render_thread(
         previous_open: previous_open.as_deref(),
         previous_open_unix: thread.previous_open,
         token: &token,
-        message: view.message,
+        message: view.writing.message,
+        urgent: view.writing.urgent,
         max_message_chars: app.limits().max_message_chars,
         errors: view.errors,
         sent: view.sent,
@@ -266,8 +271,9 @@ fn render_thread(
     html(view.status, templates::thread(&site, &page))
 }
 
-/// Validates `view.message`, takes the submission budget and sends it as a follow-up, then shows the thread:
-/// with "sent", or with the text kept and what went wrong.
+/// Validates `view.writing`, takes the submission budget and sends it as a follow-up, then shows the thread:
+/// with "sent" (and the emergency numbers if the box was ticked), or with the text and box kept and what went
+/// wrong.
 async fn send(
     app: &App,
     transport: Transport,
@@ -276,7 +282,8 @@ async fn send(
     keys: TicketKeys,
     view: ThreadView<'_>,
 ) -> HtmlResponse {
-    let message = Zeroizing::new(view.message.to_owned());
+    let message = Zeroizing::new(view.writing.message.to_owned());
+    let urgent = view.writing.urgent;
     if let Some(error) = message_error(&message, app.limits().max_message_chars) {
         let errors = [error];
         let refused = ThreadView {
@@ -299,14 +306,18 @@ async fn send(
     }
     match app
         .conversations
-        .follow_up(&keys, message, OffsetDateTime::now_utc())
+        .follow_up(
+            &keys,
+            FollowUp { message, urgent },
+            OffsetDateTime::now_utc(),
+        )
         .await
     {
         Ok(true) => {
             tracing::debug!("follow-up queued");
             let sent = ThreadView {
-                message: "",
-                sent: true,
+                writing: Writing::default(),
+                sent: if urgent { Sent::Urgent } else { Sent::Message },
                 ..view
             };
             show_thread(app, transport, lang, keys, sent).await
@@ -359,12 +370,13 @@ pub(super) async fn write_again(
     form: &Form,
 ) -> HtmlResponse {
     let message = Zeroizing::new(form.value(Field::Message).to_owned());
+    let writing = Writing::read(&message, form);
     let keys = match redeem_session(app, form) {
         Ok(keys) => keys,
-        Err(error) => return after_token_failure(app, lang, error, &message, true),
+        Err(error) => return after_token_failure(app, lang, error, writing, true),
     };
     let view = ThreadView {
-        message: &message,
+        writing,
         ..ThreadView::again(previous_open(form))
     };
     send(app, transport, source, lang, keys, view).await
@@ -379,7 +391,7 @@ pub(super) async fn delete(
 ) -> HtmlResponse {
     let keys = match redeem_session(app, form) {
         Ok(keys) => keys,
-        Err(error) => return after_token_failure(app, lang, error, "", true),
+        Err(error) => return after_token_failure(app, lang, error, Writing::default(), true),
     };
     let onion = app.onion_address();
     let site = site(app, lang, Page::Landing, onion.as_deref());

@@ -76,14 +76,7 @@ pub fn contact(site: &Site<'_>, form: &ContactForm<'_>) -> String {
                     }
                 }
             }
-            div.field {
-                div.choice {
-                    input #urgent type="checkbox" name=(Field::Urgent.name()) value="yes" checked[form.urgent]
-                        aria-describedby="urgent-hint";
-                    label for="urgent" { strong { (t.msg("contact-urgent-label")) } }
-                }
-                p.hint #urgent-hint { (t.msg("contact-urgent-hint")) }
-            }
+            (layout::urgent_field(t, form.urgent))
             (layout::message_field(t, &t.msg("contact-message-label"), form.message, form.max_message_chars,
                 form.errors))
             div class=(field_class(form.errors, "reply_language")) {

@@ -1,8 +1,8 @@
 //! The code form (`POST /{lang}/return`): where a visitor enters their code to open the conversation.
 //!
 //! It answers a POST, so no browser keeps it in its back/forward cache (see [`crate::pages::landing`]). When the
-//! conversation page timed out while the visitor was writing, it also carries what they wrote, so that entering
-//! the code again sends it and nothing is lost.
+//! conversation page timed out while the visitor was writing, it also carries what they wrote, and the "I am in
+//! danger now" box as they left it, so that entering the code again sends it and nothing is lost.
 
 use maud::html;
 
@@ -21,6 +21,8 @@ pub struct ReturnForm<'a> {
     /// What the visitor was writing on a conversation page that timed out; sent once the code opens the
     /// conversation. `""` otherwise.
     pub message: &'a str,
+    /// Whether "I am in danger now" was ticked on that page; sent with the message.
+    pub urgent: bool,
     /// Whether the visitor comes from a conversation page that timed out: says why the code is asked again.
     pub timed_out: bool,
     /// How long a conversation page stays usable, in minutes, for the timed-out notice.
@@ -31,7 +33,8 @@ pub struct ReturnForm<'a> {
     pub errors: &'a [FieldError],
 }
 
-/// The code form page. Fields posted to `/{lang}/return`: `token`, `code`, and `message` when one is kept.
+/// The code form page. Fields posted to `/{lang}/return`: `token`, `code`, and `urgent` (`"yes"` when ticked)
+/// and `message` when what a conversation page held is kept. The box and the text are shown when either is.
 pub fn return_page(site: &Site<'_>, form: &ReturnForm<'_>) -> String {
     let t = Tr::new(site.lang);
     let max = Some(form.max_message_chars);
@@ -56,7 +59,8 @@ pub fn return_page(site: &Site<'_>, form: &ReturnForm<'_>) -> String {
                     aria-invalid=[error_for(form.errors, code).map(|_| "true")]
                     aria-describedby=[described_by(Some("code-hint"), form.errors, code)];
             }
-            @if !form.message.is_empty() {
+            @if !form.message.is_empty() || form.urgent {
+                (layout::urgent_field(t, form.urgent))
                 (layout::message_field(t, &t.msg("return-message-label"), form.message,
                     form.max_message_chars, form.errors))
             }

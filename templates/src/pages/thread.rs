@@ -1,6 +1,8 @@
 //! The conversation (`POST /{lang}/return`, and after writing again): every entry, newest first, with who
 //! wrote it and whether the centre has received it, a "you have a new reply" line when the centre wrote last, when the code was last used before this visit (so a visitor can
-//! notice someone else has it), the write-again form and the way to delete the conversation.
+//! notice someone else has it), the write-again form with its "I am in danger now" box, and the way to delete
+//! the conversation. After a message sent with that box ticked, the emergency numbers follow the "sent" line,
+//! as on the code page after an urgent first contact.
 
 use maud::html;
 
@@ -39,24 +41,42 @@ pub struct ThreadPage<'a> {
     pub token: &'a str,
     /// The write-again text, kept when it must be corrected.
     pub message: &'a str,
+    /// Whether the write-again form's "I am in danger now" is ticked, kept with the text.
+    pub urgent: bool,
     /// The message limit in characters.
     pub max_message_chars: usize,
     /// What to correct in the write-again form (field `message`).
     pub errors: &'a [FieldError],
-    /// Whether the visitor's new message was just sent.
-    pub sent: bool,
+    /// What the page says about a message the visitor has just sent.
+    pub sent: Sent,
     /// How long the page's forms stay usable, in minutes.
     pub session_minutes: u64,
 }
 
-/// The conversation page. Its forms post `token` and `message` to `/{lang}/thread/write`, and `token` to
-/// `/{lang}/thread/delete` (which answers with [`crate::burn_confirm`]).
+/// A message the visitor has just sent from the write-again form, as the conversation page acknowledges it.
+// No `Debug`: whether a visitor said they are in danger must never reach a log line either.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Nothing was sent: the conversation was opened, or the form must be corrected.
+    Nothing,
+    /// A message was sent: "sent" is said above everything else.
+    Message,
+    /// A message was sent with "I am in danger now" ticked: "sent", then the emergency numbers.
+    Urgent,
+}
+
+/// The conversation page. Its forms post `token`, `urgent` (`"yes"` when ticked) and `message` to
+/// `/{lang}/thread/write`, and `token` to `/{lang}/thread/delete` (which answers with [`crate::burn_confirm`]);
+/// both carry `opened` when the conversation was opened before this visit.
 pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
     let t = Tr::new(site.lang);
     let content = html! {
         h1 { (t.msg("thread-heading")) }
-        @if page.sent {
+        @if page.sent != Sent::Nothing {
             div.box.ok { p { strong { (t.msg("thread-sent")) } } }
+        }
+        @if page.sent == Sent::Urgent {
+            (layout::emergency_full(t, &t.msg("code-urgent-heading")))
         }
         (error_summary(t, page.errors, Some(page.max_message_chars)))
         h2 { (t.msg("thread-messages-heading")) }
@@ -112,6 +132,7 @@ pub fn thread(site: &Site<'_>, page: &ThreadPage<'_>) -> String {
             @if let Some(opened) = page.previous_open_unix {
                 input type="hidden" name=(Field::Opened.name()) value=(opened);
             }
+            (layout::urgent_field(t, page.urgent))
             (layout::message_field(t, &t.msg("thread-message-label"), page.message, page.max_message_chars,
                 page.errors))
             button type="submit" { (t.msg("thread-send")) }

@@ -162,6 +162,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     token: "tok",
                     code: "",
                     message: "",
+                    urgent: false,
                     timed_out: false,
                     session_minutes: 30,
                     max_message_chars: MAX,
@@ -177,6 +178,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     token: "tok",
                     code: "1234 5678",
                     message: "",
+                    urgent: false,
                     timed_out: false,
                     session_minutes: 30,
                     max_message_chars: MAX,
@@ -192,6 +194,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     token: "tok",
                     code: "",
                     message: "Jag skrev det här",
+                    urgent: true,
                     timed_out: true,
                     session_minutes: 30,
                     max_message_chars: MAX,
@@ -262,14 +265,37 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
     ));
     pages.push(("code checked".to_owned(), code_checked(&post)));
     pages.push(("code gone".to_owned(), code_gone(&post)));
-    for (name, entries, previous_open, sent, errors) in [
-        ("thread", &ENTRIES[..], Some("1 maj 10:00"), false, &[][..]),
-        ("thread first open, sent", &ENTRIES[..], None, true, &[][..]),
+    for (name, entries, previous_open, sent, urgent, errors) in [
         (
-            "thread empty with error",
+            "thread",
+            &ENTRIES[..],
+            Some("1 maj 10:00"),
+            Sent::Nothing,
+            false,
+            &[][..],
+        ),
+        (
+            "thread first open, sent",
+            &ENTRIES[..],
+            None,
+            Sent::Message,
+            false,
+            &[][..],
+        ),
+        (
+            "thread sent in danger",
+            &ENTRIES[..],
+            None,
+            Sent::Urgent,
+            false,
+            &[][..],
+        ),
+        (
+            "thread empty with error, in danger",
             &[][..],
             None,
-            false,
+            Sent::Nothing,
+            true,
             &THREAD_ERROR[..],
         ),
     ] {
@@ -283,6 +309,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String)> {
                     previous_open_unix: None,
                     token: "tok",
                     message: "",
+                    urgent,
                     max_message_chars: MAX,
                     errors,
                     sent,

@@ -8,6 +8,7 @@ fn return_form<'a>(code: &'a str, message: &'a str, errors: &'a [FieldError]) ->
         token: "tok",
         code,
         message,
+        urgent: false,
         timed_out: !message.is_empty(),
         session_minutes: 30,
         max_message_chars: MAX,
@@ -280,6 +281,7 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
                 previous_open_unix: None,
                 token: "tok",
                 message: "",
+                urgent: false,
                 max_message_chars: MAX,
                 errors: &[],
                 sent,
@@ -287,7 +289,7 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
             },
         )
     };
-    let html = render(Some("1 May 10:00"), false);
+    let html = render(Some("1 May 10:00"), Sent::Nothing);
     assert!(html
         .contains("Before this visit, the conversation was last opened: <bdi>1 May 10:00</bdi>"));
     assert!(!html.contains("first time"));
@@ -318,9 +320,194 @@ fn thread_shows_authors_delivery_and_the_previous_visit() {
         html.contains("30 minutes"),
         "how long the page stays usable"
     );
-    let first = render(None, true);
+    let first = render(None, Sent::Message);
     assert!(first.contains("This is the first time your code has been used"));
     assert!(first.contains("Your message has been sent."));
+}
+
+fn thread_page(lang: Lang, urgent: bool, sent: Sent) -> String {
+    thread(
+        &site(lang, ""),
+        &ThreadPage {
+            entries: &ENTRIES,
+            previous_open: None,
+            previous_open_unix: None,
+            token: "tok",
+            message: "",
+            urgent,
+            max_message_chars: MAX,
+            errors: &[],
+            sent,
+            session_minutes: 30,
+        },
+    )
+}
+
+/// The tags of the form posting to `action`, the form's own tag first.
+fn form_tags(html: &str, action: &str) -> Vec<Tag> {
+    let tags = body_tags(html);
+    let start = tags
+        .iter()
+        .position(|t| t.name == "form" && t.attr("action") == Some(action))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let mut inside: Vec<Tag> = tags.into_iter().skip(start).collect();
+    let end = inside
+        .iter()
+        .skip(1)
+        .position(|t| t.name == "form")
+        .map_or(inside.len(), |at| at + 1);
+    inside.truncate(end);
+    inside
+}
+
+/// The label of the "I am in danger now" box as a page shows it.
+fn danger_label(html: &str) -> Option<&str> {
+    let start = html.find(r#"<label for="urgent">"#)?;
+    let rest = &html[start..];
+    Some(&rest[..rest.find("</label>")?])
+}
+
+#[test]
+fn the_write_again_form_has_the_contact_forms_labelled_danger_box_in_every_language() {
+    for lang in Lang::ALL {
+        let code = lang.code();
+        let html = thread_page(lang, false, Sent::Nothing);
+        let inside = form_tags(&html, &format!("/{code}/thread/write"));
+        let boxes: Vec<&Tag> = inside
+            .iter()
+            .filter(|t| t.name == "input" && t.attr("type") == Some("checkbox"))
+            .collect();
+        assert_eq!(
+            boxes.len(),
+            1,
+            "{code}: one checkbox in the write-again form"
+        );
+        let danger = boxes[0];
+        assert_eq!(danger.attr("id"), Some("urgent"), "{code}");
+        assert_eq!(danger.attr("name"), Some("urgent"), "{code}");
+        assert_eq!(danger.attr("value"), Some("yes"), "{code}");
+        assert_eq!(
+            danger.attr("checked"),
+            None,
+            "{code}: not ticked unless asked"
+        );
+        assert_eq!(
+            danger.attr("aria-describedby"),
+            Some("urgent-hint"),
+            "{code}"
+        );
+        assert!(
+            inside
+                .iter()
+                .any(|t| t.name == "label" && t.attr("for") == Some("urgent")),
+            "{code}: its label is in the same form"
+        );
+        if let Some(at) = inside.iter().position(|t| t.name == "fieldset") {
+            let checkbox = inside.iter().position(|t| t.attr("id") == Some("urgent"));
+            assert!(
+                checkbox > Some(at),
+                "{code}: the box sits in the form's fieldset"
+            );
+        }
+        // The same words, in the same markup, as the first contact's box.
+        let words = crate::i18n::Tr::new(lang).msg("contact-urgent-label");
+        let first_contact = contact(
+            &site(lang, "contact"),
+            &ContactForm {
+                token: "tok",
+                group: None,
+                urgent: false,
+                message: "",
+                reply_language: lang,
+                max_message_chars: MAX,
+                code_digits: 16,
+                errors: &[],
+            },
+        );
+        let label = danger_label(&html).unwrap_or_else(|| panic!("{code}: no label"));
+        assert!(label.contains(&words), "{code}: {label}");
+        assert_eq!(Some(label), danger_label(&first_contact), "{code}");
+        let hint = crate::i18n::Tr::new(lang).msg("contact-urgent-hint");
+        assert!(
+            html.contains(&format!(r#"<p class="hint" id="urgent-hint">{hint}</p>"#)),
+            "{code}: the hint that says to call 112"
+        );
+        let ticked = thread_page(lang, true, Sent::Nothing);
+        assert_eq!(
+            ticked
+                .matches(r#"name="urgent" value="yes" checked aria-describedby="urgent-hint">"#)
+                .count(),
+            1,
+            "{code}: kept ticked"
+        );
+    }
+}
+
+#[test]
+fn a_message_sent_in_danger_is_followed_by_the_emergency_numbers() {
+    let calm = thread_page(Lang::En, false, Sent::Message);
+    assert!(calm.contains("Your message has been sent."));
+    assert!(!calm.contains("box urgent") && !calm.contains("You wrote that you are in danger"));
+    let opened = thread_page(Lang::En, false, Sent::Nothing);
+    assert!(!opened.contains("box urgent"));
+    let urgent = thread_page(Lang::En, false, Sent::Urgent);
+    let sent = urgent
+        .find("Your message has been sent.")
+        .unwrap_or(usize::MAX);
+    let emergency = urgent
+        .find(r#"<section class="box urgent"><h2>You wrote that you are in danger</h2>"#)
+        .unwrap_or(0);
+    let entries = urgent.find("<ol").unwrap_or(0);
+    assert!(
+        sent < emergency && emergency < entries,
+        "sent, then the numbers, then the conversation"
+    );
+    for number in ["112", "114 14", "116 111", "020-50 50 50", "1177"] {
+        assert!(
+            urgent[emergency..entries]
+                .contains(&format!(r#"<span class="num" dir="ltr">{number}</span>"#)),
+            "{number}"
+        );
+    }
+    assert!(
+        !urgent.contains(" checked"),
+        "the form is empty again after sending"
+    );
+}
+
+#[test]
+fn a_timed_out_conversation_keeps_the_danger_box_on_the_code_form() {
+    let render = |message, urgent| {
+        return_page(
+            &site(Lang::En, "return"),
+            &ReturnForm {
+                urgent,
+                ..return_form("", message, &[])
+            },
+        )
+    };
+    let kept = render("what I was writing", true);
+    let inside = form_tags(&kept, "/en/return");
+    let danger = inside
+        .iter()
+        .find(|t| t.attr("type") == Some("checkbox"))
+        .unwrap_or_else(|| panic!("no checkbox: {kept}"));
+    assert_eq!(danger.attr("name"), Some("urgent"));
+    assert_eq!(danger.attr("value"), Some("yes"));
+    assert!(danger.attrs.contains_key("checked"));
+    assert!(danger_label(&kept).is_some_and(|l| l.contains("I am in danger now")));
+    assert!(kept.contains("\nwhat I was writing</textarea>"));
+    let unticked = render("what I was writing", false);
+    assert!(unticked.contains(r#"name="urgent" value="yes" aria-describedby"#));
+    assert!(!unticked.contains(" checked"));
+    let ticked_only = render("", true);
+    assert!(ticked_only.contains(r#"name="urgent" value="yes" checked"#));
+    assert!(
+        ticked_only.contains("<textarea"),
+        "the box alone still brings the message box"
+    );
+    let fresh = render("", false);
+    assert!(!fresh.contains(r#"name="urgent""#) && !fresh.contains("<textarea"));
 }
 
 #[test]
@@ -340,9 +527,10 @@ fn thread_without_a_staff_name_says_the_centre() {
             previous_open_unix: None,
             token: "tok",
             message: "",
+            urgent: false,
             max_message_chars: MAX,
             errors: &[],
-            sent: false,
+            sent: Sent::Nothing,
             session_minutes: 30,
         },
     );
@@ -390,9 +578,10 @@ fn an_unknown_error_id_shows_a_generic_text_never_the_id() {
             previous_open_unix: None,
             token: "tok",
             message: "",
+            urgent: false,
             max_message_chars: MAX,
             errors: &errors,
-            sent: false,
+            sent: Sent::Nothing,
             session_minutes: 30,
         },
     );

@@ -109,13 +109,43 @@ impl Cases {
         })
     }
 
-    /// The case's summary, read without recording a view and without asking who reads it: for the audit
-    /// trail pages, whose handler lets only leads and administrators in.
-    pub fn summary(&self, key: &CaseKey) -> Result<Option<super::Case>, CaseError> {
-        Ok(self
-            .store
-            .read(|r| r.get::<CaseRecord>(CASES, &key.0))?
-            .map(|case| case.case(*key)))
+    /// The case's summary for `actor`'s audit trail page, read without recording a view:
+    /// [`CaseError::NotFound`] for a case they may not see, as for a key no case has.
+    pub fn summary(&self, actor: AccountId, key: &CaseKey) -> Result<super::Case, CaseError> {
+        self.store
+            .read(|r| {
+                Ok(Actor::load(r, actor).and_then(|actor| {
+                    r.get::<CaseRecord>(CASES, &key.0)?
+                        .filter(|case| actor.may_see(case, self.restricted))
+                        .map(|case| case.case(*key))
+                        .ok_or(CaseError::NotFound)
+                }))
+            })
+            .map_err(CaseError::from)?
+    }
+
+    /// The key prefixes (as the audit log names cases) of every case `actor` may see: what an account's
+    /// audit trail shows them of the case actions in it.
+    pub fn visible_prefixes(
+        &self,
+        actor: AccountId,
+    ) -> Result<std::collections::HashSet<String>, CaseError> {
+        self.store
+            .read(|r| {
+                Ok(Actor::load(r, actor).and_then(|actor| {
+                    let mut visible = std::collections::HashSet::new();
+                    for (key, case) in r.rows::<CaseRecord>(CASES)? {
+                        let Ok(key) = <[u8; 32]>::try_from(key.as_slice()).map(CaseKey) else {
+                            continue;
+                        };
+                        if actor.may_see(&case, self.restricted) {
+                            visible.insert(key.prefix());
+                        }
+                    }
+                    Ok(visible)
+                }))
+            })
+            .map_err(CaseError::from)?
     }
 
     /// The sealed original of the visitor's message `number`, for export: its envelope id (hex), the age
@@ -247,11 +277,35 @@ impl Cases {
         key: &CaseKey,
         text: &Sensitive<String>,
     ) -> Result<ReplyIntent, CaseError> {
+        self.record_reply_as(actor, key, text, random_entry_id()?)
+    }
+
+    /// [`Cases::record_reply`] under a reply id the reply form was given when it was shown, so the same
+    /// form sent twice (a double click, a resend from history) records one reply:
+    /// [`CaseError::ReplyExists`] the second time.
+    pub fn record_reply_as(
+        &self,
+        actor: AccountId,
+        key: &CaseKey,
+        text: &Sensitive<String>,
+        reply_id: EntryId,
+    ) -> Result<ReplyIntent, CaseError> {
         check_text(text.expose())?;
-        let reply_id = random_entry_id()?;
+        let wanted = reply_id.to_hex();
         let ((ticket_ref, display_name), fact) = self.act(actor, key, |w, actor, case, now| {
             if case.erased.is_some() {
                 return Err(CaseError::Erased);
+            }
+            for number in 0..case.entries {
+                if let Some(EntryRecord {
+                    body: StoredBody::Reply { reply_id, .. },
+                    ..
+                }) = w.get::<EntryRecord>(CASE_ENTRIES, &key.entry_key(number))?
+                {
+                    if reply_id == wanted {
+                        return Err(CaseError::ReplyExists);
+                    }
+                }
             }
             if case.visitor_end.is_some() {
                 return Err(CaseError::VisitorGone);
@@ -409,14 +463,39 @@ impl Cases {
         })
     }
 
+    /// Records a push's outcome on the case, whoever may see it now: the author may have been disabled,
+    /// or the case moved out of their teams, while the reply was on its way, and the outcome is a fact all
+    /// the same. The fact names the author.
+    fn record_outcome(
+        &self,
+        author: AccountId,
+        key: &CaseKey,
+        work: impl FnOnce(&Writer<'_>, &mut CaseRecord, i64) -> Result<CaseAction, CaseError>,
+    ) -> Result<CaseFact, CaseError> {
+        let now = self.clock.now();
+        self.store.write(|w| {
+            let mut case = w
+                .get::<CaseRecord>(CASES, &key.0)?
+                .ok_or(CaseError::NotFound)?;
+            let action = work(w, &mut case, now)?;
+            w.put(CASES, &key.0, &case)?;
+            Ok(CaseFact {
+                by: FactBy::Account(author),
+                case: *key,
+                ticket: case.ticket.clone(),
+                action,
+            })
+        })
+    }
+
     /// Records that the gateway stored the reply: now we wait for the visitor.
     pub fn reply_pushed(
         &self,
-        actor: AccountId,
+        author: AccountId,
         key: &CaseKey,
         reply_id: EntryId,
     ) -> Result<CaseFact, CaseError> {
-        self.act_only(actor, key, |w, _, case, now| {
+        self.record_outcome(author, key, |w, case, now| {
             set_delivery(w, key, case, reply_id, Delivery::Pushed { at: now })?;
             case.last_staff_reply = Some(now);
             case.turn = Turn::Visitors { since: now };
@@ -430,11 +509,11 @@ impl Cases {
     /// Records that the push failed: the visitor has not got the reply, and still waits for us.
     pub fn reply_failed(
         &self,
-        actor: AccountId,
+        author: AccountId,
         key: &CaseKey,
         reply_id: EntryId,
     ) -> Result<CaseFact, CaseError> {
-        self.act_only(actor, key, |w, _, case, now| {
+        self.record_outcome(author, key, |w, case, now| {
             set_delivery(w, key, case, reply_id, Delivery::Failed { at: now })?;
             Ok(CaseAction::ReplyFailed { reply_id })
         })
@@ -563,7 +642,8 @@ fn set_delivery(
     Err(CaseError::NoSuchReply)
 }
 
-fn random_entry_id() -> Result<EntryId, CaseError> {
+/// A fresh reply id, for a reply form.
+pub(crate) fn random_entry_id() -> Result<EntryId, CaseError> {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 16];
     ring::rand::SystemRandom::new()

@@ -348,6 +348,9 @@ pub enum CaseError {
     /// Recording a push's outcome: the case has no reply with this id.
     #[error("the case has no such reply")]
     NoSuchReply,
+    /// Replying: a reply with this id is recorded already (the same form sent twice).
+    #[error("this reply is recorded already")]
+    ReplyExists,
     /// The database failed; nothing was changed.
     #[error(transparent)]
     Store(#[from] DeskStoreError),

@@ -1091,3 +1091,25 @@ fn a_follow_up_received_in_the_minute_of_a_reply_stays_after_it() {
         ["visitor: Första", "sara, kurator: Svar", "visitor: Tack"]
     );
 }
+
+#[test]
+fn a_push_outcome_is_recorded_even_when_its_author_was_disabled_meanwhile() {
+    let c = centre(true);
+    let (_, key) = c.contact(Group::Exposed, "Hjälp", false);
+    let intent = c
+        .cases()
+        .record_reply(c.sara, &key, &secret("Vi finns här"))
+        .unwrap();
+    c.f.desk
+        .accounts
+        .disable(&LoginName::parse("sara").unwrap())
+        .unwrap();
+    let fact = c
+        .cases()
+        .reply_pushed(c.sara, &key, intent.reply_id)
+        .unwrap();
+    assert_eq!(fact.by, FactBy::Account(c.sara));
+    assert!(c.cases().unsent_replies().unwrap().is_empty());
+    let view = c.case(c.lena, &key);
+    assert_eq!(view.case.status, Status::WaitingForVisitor);
+}

@@ -32,6 +32,8 @@ use crate::desk::{
 struct Typed<'a> {
     reply: &'a str,
     note: &'a str,
+    /// The reply form's reply id, kept when a reply is refused.
+    reply_id: &'a str,
 }
 
 /// How the case page is shown: after a plain visit, an action done, or a field refused.
@@ -94,6 +96,12 @@ fn show(web: &Web, lang: Lang, session: &Session, key: &str, shown: &Shown<'_>) 
         Ok(names) => names,
         Err(error) => return store_failure(web, lang, Some(session), &error),
     };
+    let fresh = EntryId::random().to_hex();
+    let reply_id = if EntryId::from_hex(shown.typed.reply_id).is_some() {
+        shown.typed.reply_id
+    } else {
+        &fresh
+    };
     let page = CasePage {
         view: &view,
         names: &names,
@@ -102,6 +110,7 @@ fn show(web: &Web, lang: Lang, session: &Session, key: &str, shown: &Shown<'_>) 
         error: shown.error,
         reply: shown.typed.reply,
         note: shown.typed.note,
+        reply_id,
     };
     Reply::page(
         shown.status,
@@ -363,6 +372,7 @@ fn reply(
     let text = form.value("text");
     let typed = || Typed {
         reply: text,
+        reply_id: form.value("reply_id"),
         ..Typed::default()
     };
     let again = |message: &str| {
@@ -374,19 +384,31 @@ fn reply(
             &Shown::refused(message, "reply-text", typed()),
         )
     };
-    let intent =
-        match web
+    let text_sealed = Sensitive::new(text.to_owned());
+    let recorded = match EntryId::from_hex(form.value("reply_id")) {
+        Some(reply_id) => {
+            web.desk
+                .cases
+                .record_reply_as(session.account.id, key, &text_sealed, reply_id)
+        }
+        // A form from before reply ids (or a hand-made post): a fresh id.
+        None => web
             .desk
             .cases
-            .record_reply(session.account.id, key, &Sensitive::new(text.to_owned()))
-        {
-            Ok(intent) => intent,
-            Err(CaseError::BadText(_)) if text.trim().is_empty() => return again(c.text_empty),
-            Err(CaseError::BadText(_)) => return again(c.text_too_long),
-            Err(CaseError::VisitorGone) => return again(c.visitor_gone),
-            Err(CaseError::Erased) => return again(c.content_erased),
-            Err(error) => return refused(web, lang, session, error),
-        };
+            .record_reply(session.account.id, key, &text_sealed),
+    };
+    let intent = match recorded {
+        Ok(intent) => intent,
+        // The same form again (a double click, or sent again from history): recorded once already.
+        Err(CaseError::ReplyExists) => {
+            return Reply::redirect(format!("/{}/cases/{key_text}", lang.code()))
+        }
+        Err(CaseError::BadText(_)) if text.trim().is_empty() => return again(c.text_empty),
+        Err(CaseError::BadText(_)) => return again(c.text_too_long),
+        Err(CaseError::VisitorGone) => return again(c.visitor_gone),
+        Err(CaseError::Erased) => return again(c.content_erased),
+        Err(error) => return refused(web, lang, session, error),
+    };
     // The intent is on record before anything could push it.
     if let Err(reply) = record(web, lang, Some(session), intent.fact.audit_event()) {
         return reply;

@@ -25,6 +25,9 @@ pub(super) struct CasePage<'a> {
     pub(super) reply: &'a str,
     /// What was typed in the note form when it was refused, shown again.
     pub(super) note: &'a str,
+    /// The id the reply form's reply gets: fresh for each page, the one posted when a reply is refused,
+    /// so the same form sent twice records one reply.
+    pub(super) reply_id: &'a str,
 }
 
 const STATUSES: [Status; 4] = [
@@ -252,6 +255,7 @@ fn forms(lang: Lang, viewer: &Viewer<'_>, page: &CasePage<'_>) -> Markup {
                 h2 { (c.reply_heading) }
                 form method="post" action=(action("reply")) {
                     (token(viewer.csrf))
+                    input type="hidden" name="reply_id" value=(page.reply_id);
                     div.field {
                         label for="reply-text" { (c.reply_text) }
                         p.hint #reply-hint { ((c.reply_hint)(viewer.account.display_name.as_str())) }

@@ -803,3 +803,66 @@ fn a_reply_that_could_not_be_sent_says_so_and_is_sent_again_under_its_own_id_and
         "no second retry"
     );
 }
+
+#[test]
+fn with_restricted_teams_a_trail_shows_only_what_the_reader_may_see_and_reading_it_is_logged() {
+    let mut c = centre(true);
+    let theirs = c.first_contact(Group::UsedViolence, "Jag vill sluta.", false);
+    c.post(&c.kim, &format!("{}/take", case_path("en", &theirs)), "");
+    c.post(
+        &c.kim,
+        &format!("{}/note", case_path("en", &theirs)),
+        "text=Programme+note",
+    );
+    let ours = c.first_contact(Group::Exposed, "Hjälp.", false);
+    c.post(&c.sara, &format!("{}/take", case_path("en", &ours)), "");
+
+    // The lead of another team: no trail for a case outside her teams, the same 404 as for none.
+    let trail = format!("/en/trail?case={}", theirs.to_hex());
+    assert_eq!(c.get(&c.lena, &trail).status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(&c.lena, &format!("/en/trail?case={}", ours.to_hex()))
+            .status,
+        StatusCode::OK
+    );
+    // Kim's trail shows Lena his login, not what he did in a case she may not see.
+    let kim = html(&c.get(&c.lena, "/en/trail?account=kim")).to_owned();
+    assert!(kim.contains("logged in"));
+    assert!(!kim.contains(&theirs.prefix()));
+    assert!(!kim.contains("wrote an internal note"));
+
+    // Reading a trail is in the log, and in the reader's own trail.
+    let log = c.audit_log();
+    assert!(log.contains(&format!("\"of\":\"case {}\"", ours.prefix())));
+    assert!(log.contains("\"event\":\"desk-trail-viewed\""));
+    let lena = html(&c.get(&c.lena, "/en/trail?account=lena")).to_owned();
+    assert!(lena.contains("read an audit trail"));
+}
+
+#[test]
+fn the_same_reply_form_sent_twice_records_and_pushes_one_reply() {
+    let mut c = centre(false);
+    let key = c.first_contact(Group::Exposed, "Hello.", false);
+    let case = case_path("en", &key);
+    let answers = pusher(&mut c, vec![true]);
+    let page = html(&c.get(&c.sara, &case)).to_owned();
+    let at = page.find("name=\"reply_id\" value=\"").unwrap() + "name=\"reply_id\" value=\"".len();
+    let reply_id = page[at..at + 32].to_owned();
+    let form = format!("reply_id={reply_id}&text=Only+once.");
+    let first = c.post(&c.sara, &format!("{case}/reply"), &form);
+    assert_eq!(location(&first), format!("{case}?sent"));
+    let second = c.post(&c.sara, &format!("{case}/reply"), &form);
+    assert_eq!(location(&second), case);
+    assert_eq!(answers.join().unwrap(), std::slice::from_ref(&reply_id));
+    let page = html(&c.get(&c.sara, &case)).to_owned();
+    assert_eq!(page.matches("Only once.").count(), 1);
+    // Each showing of the page has a reply id of its own.
+    let id_in = |page: &str| {
+        let at =
+            page.find("name=\"reply_id\" value=\"").unwrap() + "name=\"reply_id\" value=\"".len();
+        page[at..at + 32].to_owned()
+    };
+    let again = html(&c.get(&c.sara, &case)).to_owned();
+    assert_ne!(id_in(&again), id_in(&page));
+    assert_ne!(id_in(&again), reply_id);
+}

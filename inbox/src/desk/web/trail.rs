@@ -5,7 +5,9 @@
 //!
 //! A case's trail holds the staff actions on it and the delivery lines of its ticket (first contact,
 //! follow-ups, the end); an account's holds its logins, logouts and enrolment, what administrators did to it
-//! and what it did, and every case action it took. Refused logins name no account (people type passwords
+//! and what it did, and every case action it took in a case the reader may see (a case the reader may not
+//! see has no trail for them: the same 404 as for no case). Reading a trail is itself logged. Refused
+//! logins name no account (people type passwords
 //! into name fields), so they are in no account's trail. The log holds no message, reply or note text, so
 //! neither does any trail.
 
@@ -15,11 +17,11 @@ use maud::{html, Markup};
 use super::http::Reply;
 use super::pages::{layout, Here, Viewer};
 use super::queue::Names;
-use super::router::{message, not_found_for, store_failure, viewer, Message};
+use super::router::{message, not_found_for, record, store_failure, viewer, Message};
 use super::text::Lang;
 use super::Web;
-use crate::audit::{verify, AuditEvent, HeadCheck, Logged, Trail, VerifyError};
-use crate::desk::{Account, CaseKey, Role, Session};
+use crate::audit::{AuditEvent, HeadCheck, Logged, Trail};
+use crate::desk::{Account, CaseError, CaseKey, Role, Session};
 
 /// The most lines one trail page shows: the latest ones, with a note that older ones are left out.
 const MAX_ROWS: usize = 2000;
@@ -50,12 +52,13 @@ pub(super) fn page(web: &Web, lang: Lang, session: &Session, query: &str) -> Rep
             let Some(key) = CaseKey::from_hex(key) else {
                 return not_found_for(web, lang, session);
             };
-            match web.desk.cases.summary(&key) {
-                Ok(Some(case)) => Subject::Case {
+            // Only a case the reader may see has a trail for them: the same 404 as for no case.
+            match web.desk.cases.summary(session.account.id, &key) {
+                Ok(case) => Subject::Case {
                     key,
                     ticket: case.ticket,
                 },
-                Ok(None) => return not_found_for(web, lang, session),
+                Err(CaseError::NotFound) => return not_found_for(web, lang, session),
                 Err(error) => return store_failure(web, lang, Some(session), &error),
             }
         }
@@ -72,25 +75,50 @@ pub(super) fn page(web: &Web, lang: Lang, session: &Session, query: &str) -> Rep
         }
         _ => return not_found_for(web, lang, session),
     };
-    let trail = match web.audit.read(|event| concerns(&subject, event)) {
-        Ok(trail) => trail,
-        Err(error) => return store_failure(web, lang, Some(session), &error),
+    // In an account's trail, the case actions of cases the reader may not see are left out (an
+    // administrator without a team sees only what concerns the account itself).
+    let visible = match &subject {
+        Subject::Account(_) => match web.desk.cases.visible_prefixes(session.account.id) {
+            Ok(visible) => Some(visible),
+            Err(CaseError::AccountInactive) => std::collections::HashSet::new().into(),
+            Err(error) => return store_failure(web, lang, Some(session), &error),
+        },
+        Subject::Case { .. } => None,
     };
+    let of = match &subject {
+        Subject::Case { key, .. } => format!("case {}", key.prefix()),
+        Subject::Account(account) => format!("account {}", account.id),
+    };
+    let viewed = AuditEvent::DeskTrailViewed {
+        account: session.account.id.to_string(),
+        of,
+    };
+    if let Err(reply) = record(web, lang, Some(session), viewed) {
+        return reply;
+    }
     let key = web.audit.head_key_hex();
     let check = match &key {
         Some(key) => HeadCheck::SignedBy(key),
         None => HeadCheck::Unsigned,
     };
-    let chain = match verify(web.audit.path(), check) {
-        // A log not yet written holds no line to check.
-        Err(VerifyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            Chain::Empty
-        }
-        Ok(verified) => Chain::Holds {
+    let wanted = |event: &AuditEvent| {
+        concerns(&subject, event)
+            && match (event, &visible) {
+                (AuditEvent::Case { case, .. }, Some(visible)) => visible.contains(case),
+                _ => true,
+            }
+    };
+    let (trail, verified) = match web.audit.read_verified(check, wanted) {
+        Ok(read) => read,
+        Err(error) => return store_failure(web, lang, Some(session), &error),
+    };
+    let chain = match verified {
+        None => Chain::Empty,
+        Some(Ok(verified)) => Chain::Holds {
             lines: verified.lines,
             signed: verified.signature_checked,
         },
-        Err(error) => Chain::Broken(error.to_string()),
+        Some(Err(error)) => Chain::Broken(error.to_string()),
     };
     Reply::page(
         StatusCode::OK,
@@ -117,6 +145,7 @@ fn concerns(subject: &Subject, event: &AuditEvent) -> bool {
     match subject {
         Subject::Case { key, ticket } => match event {
             AuditEvent::Case { case, .. } => *case == key.prefix(),
+            AuditEvent::DeskTrailViewed { of, .. } => *of == format!("case {}", key.prefix()),
             AuditEvent::Delivered { ticket: t, .. }
             | AuditEvent::Closed { ticket: t, .. }
             | AuditEvent::Refused { ticket: t, .. } => t == ticket,
@@ -126,6 +155,7 @@ fn concerns(subject: &Subject, event: &AuditEvent) -> bool {
             let id = account.id.to_string();
             match event {
                 AuditEvent::DeskLogin { account, .. }
+                | AuditEvent::DeskTrailViewed { account, .. }
                 | AuditEvent::DeskLogout { account }
                 | AuditEvent::DeskEnrolled { account }
                 | AuditEvent::DeskDisplayNameChanged { account }
@@ -392,6 +422,14 @@ fn row(lang: Lang, names: &Names, logged: &Logged) -> Row {
             account: id,
             method,
         } => acted(id, pick("loggade in", "logged in"), method.clone()),
+        AuditEvent::DeskTrailViewed { account: id, of } => acted(
+            id,
+            pick("läste ett granskningsspår", "read an audit trail"),
+            match of.split_once(' ') {
+                Some(("account", whose)) => account(whose),
+                _ => of.clone(),
+            },
+        ),
         AuditEvent::DeskLogout { account: id } => {
             acted(id, pick("loggade ut", "logged out"), String::new())
         }

@@ -121,6 +121,9 @@ pub enum AuditEvent {
         account: String,
         /// Its role.
         role: String,
+        /// Its teams (absent in lines written before they were recorded).
+        #[serde(default)]
+        teams: Vec<String>,
     },
     /// An administrator reset a desk account (new enrolment code; password, TOTP and sessions void).
     DeskAccountReset {

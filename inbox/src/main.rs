@@ -314,6 +314,17 @@ fn desk(command: DeskCommand) -> ExitCode {
                 Err(error) => return usage(error.to_string()),
             };
             with_desk(&config, |desk| {
+                if let Some(team) = new
+                    .teams
+                    .iter()
+                    .find(|team| desk.cases.teams().get(team).is_none())
+                {
+                    eprintln!(
+                        "porten-inbox: no team {:?} is configured in [desk]; write it exactly as configured",
+                        team.as_str()
+                    );
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
                 let invitation = desk.accounts.create(new)?;
                 print_invitation("made", &invitation);
                 Ok(ExitCode::SUCCESS)

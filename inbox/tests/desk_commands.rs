@@ -32,7 +32,8 @@ fn setup(dir: &Path) -> String {
         &config,
         format!(
             "gateway = \"https://localhost:8444\"\ngateway_ca = \"ca.pem\"\nclient_cert = \"c.pem\"\n\
-             client_key = \"k.pem\"\nidentity = \"{}\"\nstate_dir = \"{}\"\nspool_dir = \"{}\"\n",
+             client_key = \"k.pem\"\nidentity = \"{}\"\nstate_dir = \"{}\"\nspool_dir = \"{}\"\n\
+             [[desk.team]]\nname = \"Stödteamet\"\ngroups = [\"exposed\", \"relative\"]\n",
             identity.display(),
             dir.join("state").display(),
             dir.join("spool").display()
@@ -72,6 +73,29 @@ fn add_account_prints_a_code_that_enrols_and_list_accounts_never_shows_it() {
     ]);
     assert!(added.status.success(), "{}", text(&added));
     let code = code_in(&text(&added));
+    // A team that is not configured, or only looks like one (a zero-width space), is refused.
+    for team in ["Programmet", "Stödteamet\u{200b}"] {
+        let refused = inbox(&[
+            "desk",
+            "add-account",
+            "--login",
+            "omar",
+            "--display-name",
+            "Omar, kurator",
+            "--role",
+            "staff",
+            "--team",
+            team,
+            "--config",
+            &config,
+        ]);
+        assert!(!refused.status.success(), "{team:?}");
+        assert!(
+            text(&refused).contains("team"),
+            "{team:?}: {}",
+            text(&refused)
+        );
+    }
     assert!(
         text(&added).contains("UTC"),
         "it says when the code expires"

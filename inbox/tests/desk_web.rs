@@ -63,7 +63,8 @@ impl Inbox {
             "gateway = \"https://localhost:{gateway}\"\ngateway_ca = \"{certs}/ca.pem\"\n\
              client_cert = \"{certs}/inbox.pem\"\nclient_key = \"{certs}/inbox-key.pem\"\n\
              identity = \"{identity}\"\nstate_dir = \"{state}\"\nspool_dir = \"{spool}\"\n\
-             [desk]\nlisten = \"127.0.0.1:{port}\"\n[log]\nlevel = \"debug\"\n",
+             [desk]\nlisten = \"127.0.0.1:{port}\"\n[[desk.team]]\nname = \"Stödteamet\"\n\
+             groups = [\"exposed\"]\n[log]\nlevel = \"debug\"\n",
             gateway = free_port(),
             certs = path("certs"),
             identity = path("identity.txt"),

@@ -594,6 +594,15 @@ fn create_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Repl
     let Ok(teams) = teams else {
         return refuse(t.team_bad, "teams");
     };
+    // Only configured teams: a look-alike name (another case, a zero-width space) would put the account
+    // in a team that does not exist, seeing nothing, or hide what it is.
+    if teams
+        .iter()
+        .any(|team| web.desk.cases.teams().get(team).is_none())
+    {
+        return refuse(t.team_unknown, "teams");
+    }
+    let team_names: Vec<String> = teams.iter().map(|team| team.as_str().to_owned()).collect();
     let invitation = match web.desk.accounts.create(NewAccount {
         login,
         display_name,
@@ -608,6 +617,7 @@ fn create_account(web: &Web, lang: Lang, session: &Session, form: &Form) -> Repl
         by: session.account.id.to_string(),
         account: invitation.account.id.to_string(),
         role: role.as_str().into(),
+        teams: team_names,
     };
     if let Err(reply) = record(web, lang, Some(session), event) {
         return reply;

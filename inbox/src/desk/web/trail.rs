@@ -450,10 +450,11 @@ fn row(lang: Lang, names: &Names, logged: &Logged) -> Row {
             by,
             account: id,
             role,
+            teams,
         } => acted(
             by,
             pick("skapade kontot", "created the account"),
-            format!("{} · {role}", account(id)),
+            format!("{} · {role} · {}", account(id), teams.join(", ")),
         ),
         AuditEvent::DeskAccountReset { by, account: id } => acted(
             by,

@@ -2,7 +2,7 @@
 # The browser tests: real Firefox ESR (Tor Browser's Safest prefs), Chromium and WebKitGTK with JavaScript off,
 # against the real gateway and porten-inbox on loopback. Installs what it needs (install.sh), builds the
 # binaries, runs the visit, the back-after-exit tests, the trace inspection, the accessibility and HTML checks,
-# prints a summary and exits non-zero on any failure. Reports: target/browser-report/, screenshots: target/screenshots/.
+# the staff desk's day and its pages' checks, prints a summary and exits non-zero on any failure. Reports: target/browser-report/, screenshots: target/screenshots/.
 #
 #   bash tests/browser/run.sh
 #
@@ -26,7 +26,7 @@ limit=${PORTEN_BROWSER_TIMEOUT:-2400}
 # The test runner in its own process group (it is not a group leader, so setsid does not fork: $! is the group),
 # so that whatever it leaves behind can be stopped as one. Browsers stop with their test process.
 setsid timeout --kill-after=20 "$limit" node --test --test-concurrency=1 --test-reporter=spec \
-  visit.test.mjs webkit.test.mjs traces.test.mjs pages.test.mjs &
+  visit.test.mjs webkit.test.mjs traces.test.mjs pages.test.mjs desk.test.mjs desk-pages.test.mjs &
 runner=$!
 stop_runner() { kill -TERM -- "-$runner" 2>/dev/null || true; }
 trap stop_runner EXIT INT TERM

@@ -1,6 +1,7 @@
 // Prints what the browser tests found, from target/browser-report/*.json: the visit and the exits per browser,
-// what the Firefox profile holds after a visit, the axe-core and Nu Html Checker results per page, and the page
-// sizes per language. Only reads; the tests themselves decide pass or fail.
+// what the Firefox profile holds after a visit, the axe-core and Nu Html Checker results per page, the page
+// sizes per language, the staff desk's day per browser and its pages' checks. Only reads; the tests themselves
+// decide pass or fail (the reports hold no password, secret, code or cookie: the tests mask them).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,4 +130,37 @@ if (pages) {
   out(`-- screenshots (${pages.screenshots.length}): ${pages.screenshots.length ? pages.screenshots[0].replace(/[^/]*$/, '') : 'none'}`);
   const missing = ['sv', 'ar'].filter((lang) => !pages.languages.includes(lang));
   if (missing.length) out(`   no screenshots for ${missing.join(', ')}: not offered by the language picker yet`);
+}
+
+for (const kind of ['chromium', 'firefox']) {
+  const day = read(`desk-${kind}`);
+  if (!day) continue;
+  const counts = ['passed', 'failed', 'not reached'].map((result) => `${day.steps.filter((step) => step.result === result).length} ${result}`);
+  out(`-- staff desk, a whole day in ${kind} (${day.version ?? '?'}), ${day.lang}, JavaScript off: ${counts.join(', ')}`);
+  for (const step of day.steps) {
+    const detail = step.result === 'passed' ? (step.shown ? ` — ${step.shown}` : '') : step.result === 'failed' ? ` — ${step.error}` : '';
+    out(`   ${pad(step.result, 12)}${step.name}${step.ms !== undefined ? ` (${(step.ms / 1000).toFixed(1)} s)` : ''}${detail}`);
+  }
+}
+
+const desk = read('desk-pages');
+if (desk) {
+  out(`-- staff desk pages (axe-core ${desk.axeVersion}, Nu Html Checker ${desk.vnuVersion}); languages: ${desk.languages.join(', ')}`);
+  out(`   ${pad('page', 30)}${pad('status', 7)}${pad('bytes', 7)}${pad('axe 320', 8)}${pad('axe 1280', 9)}${pad('vnu err', 8)}${pad('vnu warn', 9)}own checks`);
+  for (const [id, page] of Object.entries(desk.pages)) {
+    const axe = (width) => (page.axe ? (page.axe[width]?.length ?? '-') : '-');
+    const errors = page.vnu ? page.vnu.errors.length : '-';
+    const warnings = page.vnu ? page.vnu.warnings.length : '-';
+    out(
+      `   ${pad(id, 30)}${pad(page.status, 7)}${pad(page.bytes, 7)}${pad(axe(320), 8)}${pad(axe(1280), 9)}${pad(errors, 8)}${pad(warnings, 9)}` +
+        `${page.problems.length ? page.problems.join('; ') : 'ok'}`,
+    );
+  }
+  for (const [id, page] of Object.entries(desk.pages)) {
+    for (const [width, violations] of Object.entries(page.axe ?? {})) {
+      for (const v of violations) out(`   axe ${v.id} (${v.impact}) on ${id}@${width}: ${v.help}`);
+    }
+    for (const error of page.vnu?.errors ?? []) out(`   vnu error on ${id}: ${error}`);
+  }
+  out(`-- desk screenshots (${desk.screenshots.length}): ${desk.screenshots.join(', ') || 'none'}`);
 }

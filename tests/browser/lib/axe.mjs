@@ -72,10 +72,12 @@ export class AxeRunner {
   async check(capture, widths) {
     this.pages.set(capture.id, capture);
     const results = [];
+    // One load per page: the pages run nothing, so a page resized lays out as one loaded at that width.
+    await this.page.setViewport({ width: widths[0], height: 900 });
+    await this.page.goto(`${this.origin}/${encodeURIComponent(capture.id)}`, { waitUntil: 'load' });
+    await this.page.evaluate(AXE_SOURCE);
     for (const width of widths) {
       await this.page.setViewport({ width, height: 900 });
-      await this.page.goto(`${this.origin}/${encodeURIComponent(capture.id)}`, { waitUntil: 'load' });
-      await this.page.evaluate(AXE_SOURCE);
       const violations = await this.page.evaluate(async () => {
         // eslint-disable-next-line no-undef
         const result = await axe.run(document, { resultTypes: ['violations'] });

@@ -77,23 +77,28 @@ class Launched {
 
 /**
  * Firefox ESR at the Safest prefs with a fresh profile in `profileDir` (made if missing), trusting the gateway's
- * certificate for `gatewayHost` (`127.0.0.1:PORT`) only. `HOME` and the XDG directories point into `homeDir`, so
+ * certificate for `gatewayHost` (`127.0.0.1:PORT`) only, and each of `alsoTrust` (`[{ host, certificate }]`, the
+ * staff desk's) for its own host only. With `downloadDir`, a download is saved there without asking. `HOME` and the XDG directories point into `homeDir`, so
  * that anything Firefox writes outside the profile is found there too. With `restoreSession`, Firefox starts
  * with the windows and tabs of its last session, as "Open previous windows and tabs" does.
  */
 export async function launchFirefox({
   gatewayHost,
   certificate,
+  alsoTrust = [],
+  downloadDir = null,
   profileDir = freshDir('porten-ff-profile-'),
   homeDir = freshDir('porten-ff-home-'),
   restoreSession = false,
 }) {
   mkdirSync(profileDir, { recursive: true });
   // Firefox's own file of accepted certificate exceptions: host:port, then the SHA-256 fingerprint.
+  const overrides = [{ host: gatewayHost, certificate }, ...alsoTrust]
+    .map((entry) => `${entry.host}:\tOID.2.16.840.1.101.3.4.2.1\t${entry.certificate.fingerprint256}\t\n`)
+    .join('');
   writeFileSync(
     join(profileDir, 'cert_override.txt'),
-    '# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n' +
-      `${gatewayHost}:\tOID.2.16.840.1.101.3.4.2.1\t${certificate.fingerprint256}\t\n`,
+    '# PSM Certificate Override Settings file\n# This is a generated file!  Do not edit.\n' + overrides,
   );
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -104,6 +109,9 @@ export async function launchFirefox({
       ...ORDINARY_TRACE_PREFS,
       ...SAFEST_PREFS,
       ...(restoreSession ? { 'browser.startup.page': 3, 'browser.sessionstore.resume_session_once': true } : {}),
+      ...(downloadDir
+        ? { 'browser.download.folderList': 2, 'browser.download.dir': downloadDir, 'browser.download.useDownloadDir': true }
+        : {}),
     },
     env: {
       ...process.env,
@@ -119,13 +127,15 @@ export async function launchFirefox({
 }
 
 /**
- * Chromium with JavaScript off in its fresh profile, trusting only the gateway certificate's public key. With
+ * Chromium with JavaScript off in its fresh profile, trusting only the gateway certificate's public key (and
+ * those of `alsoTrust`'s certificates, the staff desk's). With
  * `javascript: true` it is the separate browser the accessibility checker runs in (see axe.mjs). With
  * `restoreSession`, the profile in `profileDir` is used again as it is and Chromium starts with the tabs of its
  * last session (`--restore-last-session`, as "Continue where you left off" does).
  */
 export async function launchChromium({
   certificate,
+  alsoTrust = [],
   javascript = false,
   profileDir = freshDir('porten-chromium-profile-'),
   restoreSession = false,
@@ -154,7 +164,8 @@ export async function launchChromium({
     '--use-mock-keychain',
     '--font-render-hinting=none',
   ];
-  if (certificate) args.push(`--ignore-certificate-errors-spki-list=${certificate.spkiSha256Base64}`);
+  const keys = [certificate, ...alsoTrust.map((entry) => entry.certificate)].filter(Boolean);
+  if (keys.length) args.push(`--ignore-certificate-errors-spki-list=${keys.map((c) => c.spkiSha256Base64).join(',')}`);
   if (restoreSession) args.push('--restore-last-session');
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -166,10 +177,14 @@ export async function launchChromium({
   return new Launched('chromium', browser, profileDir, null);
 }
 
-/** Launches `kind` ('firefox' or 'chromium') for `gateway` with JavaScript off. */
+/**
+ * Launches `kind` ('firefox' or 'chromium') for `gateway` with JavaScript off, trusting the staff desk's
+ * certificate too when the gateway's inbox serves one (`gateway.deskOrigin`).
+ */
 export function launch(kind, gateway, options = {}) {
   const host = new URL(gateway.origin).host;
+  const alsoTrust = gateway.deskOrigin ? [{ host: new URL(gateway.deskOrigin).host, certificate: gateway.deskCertificate }] : [];
   return kind === 'firefox'
-    ? launchFirefox({ gatewayHost: host, certificate: gateway.certificate, ...options })
-    : launchChromium({ certificate: gateway.certificate, ...options });
+    ? launchFirefox({ gatewayHost: host, certificate: gateway.certificate, alsoTrust, ...options })
+    : launchChromium({ certificate: gateway.certificate, alsoTrust, ...options });
 }

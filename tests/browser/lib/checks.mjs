@@ -5,7 +5,8 @@
 //   - every form field has a visible label; every error shown beside a field is tied to it (aria-describedby) and
 //     a field with an error is marked invalid (aria-invalid), and the error summary follows the heading (on the
 //     code page, the code and its 112 line) and links to fields that exist;
-//   - no horizontal scrolling at a given width (320 px = a 1280 px window at 400 %; 640 px = at 200 %).
+//   - no horizontal scrolling at a given width (320 px = a 1280 px window at 400 %; 640 px = at 200 %);
+//   - for the staff desk's pages, the same without the exit link: the skip link comes first.
 
 /** Problems with the document's structure: scripts, exit link, labels and errors. */
 export async function documentProblems(page) {
@@ -81,3 +82,42 @@ export const REFLOW_VIEWPORTS = [
   { width: 640, height: 450, deviceScaleFactor: 2, label: '200% zoom' },
   { width: 1280, height: 900, deviceScaleFactor: 1, label: '1280px' },
 ];
+
+/**
+ * Problems with a staff desk page's structure: no script, no subresource, the skip link first, every field with
+ * a label, and an error summary right after the heading whose links lead to fields on the page. (The desk has
+ * no exit link: it is the centre's own tool, not a page a visitor must leave quickly.)
+ */
+export async function deskDocumentProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    if (document.querySelector('script')) problems.push('the page has a <script> element');
+    if (document.querySelector('noscript')) problems.push('the page has a <noscript> element');
+    for (const element of document.querySelectorAll('[src], link[href]')) {
+      problems.push(`the page loads a subresource: ${element.outerHTML.slice(0, 100)}`);
+    }
+    const focusable = [
+      ...document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]'),
+    ].filter((element) => !element.disabled && !element.hidden && element.tabIndex >= 0);
+    if (!focusable[0]?.matches('a.skip[href="#main"]')) {
+      problems.push(`the first focusable element is not the skip link but ${focusable[0]?.outerHTML.slice(0, 100) ?? 'nothing'}`);
+    }
+    // A hidden field for password managers (the login name beside a new password) is not for people.
+    for (const field of document.querySelectorAll('input:not([type="hidden"]):not([hidden]), select, textarea')) {
+      const label = field.id ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : field.closest('label');
+      if (!label || !label.textContent.trim()) problems.push(`field ${field.name || field.id} has no label with text`);
+    }
+    const summary = document.querySelector('.errors');
+    if (summary) {
+      let next = document.querySelector('main h1')?.nextElementSibling;
+      if (next?.matches('[role="status"]')) next = next.nextElementSibling;
+      if (next !== summary) problems.push('the error summary does not follow the page heading');
+      for (const link of summary.querySelectorAll('a[href^="#"]')) {
+        if (!document.getElementById(link.getAttribute('href').slice(1))) {
+          problems.push(`the error summary links to ${link.getAttribute('href')}, which is not on the page`);
+        }
+      }
+    }
+    return problems;
+  });
+}

@@ -1,14 +1,18 @@
 // The gateway and the internal side as real processes on loopback, as an operator would set them up: the
 // `porten-inbox` certificates and age identity, a `porten serve` configured with them, `porten-inbox run` pulling
-// envelopes into a spool directory, and `porten-inbox reply` to answer a ticket as staff. Everything lives in one
-// temporary directory, removed on stop; every process started here is stopped by `stop()`.
+// envelopes into a spool directory, and `porten-inbox reply` to answer a ticket as staff. With `desk`, the inbox
+// also serves the staff desk on a loopback port, with teams and partners configured and administrator accounts
+// made by `porten-inbox desk add-account` before `run` starts (the desk's database takes one process at a
+// time). Everything lives in one temporary directory, removed on stop; every process started here is stopped
+// by `stop()`.
 
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { X509Certificate, createHash } from 'node:crypto';
+import { connect, createServer } from 'node:net';
 import { Recorder } from './recorder.mjs';
 
 const run = promisify(execFile);
@@ -75,6 +79,35 @@ async function stopProcess(proc, graceMs = 10000) {
   clearTimeout(timer);
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago (the desk logs its configured address, not a kernel-chosen one). */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The one-time enrolment code in a command's output: eight dash-separated groups of four. */
+function enrolmentCodeIn(text) {
+  return text.split(/[^A-Za-z0-9-]+/).find((word) => word.length === 39 && word.split('-').length === 8) ?? null;
+}
+
+/** A TOML string. */
+const toml = (value) => JSON.stringify(String(value));
+
 /** The SHA-256 fingerprint (AA:BB:…) and the base64 SHA-256 of the public key (SPKI) of a PEM certificate. */
 export function certificateHashes(pemPath) {
   const cert = new X509Certificate(readFileSync(pemPath));
@@ -91,13 +124,19 @@ export function certificateHashes(pemPath) {
  * `origin` is `https://127.0.0.1:PORT`; `certPem` the self-signed development certificate the browsers are told to
  * trust for that origin only. With `record`, `origin` is a `Recorder` in front of the gateway (same certificate),
  * and `recorder.requests` lists every request that reached the gateway.
+ *
+ * `desk` (`{ administrators: [{ login, displayName }], teams: [{ name, displayName, groups }], partners: [{ name,
+ * displayName }] }`) has the inbox serve the staff desk: `deskOrigin` is `https://127.0.0.1:PORT`,
+ * `deskCertificate` its development certificate's hashes, and `enrolmentCode(login)` each administrator's one-time
+ * code as `desk add-account` printed it. With `desk`, `internal` is a `Recorder` between the inbox and the
+ * gateway's internal API: `internal.requests` is everything the staff side sent the gateway.
  */
 export class Gateway {
-  static async start({ exitUrl, record = false }) {
+  static async start({ exitUrl, record = false, desk = null }) {
     const dir = mkdtempSync(join(tmpdir(), 'porten-browser-'));
     const gateway = new Gateway(dir);
     try {
-      await gateway.#start(exitUrl);
+      await gateway.#start(exitUrl, desk);
       if (record) {
         gateway.recorder = await Recorder.start({
           target: gateway.origin,
@@ -118,9 +157,13 @@ export class Gateway {
     this.serve = null;
     this.inbox = null;
     this.recorder = null;
+    this.internal = null;
+    this.deskOrigin = null;
+    this.deskCertificate = null;
+    this.deskCodes = new Map();
   }
 
-  async #start(exitUrl) {
+  async #start(exitUrl, desk) {
     const dir = this.dir;
     await run(INBOX, ['certs', '--out', join(dir, 'certs')]);
     const keygen = await run(INBOX, ['keygen', '--out', join(dir, 'identity.txt')]);
@@ -205,8 +248,21 @@ export class Gateway {
 
     // Without the internal API there is no staff side: the visit then goes on without a staff reply.
     this.hasInbox = Boolean(addresses.internal);
-    if (!this.hasInbox) return;
-    const internalPort = addresses.internal.split(':').pop();
+    if (!this.hasInbox) {
+      if (desk) throw new Error(`porten serve started no internal API, so there is no staff desk:\n${this.serve.lines.join('\n')}`);
+      return;
+    }
+    let internalPort = addresses.internal.split(':').pop();
+    if (desk) {
+      this.internal = await Recorder.start({
+        target: `https://127.0.0.1:${internalPort}`,
+        certPem: certs('gateway.pem'),
+        keyPem: certs('gateway-key.pem'),
+        upstream: { ca: certs('ca.pem'), cert: certs('inbox.pem'), key: certs('inbox-key.pem') },
+      });
+      internalPort = this.internal.port;
+    }
+    const deskPort = desk ? await freePort() : 0;
     this.inboxConfig = join(dir, 'porten-inbox.toml');
     writeFileSync(
       this.inboxConfig,
@@ -219,15 +275,60 @@ export class Gateway {
         `state_dir = "${join(dir, 'inbox-state')}"`,
         `spool_dir = "${join(dir, 'spool')}"`,
         'wait_secs = 5',
-        // The desk on a port of the kernel's choice: several runs may share the machine.
+        // Without a desk, the desk on a port of the kernel's choice: several runs may share the machine.
         '[desk]',
-        'listen = "127.0.0.1:0"',
+        `listen = "127.0.0.1:${deskPort}"`,
+        ...(desk?.teams ?? []).flatMap((team) => [
+          '[[desk.team]]',
+          `name = ${toml(team.name)}`,
+          `display_name = ${toml(team.displayName)}`,
+          `groups = [${team.groups.map(toml).join(', ')}]`,
+        ]),
+        ...(desk?.partners ?? []).flatMap((partner) => [
+          '[[desk.partner]]',
+          `name = ${toml(partner.name)}`,
+          `display_name = ${toml(partner.displayName)}`,
+        ]),
         '[log]',
         'level = "info"',
         '',
       ].join('\n'),
     );
+    // The administrators exist before the desk serves its first page, as an operator sets a centre up.
+    for (const { login, displayName } of desk?.administrators ?? []) {
+      const made = await run(INBOX, [
+        'desk', 'add-account', '--login', login, '--display-name', displayName, '--role', 'administrator',
+        '--config', this.inboxConfig,
+      ]);
+      const code = enrolmentCodeIn(made.stdout);
+      if (!code) throw new Error(`porten-inbox desk add-account printed no enrolment code for ${login}`);
+      this.deskCodes.set(login, code);
+    }
     this.inbox = startProcess(INBOX, ['run', '--config', this.inboxConfig]);
+    if (!desk) return;
+    const deskCert = join(dir, 'inbox-state', 'desk', 'dev-tls', 'cert.pem');
+    await waitFor(
+      async () => {
+        if (this.inbox.child.exitCode !== null) throw new Error(`porten-inbox run stopped:\n${this.inbox.lines.join('\n')}`);
+        return (await accepts(deskPort)) && existsSync(deskCert);
+      },
+      `the staff desk on 127.0.0.1:${deskPort}\n(inbox log:\n${this.inbox.lines.slice(-20).join('\n')})`,
+      60000,
+    );
+    this.deskOrigin = `https://127.0.0.1:${deskPort}`;
+    this.deskCertificate = certificateHashes(deskCert);
+  }
+
+  /** The one-time enrolment code `desk add-account` printed for the administrator `login`. */
+  enrolmentCode(login) {
+    const code = this.deskCodes.get(login);
+    if (!code) throw new Error(`no administrator ${login} was made`);
+    return code;
+  }
+
+  /** The inbox's log, for failure messages. */
+  inboxLog() {
+    return this.inbox ? this.inbox.lines.join('\n') : '';
   }
 
   /** The documents the inbox has delivered to its spool so far. */
@@ -272,6 +373,7 @@ export class Gateway {
   /** Stops the inbox and the gateway and removes the temporary directory. */
   async stop() {
     await this.recorder?.stop();
+    await this.internal?.stop();
     await stopProcess(this.inbox);
     await stopProcess(this.serve);
     this.inbox = null;

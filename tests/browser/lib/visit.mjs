@@ -47,12 +47,13 @@ export async function navigate(page, action) {
 /**
  * Clicks the middle of the element `selector` with the mouse, after scrolling it into view. (The driver's own
  * `click()` waits for an IntersectionObserver inside the page in Firefox, which never reports with page
- * JavaScript off; a mouse click at the element's position is what a person does anyway.)
+ * JavaScript off; a mouse click at the element's position is what a person does anyway.) A link that wraps
+ * over two lines is clicked in the middle of its first line: the middle of its whole box may be beside it.
  */
 export async function clickAt(page, selector) {
   const point = await page.$eval(selector, (element) => {
     element.scrollIntoView({ block: 'center', inline: 'center' });
-    const box = element.getBoundingClientRect();
+    const box = element.getClientRects()[0] ?? element.getBoundingClientRect();
     return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
   });
   await page.mouse.click(point.x, point.y);

@@ -217,15 +217,19 @@ pub(super) fn session_cookie(headers: &HeaderMap) -> Option<Sensitive<String>> {
 }
 
 /// Whether a POST may have come from another site, by what the browser says of it. `Sec-Fetch-Site`
-/// (sent by every current browser) must be `same-origin`; an `Origin` must be this host over https.
-/// A request with neither (an old browser, a script) still needs its form token.
+/// (sent by every current browser) must be `same-origin`; an `Origin` must be this host over https, or
+/// `null` together with `Sec-Fetch-Site: same-origin`: the desk's own `Referrer-Policy: no-referrer` makes
+/// Chromium and Firefox send `Origin: null` with its own forms. A request with neither header (an old
+/// browser, a script) still needs its form token.
 pub(super) fn cross_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if site.as_bytes() != b"same-origin" {
-            return true;
-        }
+    let site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+    if site.is_some_and(|site| site != b"same-origin") {
+        return true;
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
+        if origin.as_bytes() == b"null" {
+            return site != Some(b"same-origin".as_slice());
+        }
         let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
         let expected = host.map(|host| [b"https://".as_slice(), host].concat());
         return expected.as_deref() != Some(origin.as_bytes());
@@ -437,8 +441,14 @@ mod tests {
             HeaderValue::from_static("https://evil.example"),
         );
         assert!(cross_site(&headers));
+        // What the desk's own forms send under `Referrer-Policy: no-referrer`.
         headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(cross_site(&headers));
+        assert!(!cross_site(&headers), "null from the same origin");
+        headers.remove("sec-fetch-site");
+        assert!(cross_site(&headers), "null without Sec-Fetch-Site");
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(cross_site(&headers), "null from a sibling site");
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:8443"),

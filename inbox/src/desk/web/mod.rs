@@ -142,6 +142,8 @@ pub(crate) async fn start(
              browsers will warn, and staff must not get used to clicking through that warning in production"
         );
     }
+    // The address bound, so a port of the kernel's choice (`:0`) is logged as the one to use.
+    let address = socket.local_addr().unwrap_or(address);
     tracing::info!(%address, "the staff desk is served at https://{address}/");
     let mut web = Web::new(desk, audit)?;
     web.replies = Some(replies);

@@ -27,7 +27,12 @@ use super::router::{self, Request};
 use super::Web;
 
 /// Connections served at once.
-const MAX_CONNECTIONS: usize = 64;
+const MAX_CONNECTIONS: usize = 256;
+/// Connections served at once from one address: a centre's whole staff behind one address stays well
+/// under it, and one machine holding connections open cannot take every slot.
+const MAX_PER_SOURCE: usize = 32;
+/// The TLS handshake must be done within this.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// POST requests handled at once.
 const MAX_POSTS: usize = 4;
 /// The TLS handshake and each request head must arrive within this.
@@ -50,26 +55,29 @@ pub(super) async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let sources = Sources::default();
     let posts = Arc::new(Semaphore::new(MAX_POSTS));
     loop {
-        let permit = tokio::select! {
-            permit = Arc::clone(&connections).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => return,
-            },
-            _ = shutdown.changed() => return,
-        };
         let accepted = tokio::select! {
             accepted = socket.accept() => accepted,
             _ = shutdown.changed() => return,
         };
-        let stream = match accepted {
-            Ok((stream, _peer)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(error) => {
                 tracing::warn!(%error, "the desk could not accept a connection");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
+        };
+        // Over either limit the connection is closed at once, before any TLS work.
+        let Some(source) = sources.enter(peer.ip()) else {
+            tracing::debug!("desk: too many connections from one address; one closed");
+            continue;
+        };
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            tracing::debug!("desk: every connection slot is taken; one closed");
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let tls = tls.clone();
@@ -77,12 +85,57 @@ pub(super) async fn run(
         let posts = Arc::clone(&posts);
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
-            let _permit = permit;
-            match tokio::time::timeout(HEADER_TIMEOUT, tls.accept(stream)).await {
+            let _held = (permit, source);
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
                 Ok(Ok(stream)) => serve(stream, web, posts, shutdown).await,
                 Ok(Err(_)) | Err(_) => tracing::debug!("desk: TLS handshake failed or timed out"),
             }
         });
+    }
+}
+
+/// Connections open per address.
+#[derive(Clone, Default)]
+struct Sources(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection's place in its address's count, given back when dropped.
+struct Source {
+    sources: Sources,
+    ip: std::net::IpAddr,
+}
+
+impl Sources {
+    /// Counts a connection from `ip`; `None` when the address holds [`MAX_PER_SOURCE`] already.
+    fn enter(&self, ip: std::net::IpAddr) -> Option<Source> {
+        let mut open = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = open.entry(ip).or_insert(0);
+        if *count >= MAX_PER_SOURCE {
+            return None;
+        }
+        *count += 1;
+        Some(Source {
+            sources: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        let mut open = self
+            .sources
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.ip) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -157,5 +210,33 @@ async fn answer(
             tracing::error!("a desk request handler panicked");
             simple(StatusCode::INTERNAL_SERVER_ERROR)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn one_address_holds_at_most_its_share_of_connections_and_gets_them_back_when_they_close() {
+        let sources = Sources::default();
+        let busy: std::net::IpAddr = "192.0.2.7".parse().unwrap();
+        let other: std::net::IpAddr = "192.0.2.8".parse().unwrap();
+        let held: Vec<Source> = (0..MAX_PER_SOURCE)
+            .map(|_| sources.enter(busy).expect("under the share"))
+            .collect();
+        assert!(sources.enter(busy).is_none(), "one more is refused");
+        assert!(sources.enter(other).is_some(), "another address is not");
+        drop(held);
+        assert!(
+            sources.enter(busy).is_some(),
+            "closed connections give their places back"
+        );
+        assert!(
+            sources.0.lock().unwrap().get(&other).is_none(),
+            "nothing kept for closed ones"
+        );
     }
 }

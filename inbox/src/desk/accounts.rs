@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::attempts::Attempts;
 use super::clock::Clock;
 use super::enrolment::{self, Invitation};
 use super::names::{DisplayName, LoginName, Role, TeamName};
@@ -174,6 +175,8 @@ pub struct Accounts {
     pub(super) enrolment_secs: i64,
     /// The issuer name in TOTP URIs.
     pub(super) issuer: String,
+    /// The overall limit on guessing, shared with login: enrolment steps with unknown codes take from it.
+    pub(super) attempts: Arc<Attempts>,
 }
 
 impl std::fmt::Debug for Accounts {

@@ -6,11 +6,18 @@
 //! and 160 bits cannot be guessed online), and the account's row names that hash, so only the latest code
 //! of an account enrols it. It expires after `desk.enrolment_hours` (default 72 h).
 //!
-//! 1. [`Accounts::begin_enrolment`]: the code is valid; a TOTP secret is made (once; asking again shows the
-//!    same one) and kept sealed in the enrolment's row, to be shown as text and QR code.
-//! 2. [`Accounts::complete_enrolment`]: a password that meets the rule and a TOTP code from the new secret.
-//!    In one transaction the account gets both, becomes active, and the code is deleted: it works once.
-//!    The confirmed code's step counts as used, so it cannot log in afterwards.
+//! 1. [`Accounts::begin_enrolment`]: the code is valid; a fresh TOTP secret is made and kept sealed in the
+//!    enrolment's row, to be shown as text and QR code. Each call makes a new one and forgets the one
+//!    before: a secret is shown once, so someone who sees the code later cannot read the secret a staff
+//!    member has already put in their phone, and a secret shown earlier no longer enrols.
+//! 2. [`Accounts::complete_enrolment`]: a password that meets the rule and a TOTP code from the latest
+//!    secret. In one transaction the account gets both, becomes active, and the code is deleted: it works
+//!    once. The confirmed code's step counts as used, so it cannot log in afterwards.
+//!
+//! Both steps look the code up in a read transaction before anything costly: a code the desk does not hold
+//! costs no database write and no Argon2id hash, and takes a token from the overall bucket that login
+//! uses too (`attempts`), so flooding these steps with made-up codes is throttled like guessing passwords.
+//! The password is hashed only once the code and the TOTP code are right.
 
 use data_encoding::BASE32_NOPAD;
 use porten_protocol::secret::Sensitive;
@@ -21,7 +28,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::accounts::{Account, AccountId, AccountRecord, AccountState, Accounts};
 use super::password::{NewPassword, PasswordError};
-use super::store::{DeskStoreError, Writer, ACCOUNTS, ENROLMENTS};
+use super::store::{DeskStoreError, Rows, Writer, ACCOUNTS, ENROLMENTS};
 use super::totp::{self, TotpSecret};
 use super::vault::VaultError;
 
@@ -62,9 +69,13 @@ pub enum EnrolmentError {
     /// Completing: the password breaks the rule.
     #[error(transparent)]
     Password(#[from] PasswordError),
-    /// Completing: the TOTP code does not match the new secret at this time. The enrolment code still works.
+    /// Completing: the TOTP code does not match the latest secret at this time. The enrolment code still
+    /// works.
     #[error("the code from the authenticator app does not match; check the phone's clock and try the next code")]
     WrongTotpCode,
+    /// Too many attempts with unknown codes (and logins) over all at once; nothing was looked at.
+    #[error("too many attempts at the moment; try again in a minute")]
+    Busy,
     /// The database failed; nothing was changed.
     #[error(transparent)]
     Store(#[from] DeskStoreError),
@@ -111,7 +122,7 @@ struct EnrolmentRecord {
     #[zeroize(skip)]
     account: AccountId,
     expires: i64,
-    /// The TOTP secret being enrolled (base32), made at the first step.
+    /// The TOTP secret being enrolled (base32), made anew at each first step.
     pending_totp: Option<String>,
 }
 
@@ -196,26 +207,16 @@ fn typed_code_key(typed: &str) -> Option<[u8; 32]> {
 }
 
 impl Accounts {
-    /// The first step: checks the code and gives the TOTP secret to enrol (the same one on every call).
+    /// The first step: checks the code and gives a fresh TOTP secret to enrol; the one any earlier call
+    /// gave no longer works.
     pub fn begin_enrolment(&self, code: &str) -> Result<EnrolmentStart, EnrolmentError> {
         let now = self.clock.now();
-        let key = typed_code_key(code).ok_or(EnrolmentError::UnknownOrExpired)?;
+        let (key, _) = self.known_code(code, now)?;
+        let secret = TotpSecret::generate().ok_or(DeskStoreError::Vault(VaultError::Random))?;
         self.store.write(|w| {
             let (mut enrolment, record) = valid_enrolment(w, &key, now)?;
-            let secret = match enrolment
-                .pending_totp
-                .as_deref()
-                .and_then(TotpSecret::from_base32)
-            {
-                Some(secret) => secret,
-                None => {
-                    let secret =
-                        TotpSecret::generate().ok_or(DeskStoreError::Vault(VaultError::Random))?;
-                    enrolment.pending_totp = Some(secret.base32().expose().clone());
-                    w.put(ENROLMENTS, &key, &enrolment)?;
-                    secret
-                }
-            };
+            enrolment.pending_totp = Some(secret.base32().expose().clone());
+            w.put(ENROLMENTS, &key, &enrolment)?;
             Ok(EnrolmentStart {
                 account: record.account(enrolment.account),
                 secret,
@@ -225,7 +226,7 @@ impl Accounts {
     }
 
     /// The second step: sets the password and the TOTP secret, makes the account active and uses the code
-    /// up. The TOTP code must come from the secret [`Accounts::begin_enrolment`] gave.
+    /// up. The TOTP code must come from the secret the latest [`Accounts::begin_enrolment`] gave.
     pub fn complete_enrolment(
         &self,
         code: &str,
@@ -233,19 +234,16 @@ impl Accounts {
         totp_code: &str,
     ) -> Result<Account, EnrolmentError> {
         let now = self.clock.now();
-        let key = typed_code_key(code).ok_or(EnrolmentError::UnknownOrExpired)?;
+        let (key, enrolment) = self.known_code(code, now)?;
         let password = NewPassword::new(password)?;
+        // Only someone holding the code and the secret shown for it gets as far as the hash.
+        latest_secret_step(&enrolment, totp_code, now)?;
         // Hashing takes a moment and much memory; it runs before the write transaction, not inside it.
         let hash = self.passwords.hash(&password)?;
         self.store.write(|w| {
             let (enrolment, mut record) = valid_enrolment(w, &key, now)?;
-            let secret = enrolment
-                .pending_totp
-                .as_deref()
-                .and_then(TotpSecret::from_base32)
-                .ok_or(EnrolmentError::WrongTotpCode)?;
-            let step =
-                totp::check(&secret, totp_code, now, None).ok_or(EnrolmentError::WrongTotpCode)?;
+            // Checked again against the row as it is now: a first step meanwhile replaced the secret.
+            let (secret, step) = latest_secret_step(&enrolment, totp_code, now)?;
             record.credentials.password_hash = Some(hash);
             record.credentials.totp_secret = Some(secret.base32().expose().clone());
             record.credentials.last_totp_step = Some(step);
@@ -256,23 +254,66 @@ impl Accounts {
             Ok(record.account(enrolment.account))
         })
     }
+
+    /// The row key and row of a typed code the desk holds and that still enrols, looked up in a read
+    /// transaction. Refused at once when the overall bucket is empty; a code that is not valid takes a
+    /// token from it.
+    fn known_code(
+        &self,
+        code: &str,
+        now: i64,
+    ) -> Result<([u8; 32], EnrolmentRecord), EnrolmentError> {
+        if !self.attempts.has_room(now) {
+            return Err(EnrolmentError::Busy);
+        }
+        let found = match typed_code_key(code) {
+            Some(key) => self
+                .store
+                .read(|r| match valid_enrolment(r, &key, now) {
+                    Ok((enrolment, _)) => Ok(Ok(enrolment)),
+                    Err(EnrolmentError::Store(error)) => Err(error),
+                    Err(refused) => Ok(Err(refused)),
+                })?
+                .map(|enrolment| (key, enrolment)),
+            None => Err(EnrolmentError::UnknownOrExpired),
+        };
+        if found.is_err() {
+            self.attempts.spend(now);
+        }
+        found
+    }
+}
+
+/// The enrolment's latest secret and the step of `totp_code` in it, or [`EnrolmentError::WrongTotpCode`].
+fn latest_secret_step(
+    enrolment: &EnrolmentRecord,
+    totp_code: &str,
+    now: i64,
+) -> Result<(TotpSecret, u64), EnrolmentError> {
+    let secret = enrolment
+        .pending_totp
+        .as_deref()
+        .and_then(TotpSecret::from_base32)
+        .ok_or(EnrolmentError::WrongTotpCode)?;
+    let step = totp::check(&secret, totp_code, now, None).ok_or(EnrolmentError::WrongTotpCode)?;
+    Ok((secret, step))
 }
 
 /// The enrolment row `key` and its account's row, if the code is current: not expired, the account's latest
 /// code, the account still invited.
 fn valid_enrolment(
-    w: &Writer<'_>,
+    rows: &impl Rows,
     key: &[u8; 32],
     now: i64,
 ) -> Result<(EnrolmentRecord, AccountRecord), EnrolmentError> {
-    let enrolment: EnrolmentRecord = w
-        .get(ENROLMENTS, key)?
+    let enrolment: EnrolmentRecord = rows
+        .row(ENROLMENTS, key)?
         .ok_or(EnrolmentError::UnknownOrExpired)?;
     if enrolment.expires <= now {
         return Err(EnrolmentError::UnknownOrExpired);
     }
-    let record: AccountRecord = w
-        .get(ACCOUNTS, enrolment.account.as_bytes())?
+    let record: AccountRecord = rows
+        .row(ACCOUNTS, enrolment.account.as_bytes())?
         .ok_or(EnrolmentError::UnknownOrExpired)?;
     if record.enrolment.as_ref() != Some(key) || record.state != AccountState::Invited {
         return Err(EnrolmentError::UnknownOrExpired);

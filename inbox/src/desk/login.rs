@@ -13,14 +13,18 @@
 //!
 //! Guessing is slowed twice:
 //! - **per name**: failures are counted per login name, known or not, under an HMAC of the name with a key
-//!   made at start, so the table holds no names and an attacker cannot aim many names at one slot. After
-//!   `desk.lockout_after` failures (default 5) the name is locked for `desk.lockout_minutes` (default 1),
-//!   each further lock twice as long, up to a day; a lock answers [`LoginRefused::Locked`] whether or not the
-//!   name is an account's, and while it lasts even the right password is refused. A login that succeeds
-//!   clears the name's count. The table holds at most [`MAX_TRACKED_NAMES`] names; names with no lock are
-//!   forgotten first. Counts live in memory: a restart clears them.
+//!   made at start, so the table holds no names and an attacker cannot aim many names at one slot. The
+//!   name counted is the parsed [`LoginName`], the one the account is found by, so no other spelling of it
+//!   (case, surrounding Unicode spaces) gets a count of its own; typed text that is no login name counts in
+//!   one shared slot. After `desk.lockout_after` failures (default 5) the name is locked for
+//!   `desk.lockout_minutes` (default 1), each further lock twice as long, up to a day; a lock answers
+//!   [`LoginRefused::Locked`] whether or not the name is an account's, and while it lasts even the right
+//!   password is refused. A login that succeeds clears the name's count. The table holds at most
+//!   [`MAX_TRACKED_NAMES`] names; names with no lock are forgotten first. Counts live in memory: a restart
+//!   clears them.
 //! - **overall**: a token bucket of `desk.attempts_per_minute` (default 30) over all names, so spraying many
-//!   names is as slow as guessing one; when empty the answer is [`LoginRefused::Busy`].
+//!   names is as slow as guessing one; when empty the answer is [`LoginRefused::Busy`]. Enrolment steps
+//!   with a code the desk does not hold take from the same bucket (see `attempts`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -121,9 +125,8 @@ struct Candidate {
 
 impl Login {
     pub(super) fn new(accounts: Accounts, config: &DeskConfig) -> Option<Login> {
-        let now = accounts.clock.now();
         Some(Login {
-            throttle: Mutex::new(Throttle::new(config, now)?),
+            throttle: Mutex::new(Throttle::new(config)?),
             dummy_totp: TotpSecret::generate()?,
             accounts,
         })
@@ -147,12 +150,17 @@ impl Login {
         totp_code: &Sensitive<String>,
     ) -> Result<Authenticated, LoginRefused> {
         let now = self.accounts.clock.now();
-        let name_key = self.throttle().name_key(login);
+        let name = parse_typed(login);
+        let name_key = self.throttle().name_key(name.as_ref());
         self.throttle().admit(name_key, now)?;
 
-        let candidate = match LoginName::parse(login) {
-            Ok(name) => self.candidate(&name)?,
-            Err(_) => None,
+        if !self.accounts.attempts.take(now) {
+            return Err(LoginRefused::Busy);
+        }
+
+        let candidate = match &name {
+            Some(name) => self.candidate(name)?,
+            None => None,
         };
         let usable = candidate
             .as_ref()
@@ -232,6 +240,14 @@ impl Login {
     }
 }
 
+/// The login name a typed name stands for, if any. Text longer than any login name is not looked at.
+fn parse_typed(login: &str) -> Option<LoginName> {
+    if login.len() > MAX_TYPED_LOGIN {
+        return None;
+    }
+    LoginName::parse(login).ok()
+}
+
 /// A name's failures.
 #[derive(Debug, Clone, Copy, Default)]
 struct NameFailures {
@@ -245,51 +261,38 @@ struct NameFailures {
     last_failure: i64,
 }
 
-/// Per-name counters and the overall bucket.
+/// Per-name counters.
 struct Throttle {
     name_key: hmac::Key,
     names: HashMap<[u8; 16], NameFailures>,
     lockout_after: u32,
     first_lock_secs: i64,
-    /// The bucket in 1/60 attempts, so that refilling `per_minute` attempts a minute is whole numbers a
-    /// second.
-    bucket: i64,
-    bucket_capacity: i64,
-    refill_per_sec: i64,
-    bucket_time: i64,
 }
 
-/// One attempt, in bucket units.
-const ATTEMPT: i64 = 60;
-
 impl Throttle {
-    fn new(config: &DeskConfig, now: i64) -> Option<Throttle> {
-        let per_minute = i64::from(config.attempts_per_minute);
+    fn new(config: &DeskConfig) -> Option<Throttle> {
         Some(Throttle {
             name_key: hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new()).ok()?,
             names: HashMap::new(),
             lockout_after: config.lockout_after,
             first_lock_secs: i64::from(config.lockout_minutes) * 60,
-            bucket: per_minute * ATTEMPT,
-            bucket_capacity: per_minute * ATTEMPT,
-            refill_per_sec: per_minute,
-            bucket_time: now,
         })
     }
 
-    fn name_key(&self, typed: &str) -> [u8; 16] {
-        // The same normalisation as a login name's, so `Sara` and `sara ` count together.
-        let bytes = typed.as_bytes();
-        let typed = bytes.get(..MAX_TYPED_LOGIN).unwrap_or(bytes);
-        let normalised: Vec<u8> = typed.trim_ascii().to_ascii_lowercase();
-        let tag = hmac::sign(&self.name_key, &normalised);
+    /// The slot of a typed name: the parsed login name, the very form an account is found by, so every
+    /// spelling that reaches an account (`Sara`, `sara\u{a0}`) counts in that account's slot. Every typed
+    /// name that is not a login name shares one slot: it can never log in, and junk cannot buy fresh counts.
+    fn name_key(&self, name: Option<&LoginName>) -> [u8; 16] {
+        // A login name is never empty, so the empty message is no name's.
+        let bytes = name.map_or(&b""[..], |name| name.as_str().as_bytes());
+        let tag = hmac::sign(&self.name_key, bytes);
         let mut key = [0u8; 16];
         key.copy_from_slice(&tag.as_ref()[..16]);
         key
     }
 
-    /// Lets an attempt through, or says why not. A locked name costs no token.
-    fn admit(&mut self, name: [u8; 16], now: i64) -> Result<(), LoginRefused> {
+    /// Refuses a locked name; checked before the overall bucket, so a locked name costs no token.
+    fn admit(&self, name: [u8; 16], now: i64) -> Result<(), LoginRefused> {
         if let Some(entry) = self.names.get(&name) {
             if entry.locked_until > now {
                 return Err(LoginRefused::Locked {
@@ -297,16 +300,6 @@ impl Throttle {
                 });
             }
         }
-        let elapsed = now.saturating_sub(self.bucket_time).max(0);
-        self.bucket = self
-            .bucket
-            .saturating_add(elapsed.saturating_mul(self.refill_per_sec))
-            .min(self.bucket_capacity);
-        self.bucket_time = now;
-        if self.bucket < ATTEMPT {
-            return Err(LoginRefused::Busy);
-        }
-        self.bucket -= ATTEMPT;
         Ok(())
     }
 

@@ -139,6 +139,60 @@ fn five_failures_lock_a_name_whether_or_not_it_is_an_account() {
 }
 
 #[test]
+fn unicode_spaces_around_a_locked_name_neither_bypass_the_lock_nor_get_fresh_attempts() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    for _ in 0..5 {
+        refused(f.login("sara", "a wrong passphrase", "000000"));
+    }
+    // The account is found under these spellings (surrounding Unicode spaces are dropped), so the lock
+    // must hold for them too.
+    for typed in [
+        "sara\u{a0}",
+        "\u{2000}sara",
+        "SARA\u{2001}",
+        "\u{3000}Sara\u{202f}",
+    ] {
+        assert!(
+            matches!(
+                f.login(typed, PASSWORD, &f.code(&totp)),
+                Err(LoginRefused::Locked { .. })
+            ),
+            "{:?}",
+            typed.escape_unicode().to_string()
+        );
+    }
+    f.clock.advance(60);
+    // No spelling got a count of its own: four failures under two spellings and one under a third lock
+    // the name again.
+    for typed in ["sara\u{a0}", "sara\u{a0}", "\u{2000}sara", "\u{2000}sara"] {
+        refused(f.login(typed, "a wrong passphrase", "000000"));
+    }
+    refused(f.login("sara", "a wrong passphrase", "000000"));
+    assert!(matches!(
+        f.login("sara", PASSWORD, &f.code(&totp)),
+        Err(LoginRefused::Locked {
+            retry_after_secs: 120
+        })
+    ));
+}
+
+#[test]
+fn names_that_cannot_be_login_names_share_one_failure_count() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    for n in 0..5 {
+        refused(f.login(&format!("junk name {n}!"), "a wrong passphrase", "000000"));
+    }
+    assert!(matches!(
+        f.login("another junk name!", "a wrong passphrase", "000000"),
+        Err(LoginRefused::Locked { .. })
+    ));
+    // A real name is not caught by the junk names' lock.
+    assert!(f.login("sara", PASSWORD, &f.code(&totp)).is_ok());
+}
+
+#[test]
 fn a_lock_ends_and_the_next_one_lasts_twice_as_long() {
     let f = fixture();
     let (_, totp) = f.enrolled("sara");
@@ -206,13 +260,13 @@ fn spraying_many_names_runs_into_the_overall_bucket() {
 #[test]
 fn the_failure_table_stays_bounded_and_keeps_its_locks() {
     let config = DeskConfig::default();
-    let mut throttle = Throttle::new(&config, 0).unwrap();
-    let locked = throttle.name_key("sara");
+    let mut throttle = Throttle::new(&config).unwrap();
+    let locked = throttle.name_key(Some(&LoginName::parse("sara").unwrap()));
     for _ in 0..5 {
         throttle.failed(locked, 0);
     }
     for n in 0..(MAX_TRACKED_NAMES * 3) {
-        let key = throttle.name_key(&format!("spray{n}"));
+        let key = throttle.name_key(Some(&LoginName::parse(&format!("spray{n}")).unwrap()));
         throttle.failed(key, 1);
     }
     assert!(throttle.names.len() <= MAX_TRACKED_NAMES);

@@ -17,6 +17,7 @@
 //!   [`teams`]: the configured teams, their routing by visitor group, and the partner instances.
 
 mod accounts;
+mod attempts;
 mod cases;
 mod clock;
 mod config;
@@ -132,6 +133,7 @@ impl Desk {
             clock: Arc::clone(&clock),
             enrolment_secs: i64::from(config.enrolment_hours) * 3600,
             issuer: config.totp_issuer.trim().to_owned(),
+            attempts: Arc::new(attempts::Attempts::new(config, clock.now())),
         };
         let login = Login::new(accounts.clone(), config).ok_or(DeskError::Random)?;
         Ok(Desk {

@@ -13,14 +13,16 @@ pub enum NameError {
     /// A login name is not 2 to 64 of `a-z 0-9 . _ -`, starting with a letter or digit.
     #[error("a login name is 2 to 64 characters: letters a-z, digits, '.', '_' or '-', starting with a letter or digit")]
     Login,
-    /// A display name is empty, too long or holds control characters.
-    #[error("a display name is 1 to {max} characters, without control characters")]
+    /// A display name is empty, too long or holds control or invisible formatting characters.
+    #[error("a display name is 1 to {max} characters, without control or invisible formatting characters")]
     Display {
         /// The maximum in characters.
         max: usize,
     },
-    /// A team name is empty, too long or holds control characters.
-    #[error("a team name is 1 to {max} characters, without control characters")]
+    /// A team name is empty, too long or holds control or invisible formatting characters.
+    #[error(
+        "a team name is 1 to {max} characters, without control or invisible formatting characters"
+    )]
     Team {
         /// The maximum in characters.
         max: usize,
@@ -119,7 +121,42 @@ impl fmt::Display for TeamName {
 fn bounded_text(text: &str, max: usize) -> Option<String> {
     let text = text.trim();
     let count = text.chars().count();
-    ((1..=max).contains(&count) && !text.chars().any(char::is_control)).then(|| text.to_owned())
+    let shown_as_typed = !text.chars().any(|c| c.is_control() || is_format(c));
+    ((1..=max).contains(&count) && shown_as_typed).then(|| text.to_owned())
+}
+
+/// Unicode's format characters (general category Cf, as of Unicode 15). They are invisible, yet they reorder
+/// the text around them (bidi overrides and isolates) or make two names that look the same differ
+/// (zero-width characters, soft hyphen), so a name holding one would not read as what it is. The standard
+/// library has no test for the category and no crate in the tree has one; the list is short and stable.
+const FORMAT_CHARACTERS: [(char, char); 21] = [
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+fn is_format(c: char) -> bool {
+    FORMAT_CHARACTERS
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
 }
 
 /// What an account may do.
@@ -199,6 +236,92 @@ mod tests {
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse(&"å".repeat(80)).is_ok());
         assert!(DisplayName::parse(&"å".repeat(81)).is_err());
+    }
+
+    /// Format characters an attacker would reach for: bidi embeddings, overrides and isolates, zero-width
+    /// characters, word joiner and invisible operators, byte order mark, soft hyphen, Arabic letter mark,
+    /// Mongolian vowel separator, interlinear annotation, tags.
+    const INVISIBLE: [char; 24] = [
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{200B}',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{2060}',
+        '\u{2064}',
+        '\u{FEFF}',
+        '\u{00AD}',
+        '\u{061C}',
+        '\u{180E}',
+        '\u{FFF9}',
+        '\u{E0001}',
+        '\u{E0041}',
+        '\u{E007F}',
+    ];
+
+    #[test]
+    fn display_names_refuse_invisible_formatting_characters() {
+        for c in INVISIBLE {
+            for text in [format!("Sara{c}"), format!("{c}Sara"), format!("Sa{c}ra")] {
+                assert!(
+                    DisplayName::parse(&text).is_err(),
+                    "{}",
+                    text.escape_unicode()
+                );
+            }
+        }
+        // "Sara" shown as "araS" by a right-to-left override.
+        assert!(DisplayName::parse("\u{202E}araS\u{202C}").is_err());
+        // Right-to-left text needs no format character to show right.
+        assert!(DisplayName::parse("سارا، مشاور").is_ok());
+    }
+
+    #[test]
+    fn team_names_refuse_invisible_formatting_characters() {
+        for c in INVISIBLE {
+            for text in [
+                format!("Stödteamet{c}"),
+                format!("{c}Stödteamet"),
+                format!("Stöd{c}teamet"),
+            ] {
+                assert!(TeamName::parse(&text).is_err(), "{}", text.escape_unicode());
+            }
+        }
+        assert!(TeamName::parse("Stödteamet").is_ok());
+    }
+
+    #[test]
+    fn login_names_refuse_invisible_formatting_characters() {
+        for c in INVISIBLE {
+            for text in [format!("sara{c}"), format!("{c}sara"), format!("sa{c}ra")] {
+                assert_eq!(
+                    LoginName::parse(&text),
+                    Err(NameError::Login),
+                    "{}",
+                    text.escape_unicode()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_format_character_list_is_sorted_and_covers_only_ranges() {
+        for pair in FORMAT_CHARACTERS.windows(2) {
+            assert!(pair[0].1 < pair[1].0, "{pair:?}");
+        }
+        for (first, last) in FORMAT_CHARACTERS {
+            assert!(first <= last);
+        }
+        assert!(!is_format('a') && !is_format(' ') && !is_format('ö') && !is_format('س'));
     }
 
     #[test]

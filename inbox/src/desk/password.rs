@@ -81,6 +81,8 @@ pub struct Passwords {
     dummy: PasswordHashText,
     /// Argon2id verifications run so far: lets tests show that every login does the same work.
     verifications: AtomicUsize,
+    /// Argon2id hashes made so far: lets tests show which requests cost none.
+    hashes: AtomicUsize,
 }
 
 impl std::fmt::Debug for Passwords {
@@ -109,6 +111,7 @@ impl Passwords {
             params,
             dummy: String::new(),
             verifications: AtomicUsize::new(0),
+            hashes: AtomicUsize::new(0),
         };
         passwords.dummy = passwords.hash_bytes(&unknown)?;
         Ok(passwords)
@@ -125,6 +128,7 @@ impl Passwords {
             .fill(&mut salt)
             .map_err(|_| PasswordError::Random)?;
         let salt = SaltString::encode_b64(&salt).map_err(|_| PasswordError::Hash)?;
+        self.hashes.fetch_add(1, Ordering::Relaxed);
         self.argon2()
             .hash_password(password, &salt)
             .map(|hash| hash.to_string())
@@ -154,6 +158,12 @@ impl Passwords {
     #[cfg(test)]
     pub(super) fn verifications(&self) -> usize {
         self.verifications.load(Ordering::Relaxed)
+    }
+
+    /// How many hashes have been made.
+    #[cfg(test)]
+    pub(super) fn hashes(&self) -> usize {
+        self.hashes.load(Ordering::Relaxed)
     }
 
     fn argon2(&self) -> Argon2<'static> {

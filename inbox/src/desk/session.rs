@@ -5,7 +5,8 @@
 //! fresh id ([`Sessions::start`] takes the proof of a login, [`Authenticated`], and deletes whatever session
 //! the browser came with), so an id planted in a browser before login is worth nothing after it.
 //!
-//! A session ends when it has been idle for `desk.idle_minutes` (default 15), when it is
+//! A session ends when it has been idle for `desk.idle_minutes` (default 15; its last use is stored to the
+//! minute, so it may end up to a minute sooner), when it is
 //! `desk.session_hours` old (default 8) however active, at logout, and when its account is reset or disabled.
 //! Each session has its own CSRF token for the forms of its pages, compared in constant time.
 
@@ -93,6 +94,21 @@ struct SessionRecord {
     csrf: String,
 }
 
+impl SessionRecord {
+    /// The session as a request sees it, with its account as it is now.
+    fn session(&self, account: &AccountRecord) -> Session {
+        Session {
+            account: account.account(self.account),
+            csrf: CsrfToken(Sensitive::new(self.csrf.clone())),
+            started: self.started,
+        }
+    }
+}
+
+/// How stale a session's stored last use may be before a request writes it again: the most a session can
+/// end before `desk.idle_minutes` have passed since its last use.
+const LAST_SEEN_GRAIN_SECS: i64 = 60;
+
 /// Starts, checks and ends login sessions. Cheap to clone.
 #[derive(Clone)]
 pub struct Sessions {
@@ -148,34 +164,69 @@ impl Sessions {
 
     /// The live session the cookie names, its idle time restarted; `None` for an unknown, malformed, idle,
     /// too old or ended one, or one whose account is no longer active (such a session is deleted).
+    ///
+    /// Any request may carry any cookie, so a cookie is looked up in a read transaction, which costs no
+    /// disk write: an unknown one ends there. A live session's last use is written only when the stored
+    /// one is [`LAST_SEEN_GRAIN_SECS`] old or older, so a busy session costs a write a minute, not one a
+    /// request. The idle limit counts from the stored time: a session ends at most `desk.idle_minutes`
+    /// after its last use, and up to a minute sooner, never later.
     pub fn check(&self, cookie: &str) -> Result<Option<Session>, DeskStoreError> {
         let Some(key) = row_key(cookie) else {
             return Ok(None);
         };
         let now = self.clock.now();
-        self.store.write(|w| {
-            let Some(mut record) = w.get::<SessionRecord>(SESSIONS, &key)? else {
+        let found = self.store.read(|r| {
+            let Some(record) = r.get::<SessionRecord>(SESSIONS, &key)? else {
                 return Ok(None);
             };
-            let account = w.get::<AccountRecord>(ACCOUNTS, record.account.as_bytes())?;
-            let live = now.saturating_sub(record.last_seen) < self.idle_secs
-                && now.saturating_sub(record.started) < self.lifetime_secs;
-            match account {
-                Some(account) if live && account.state == AccountState::Active => {
-                    record.last_seen = now;
-                    w.put(SESSIONS, &key, &record)?;
-                    Ok(Some(Session {
-                        account: account.account(record.account),
-                        csrf: CsrfToken(Sensitive::new(record.csrf.clone())),
-                        started: record.started,
-                    }))
+            let account = r.get::<AccountRecord>(ACCOUNTS, record.account.as_bytes())?;
+            Ok(Some((record, account)))
+        })?;
+        match found {
+            None => Ok(None),
+            Some((record, Some(account))) if self.usable(&record, &account, now) => {
+                if now.saturating_sub(record.last_seen) >= LAST_SEEN_GRAIN_SECS {
+                    // The row is read again inside the write: a logout or a reset meanwhile wins.
+                    return self.store.write(|w| self.refresh(w, &key, now));
                 }
-                _ => {
-                    w.remove(SESSIONS, &key)?;
-                    Ok(None)
-                }
+                Ok(Some(record.session(&account)))
             }
-        })
+            Some(_) => {
+                self.store.write(|w| w.remove(SESSIONS, &key))?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Whether `record` is a live session of an active account at `now`.
+    fn usable(&self, record: &SessionRecord, account: &AccountRecord, now: i64) -> bool {
+        now.saturating_sub(record.last_seen) < self.idle_secs
+            && now.saturating_sub(record.started) < self.lifetime_secs
+            && account.state == AccountState::Active
+    }
+
+    /// Inside a write: the session `key` with its last use set to `now`, or `None` (and the row deleted)
+    /// if it is gone or no longer usable.
+    fn refresh(
+        &self,
+        w: &Writer<'_>,
+        key: &[u8; 32],
+        now: i64,
+    ) -> Result<Option<Session>, DeskStoreError> {
+        let Some(mut record) = w.get::<SessionRecord>(SESSIONS, key)? else {
+            return Ok(None);
+        };
+        match w.get::<AccountRecord>(ACCOUNTS, record.account.as_bytes())? {
+            Some(account) if self.usable(&record, &account, now) => {
+                record.last_seen = now;
+                w.put(SESSIONS, key, &record)?;
+                Ok(Some(record.session(&account)))
+            }
+            _ => {
+                w.remove(SESSIONS, key)?;
+                Ok(None)
+            }
+        }
     }
 
     /// Logout: deletes the session the cookie names. `true` if there was one.

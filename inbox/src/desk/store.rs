@@ -176,6 +176,9 @@ impl From<redb::DatabaseError> for DeskStoreError {
 pub struct DeskStore {
     db: Database,
     vault: Arc<Vault>,
+    /// Write transactions begun: lets tests show which requests cost no disk write.
+    #[cfg(test)]
+    writes: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for DeskStore {
@@ -219,7 +222,12 @@ impl DeskStore {
         }
         let vault = Arc::new(Vault::open_or_create(&dir, identities)?);
         initialise(&db, &vault)?;
-        Ok(DeskStore { db, vault })
+        Ok(DeskStore {
+            db,
+            vault,
+            #[cfg(test)]
+            writes: std::sync::atomic::AtomicUsize::new(0),
+        })
     }
 
     /// The vault, for index keys.
@@ -239,12 +247,21 @@ impl DeskStore {
         })
     }
 
+    /// How many write transactions have begun.
+    #[cfg(test)]
+    pub(super) fn writes(&self) -> usize {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Runs `work` in one write transaction and commits it if `work` returns `Ok`. The returned error
     /// type lets `work` refuse for a domain reason, which then commits nothing.
     pub(super) fn write<T, E: From<DeskStoreError>>(
         &self,
         work: impl FnOnce(&Writer<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        #[cfg(test)]
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let txn = self.db.begin_write().map_err(DeskStoreError::from)?;
         let value = work(&Writer {
             txn: &txn,
@@ -337,6 +354,36 @@ impl Writer<'_> {
     ) -> Result<Vec<(Vec<u8>, T)>, DeskStoreError> {
         let opened = self.txn.open_table(table.definition())?;
         collect_rows(self.vault, table, opened.iter()?)
+    }
+}
+
+/// Reads a row in either kind of transaction, for checks that run before a write and again inside it.
+pub(super) trait Rows {
+    /// The row `key` of `table`, opened, if it exists.
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError>;
+}
+
+impl Rows for Reader<'_> {
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError> {
+        self.get(table, key)
+    }
+}
+
+impl Rows for Writer<'_> {
+    fn row<T: DeserializeOwned>(
+        &self,
+        table: SealedTable,
+        key: &[u8],
+    ) -> Result<Option<T>, DeskStoreError> {
+        self.get(table, key)
     }
 }
 

@@ -307,8 +307,7 @@ fn an_enrolment_code_expires_after_72_hours() {
 }
 
 #[test]
-fn enrolment_shows_one_secret_and_refuses_a_wrong_code_or_a_short_password_without_using_the_code_up(
-) {
+fn enrolment_refuses_a_wrong_code_or_a_short_password_without_using_the_code_up() {
     let f = fixture();
     let invitation = f
         .desk
@@ -317,8 +316,6 @@ fn enrolment_shows_one_secret_and_refuses_a_wrong_code_or_a_short_password_witho
         .unwrap();
     let code = invitation.code.expose();
     let first = f.desk.accounts.begin_enrolment(code).unwrap();
-    let again = f.desk.accounts.begin_enrolment(code).unwrap();
-    assert_eq!(first.secret_text(), again.secret_text());
     assert!(first
         .otpauth_uri()
         .expose()
@@ -670,4 +667,194 @@ fn sweeping_deletes_only_ended_sessions() {
         .check(old.cookie.expose())
         .unwrap()
         .is_none());
+}
+
+#[test]
+fn an_unknown_cookie_costs_no_database_write() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let live = f.desk.sessions.start(&login, None).unwrap();
+    let before = f.desk.sessions.store.writes();
+    for n in 0..100u32 {
+        // Well-formed ids, so each is looked up.
+        let guess = format!("{:064x}", u128::from(n) * 0x9e37_79b9_7f4a_7c15);
+        assert!(f.desk.sessions.check(&guess).unwrap().is_none());
+    }
+    assert_eq!(f.desk.sessions.store.writes(), before);
+    // The live session was not touched by the guesses.
+    assert!(f
+        .desk
+        .sessions
+        .check(live.cookie.expose())
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+fn a_busy_session_writes_its_last_use_at_most_once_a_minute() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    let before = f.desk.sessions.store.writes();
+    for _ in 0..59 {
+        assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+        f.clock.advance(1);
+    }
+    assert_eq!(
+        f.desk.sessions.store.writes(),
+        before,
+        "59 requests in 59 s"
+    );
+    f.clock.advance(1);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    assert_eq!(f.desk.sessions.store.writes(), before + 1, "a minute on");
+}
+
+#[test]
+fn a_session_used_only_between_refreshes_still_ends_within_the_idle_limit() {
+    let f = fixture();
+    let (_, totp) = f.enrolled("sara");
+    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
+    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    // Used 59 s after login, too soon to be written; then idle.
+    f.clock.advance(59);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
+    // Never later than 15 minutes after its last use.
+    f.clock.advance(15 * 60);
+    assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_none());
+    f.clock.advance(-15 * 60);
+    assert!(
+        f.desk.sessions.check(cookie.expose()).unwrap().is_none(),
+        "the idle session was deleted, not only refused"
+    );
+}
+
+/// A well-formed enrolment code the desk never issued.
+fn made_up_code(n: u8) -> String {
+    data_encoding::BASE32_NOPAD.encode(&[n; 20])
+}
+
+#[test]
+fn each_first_step_of_enrolment_shows_a_new_secret_and_only_the_latest_enrols() {
+    let f = fixture();
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("sara", "Sara", Role::Staff))
+        .unwrap();
+    let code = invitation.code.expose();
+    // The staff member's browser, then someone else who got hold of the code.
+    let shown_first = f.desk.accounts.begin_enrolment(code).unwrap();
+    let shown_later = f.desk.accounts.begin_enrolment(code).unwrap();
+    assert_ne!(shown_first.secret_text(), shown_later.secret_text());
+    let first = TotpSecret::from_base32(shown_first.secret_text().expose()).unwrap();
+    let later = TotpSecret::from_base32(shown_later.secret_text().expose()).unwrap();
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(code, secret(PASSWORD), &f.code(&first)),
+        Err(EnrolmentError::WrongTotpCode)
+    ));
+    f.desk
+        .accounts
+        .complete_enrolment(code, secret(PASSWORD), &f.code(&later))
+        .unwrap();
+    f.clock.advance(30);
+    assert!(f.login("sara", PASSWORD, &f.code(&first)).is_err());
+    f.clock.advance(30);
+    assert!(f.login("sara", PASSWORD, &f.code(&later)).is_ok());
+}
+
+#[test]
+fn a_made_up_enrolment_code_costs_no_password_hash_and_no_write() {
+    let f = fixture();
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("sara", "Sara", Role::Staff))
+        .unwrap();
+    let hashes = f.desk.accounts.passwords.hashes();
+    let writes = f.desk.accounts.store.writes();
+    for n in 0..5 {
+        for typed in [made_up_code(n), "not a code".to_string()] {
+            assert!(matches!(
+                f.desk
+                    .accounts
+                    .complete_enrolment(&typed, secret(PASSWORD), "123456"),
+                Err(EnrolmentError::UnknownOrExpired)
+            ));
+            assert!(matches!(
+                f.desk.accounts.begin_enrolment(&typed),
+                Err(EnrolmentError::UnknownOrExpired)
+            ));
+        }
+    }
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes);
+    assert_eq!(f.desk.accounts.store.writes(), writes);
+    // Nor does a real code with a TOTP code that does not match.
+    let code = invitation.code.expose();
+    let start = f.desk.accounts.begin_enrolment(code).unwrap();
+    let wrong = TotpSecret::generate().unwrap();
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(code, secret(PASSWORD), &f.code(&wrong)),
+        Err(EnrolmentError::WrongTotpCode)
+    ));
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes);
+    let totp = TotpSecret::from_base32(start.secret_text().expose()).unwrap();
+    f.desk
+        .accounts
+        .complete_enrolment(code, secret(PASSWORD), &f.code(&totp))
+        .unwrap();
+    assert_eq!(f.desk.accounts.passwords.hashes(), hashes + 1);
+}
+
+#[test]
+fn flooding_enrolment_with_made_up_codes_runs_into_the_bucket_logins_share() {
+    let f = fixture_with(&DeskConfig {
+        attempts_per_minute: 10,
+        ..DeskConfig::default()
+    });
+    let (_, totp) = f.enrolled("sara");
+    let invitation = f
+        .desk
+        .accounts
+        .create(new_account("olle", "Olle", Role::Staff))
+        .unwrap();
+    for n in 0..10 {
+        assert!(matches!(
+            f.desk
+                .accounts
+                .complete_enrolment(&made_up_code(n), secret(PASSWORD), "123456"),
+            Err(EnrolmentError::UnknownOrExpired)
+        ));
+    }
+    assert!(matches!(
+        f.desk
+            .accounts
+            .complete_enrolment(&made_up_code(10), secret(PASSWORD), "123456"),
+        Err(EnrolmentError::Busy)
+    ));
+    assert!(matches!(
+        f.desk.accounts.begin_enrolment(&made_up_code(11)),
+        Err(EnrolmentError::Busy)
+    ));
+    assert!(matches!(
+        f.login("sara", PASSWORD, &f.code(&totp)),
+        Err(LoginRefused::Busy)
+    ));
+    // Six seconds give back one attempt at ten a minute; a valid code takes none.
+    f.clock.advance(6);
+    let code = invitation.code.expose();
+    f.desk.accounts.begin_enrolment(code).unwrap();
+    f.desk.accounts.begin_enrolment(code).unwrap();
+    assert!(f.login("sara", PASSWORD, &f.code(&totp)).is_ok());
+    assert!(matches!(
+        f.desk.accounts.begin_enrolment(code),
+        Err(EnrolmentError::Busy)
+    ));
 }

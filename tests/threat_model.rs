@@ -3,7 +3,8 @@
 //! or a description goes missing. The model cannot drift from the code without this failing.
 //!
 //! A test is named `PATH::function`, PATH relative to the repository root: `tests/first_contact.rs::…` for an
-//! integration test, `src/token.rs::…` for a unit test in that file. The function must carry `#[test]` or
+//! integration test, `src/token.rs::…` for a unit test in that file, and the same for the other crates
+//! (`inbox/tests/desk_web.rs::…`, `inbox/src/desk/tests.rs::…`). The function must carry `#[test]` or
 //! `#[tokio::test]` and no `#[ignore]`.
 //!
 //! The suite also holds the tests for controls that no other suite pins down: what a seized data directory
@@ -34,6 +35,10 @@ const ADVERSARIES: &[&str] = &[
     "network-adversary",
     "flooder",
     "web-attacker",
+    "desk-worker",
+    "staff-laptop",
+    "hostile-page",
+    "state-copy",
 ];
 
 /// The fewest threats the model may list.
@@ -145,6 +150,12 @@ fn the_checker_refuses_missing_and_ignored_tests() {
         "not a test"
     );
     assert!(check_reference("tests/no_such_file.rs::a_test").is_err());
+    assert!(
+        check_reference("inbox/tests/desk_web.rs::forms_without_the_csrf_token_or_from_another_site_are_refused_and_change_nothing")
+            .is_ok(),
+        "tests of the other crates resolve from the repository root"
+    );
+    assert!(check_reference("inbox/tests/desk_web.rs::no_such_test").is_err());
     assert!(check_reference("no separator").is_err());
     let ignored =
         "fn other() {}\n\n#[test]\n#[ignore = \"flaky\"]\nfn skipped() {\n    assert!(false);\n}\n";

@@ -300,6 +300,10 @@ impl Deliverer {
     /// offered to the desk again.
     pub fn commit(&self, batch: &mut Batch) -> Result<(), InboxError> {
         batch.writes.commit().map_err(InboxError::Commit)?;
+        // The audit lines first: an envelope whose case cannot be written comes back as a repeat, and a
+        // repeat writes no line, so its line must not wait for the desk.
+        self.audit.append_all(&batch.events)?;
+        batch.events.clear();
         if let Some(cases) = &self.cases {
             let incoming: Vec<Incoming<'_>> = batch
                 .for_desk
@@ -312,8 +316,6 @@ impl Deliverer {
             cases.record_delivered(&incoming)?;
             batch.for_desk.clear();
         }
-        self.audit.append_all(&batch.events)?;
-        batch.events.clear();
         Ok(())
     }
 

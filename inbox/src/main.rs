@@ -313,7 +313,7 @@ fn desk(command: DeskCommand) -> ExitCode {
                 Ok(new) => new,
                 Err(error) => return usage(error.to_string()),
             };
-            with_desk(&config, |desk| {
+            with_desk(&config, |desk, cli| {
                 if let Some(team) = new
                     .teams
                     .iter()
@@ -325,7 +325,19 @@ fn desk(command: DeskCommand) -> ExitCode {
                     );
                     return Ok(ExitCode::from(EXIT_USAGE));
                 }
+                let role = new.role.as_str().to_owned();
+                let teams = new
+                    .teams
+                    .iter()
+                    .map(|team| team.as_str().to_owned())
+                    .collect();
                 let invitation = desk.accounts.create(new)?;
+                cli.log(&inbox::audit::AuditEvent::DeskAccountCreated {
+                    by: cli.by(),
+                    account: invitation.account.id.to_string(),
+                    role,
+                    teams,
+                })?;
                 print_invitation("made", &invitation);
                 Ok(ExitCode::SUCCESS)
             })
@@ -334,8 +346,12 @@ fn desk(command: DeskCommand) -> ExitCode {
             login: name,
             config,
         } => match login(&name) {
-            Ok(name) => with_desk(&config, |desk| {
+            Ok(name) => with_desk(&config, |desk, cli| {
                 let invitation = desk.accounts.reset(&name)?;
+                cli.log(&inbox::audit::AuditEvent::DeskAccountReset {
+                    by: cli.by(),
+                    account: invitation.account.id.to_string(),
+                })?;
                 print_invitation(
                     "reset: its password, TOTP secret and login sessions are void",
                     &invitation,
@@ -348,8 +364,12 @@ fn desk(command: DeskCommand) -> ExitCode {
             login: name,
             config,
         } => match login(&name) {
-            Ok(name) => with_desk(&config, |desk| {
+            Ok(name) => with_desk(&config, |desk, cli| {
                 let account = desk.accounts.disable(&name)?;
+                cli.log(&inbox::audit::AuditEvent::DeskAccountDisabled {
+                    by: cli.by(),
+                    account: account.id.to_string(),
+                })?;
                 println!(
                     "Account {} is disabled: its login sessions have ended and it cannot log in. \
                      `porten-inbox desk reset-account --login {}` makes it usable again.",
@@ -359,7 +379,7 @@ fn desk(command: DeskCommand) -> ExitCode {
             }),
             Err(code) => code,
         },
-        DeskCommand::ListAccounts { config } => with_desk(&config, |desk| {
+        DeskCommand::ListAccounts { config } => with_desk(&config, |desk, _| {
             let accounts = desk.accounts.list()?;
             if accounts.is_empty() {
                 println!("No accounts yet: make one with `porten-inbox desk add-account`.");
@@ -385,9 +405,11 @@ fn desk(command: DeskCommand) -> ExitCode {
 }
 
 /// Opens the desk of the configured state directory with the configured identity, and runs `work`.
+/// Opens the desk (with `run` stopped: one process holds its database) and the audit log its acts on
+/// accounts are written to, under the operating-system user who ran the command.
 fn with_desk(
     config: &Path,
-    work: impl FnOnce(inbox::Desk) -> Result<ExitCode, InboxError>,
+    work: impl FnOnce(inbox::Desk, CommandLine) -> Result<ExitCode, InboxError>,
 ) -> ExitCode {
     with_config(config, |config| {
         porten_protocol::logging::init("warn");
@@ -398,8 +420,26 @@ fn with_desk(
             &config.desk,
             std::sync::Arc::new(inbox::SystemClock),
         )?;
-        work(desk)
+        let audit = inbox::audit::AuditLog::signed(config.audit_log_path(), &identities);
+        work(desk, CommandLine { audit })
     })
+}
+
+/// What a `desk` command writes to the audit log, naming who ran it.
+struct CommandLine {
+    audit: inbox::audit::AuditLog,
+}
+
+impl CommandLine {
+    /// Who acted: the command line and the operating-system user.
+    fn by(&self) -> String {
+        format!("command line, {}", inbox::reply::operator())
+    }
+
+    fn log(&self, event: &inbox::audit::AuditEvent) -> Result<(), InboxError> {
+        self.audit.append(event)?;
+        Ok(())
+    }
 }
 
 fn print_invitation(what: &str, invitation: &inbox::Invitation) {

@@ -63,7 +63,7 @@ pub fn check_text(text: &str) -> Result<(), InboxError> {
 }
 
 /// The operating-system user running this, for the audit log.
-fn operator() -> String {
+pub fn operator() -> String {
     use std::os::unix::fs::MetadataExt;
     let uid = std::fs::metadata("/proc/self")
         .map(|m| m.uid().to_string())

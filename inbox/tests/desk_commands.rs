@@ -212,4 +212,27 @@ fn reset_account_replaces_the_code_and_disable_account_stops_the_account() {
     ]);
     assert!(!missing.status.success());
     assert!(text(&missing).contains("no account"));
+
+    // Each act on an account is in the audit log, by the command line and its user, in order.
+    let audit = std::fs::read_to_string(dir.path().join("state/audit.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let acts: Vec<&str> = events
+        .iter()
+        .filter_map(|event| event["event"].as_str())
+        .collect();
+    assert_eq!(
+        acts,
+        [
+            "desk-account-created",
+            "desk-account-reset",
+            "desk-account-disabled"
+        ]
+    );
+    for event in &events {
+        assert!(event["by"].as_str().unwrap().starts_with("command line, "));
+    }
+    assert!(!audit.contains(&code_in(&text(&added))));
 }

@@ -9,11 +9,12 @@ loopback, one cookie, forms with the page's token, TOTP codes computed here (RFC
 
 `enrol` completes an enrolment with the one-time code read from --code-file, choosing a random password,
 and keeps the password, the TOTP secret and the last TOTP step used in --account (mode 0600; the benchmark
-deletes it on exit). `measure` logs in with them and requests each page --requests times in turn, one at a
-time on one keep-alive connection, and prints one JSON object: per page the status, bytes, and the time
-from sending the request to having read the whole answer (p50, p95, max, in ms), the server's CPU time per
-request (from /proc/PID/stat) and its largest VmRSS seen between requests. Nothing secret is printed:
-not the password, the TOTP secret or codes, the enrolment code or the session cookie.
+deletes it on exit). `measure` logs in with them, requests every page --warm times unmeasured, then once
+per round for --requests rounds (at most --seconds per page in all), one request at a time on one
+keep-alive connection, and prints one JSON object: per page the status, bytes, and the time from sending
+the request to having read the whole answer (p50, p95, max, in ms), the server's CPU time per request (from
+/proc/PID/stat), and the largest VmRSS seen between rounds. Nothing secret is printed: not the password,
+the TOTP secret or codes, the enrolment code or the session cookie.
 """
 
 import argparse
@@ -173,29 +174,40 @@ def percentile(values, p):
 def measure(args):
     desk = Desk(args.port, args.cert)
     login(desk, args)
-    pages = {}
-    largest_rss = rss_kb(args.pid)
-    for spec in args.page:
-        name, path = spec.split("=", 1)
-        for _ in range(args.warm):
+    pages = [spec.split("=", 1) for spec in args.page]
+    for _ in range(args.warm):
+        for _, path in pages:
             desk.request("GET", path)
-        times, sizes, statuses = [], [], set()
-        before = cpu_ticks(args.pid)
-        deadline = time.monotonic() + args.seconds
-        while len(times) < args.requests and time.monotonic() < deadline:
+    # In rounds, every page once per round, so that a change in what else the machine does touches every
+    # page alike.
+    times = {name: [] for name, _ in pages}
+    sizes = {name: 0 for name, _ in pages}
+    statuses = {name: set() for name, _ in pages}
+    ticks = {name: 0 for name, _ in pages}
+    largest_rss = rss_kb(args.pid)
+    deadline = time.monotonic() + args.seconds * len(pages)
+    rounds = 0
+    while rounds < args.requests and time.monotonic() < deadline:
+        for name, path in pages:
+            before = cpu_ticks(args.pid)
             started = time.perf_counter()
             status, _, body = desk.request("GET", path)
-            times.append((time.perf_counter() - started) * 1000)
-            sizes.append(len(body))
-            statuses.add(status)
-            largest_rss = max(largest_rss, rss_kb(args.pid))
-        cpu_ms = (cpu_ticks(args.pid) - before) * 1000 / CLK_TCK / len(times)
-        pages[name] = {
-            "path": path, "requests": len(times), "status": sorted(statuses), "bytes": max(sizes),
-            "p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
-            "max_ms": round(max(times), 1), "server_cpu_ms": round(cpu_ms, 1),
+            times[name].append((time.perf_counter() - started) * 1000)
+            ticks[name] += cpu_ticks(args.pid) - before
+            sizes[name] = max(sizes[name], len(body))
+            statuses[name].add(status)
+        largest_rss = max(largest_rss, rss_kb(args.pid))
+        rounds += 1
+    result = {}
+    for name, path in pages:
+        measured = times[name]
+        result[name] = {
+            "path": path, "requests": len(measured), "status": sorted(statuses[name]), "bytes": sizes[name],
+            "p50_ms": round(percentile(measured, 50), 1), "p95_ms": round(percentile(measured, 95), 1),
+            "max_ms": round(max(measured), 1),
+            "server_cpu_ms": round(ticks[name] * 1000 / CLK_TCK / len(measured), 1),
         }
-    print(json.dumps({"pages": pages, "largest_rss_kb": largest_rss}))
+    print(json.dumps({"pages": result, "largest_rss_kb": largest_rss}))
 
 
 def main():

@@ -46,8 +46,8 @@ use std::time::Instant;
 
 use data_encoding::BASE32_NOPAD;
 use porten_inbox::{
-    AccountId, CaseKey, Cases, Clock, Desk, DisplayName, InboxConfig, LoginName, ManualClock, NewAccount,
-    Role, Status, TeamName, View,
+    AccountId, CaseKey, Cases, Clock, Desk, DisplayName, InboxConfig, LoginName, ManualClock,
+    NewAccount, Role, Status, TeamName, View,
 };
 use porten_protocol::envelope::{ClosedReason, Group, InboxKeys, Payload, VisitorMessage};
 use porten_protocol::secret::Sensitive;
@@ -69,12 +69,12 @@ const LONG_PER_MILLE: [u64; 10] = [10, 5, 5, 3, 3, 2, 2, 2, 2, 2];
 const MAX_ORDINARY: u32 = 40;
 
 const LANGUAGES: [&str; 20] = [
-    "sv", "sv", "sv", "sv", "sv", "sv", "ar", "ar", "ar", "ar", "fa", "fa", "prs", "so", "so", "ti",
-    "ckb", "kmr", "tr", "en",
+    "sv", "sv", "sv", "sv", "sv", "sv", "ar", "ar", "ar", "ar", "fa", "fa", "prs", "so", "so",
+    "ti", "ckb", "kmr", "tr", "en",
 ];
 const NAMES: [&str; 16] = [
-    "sara", "omar", "lena", "kim", "amina", "johan", "leyla", "nils", "hanna", "dara", "maria", "yusuf",
-    "elin", "reza", "frida", "ali",
+    "sara", "omar", "lena", "kim", "amina", "johan", "leyla", "nils", "hanna", "dara", "maria",
+    "yusuf", "elin", "reza", "frida", "ali",
 ];
 const VISITOR_SENTENCES: [&str; 12] = [
     "Jag vet inte riktigt hur jag ska börja, men jag behöver prata med någon.",
@@ -119,7 +119,12 @@ fn main() -> Result<(), Failure> {
     let identities = porten_inbox::run::load_identities(&config.identity)?;
     let end = OffsetDateTime::now_utc().unix_timestamp() - 60;
     let clock = ManualClock::at(end - YEAR - DAY);
-    let desk = Desk::open(&state_dir, &identities, &config.desk, Arc::new(clock.clone()))?;
+    let desk = Desk::open(
+        &state_dir,
+        &identities,
+        &config.desk,
+        Arc::new(clock.clone()),
+    )?;
     let mine = desk
         .accounts
         .list()?
@@ -141,8 +146,8 @@ fn main() -> Result<(), Failure> {
     println!(
         "{{\"cases\": {}, \"visitor_messages\": {}, \"replies\": {}, \"notes\": {}, \"staff_acts\": {}, \
          \"envelope_transactions\": {}, \"staff_accounts\": {}, \"seconds\": {:.1}, \
-         \"seconds_planning\": {:.1}, \"views\": {{{}}}, \"typical_case\": \"{}\", \"typical_entries\": {}, \
-         \"longest_case\": \"{}\", \"longest_entries\": {}}}",
+         \"seconds_planning\": {:.1}, \"views\": {{{}}}, \"typical_case\": \"{}\", \"typical_messages\": {}, \
+         \"typical_entries\": {}, \"longest_case\": \"{}\", \"longest_messages\": {}, \"longest_entries\": {}}}",
         plans.len(),
         done.messages,
         done.replies,
@@ -153,10 +158,12 @@ fn main() -> Result<(), Failure> {
         filled.as_secs_f64(),
         (planned - started).as_secs_f64(),
         report.views.join(", "),
-        report.typical.0,
-        report.typical.1,
-        report.longest.0,
-        report.longest.1,
+        report.typical.key,
+        report.typical.messages,
+        report.typical.entries,
+        report.longest.key,
+        report.longest.messages,
+        report.longest.entries,
     );
     Ok(())
 }
@@ -231,8 +238,8 @@ impl Rng {
         ((self.next() >> 11) as f64) / ((1u64 << 53) as f64) < p
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next() % items.len() as u64) as usize]
     }
 }
 
@@ -257,7 +264,9 @@ impl Staff {
             .map(|team| team.name.clone())
             .collect();
         if teams.is_empty() {
-            return Err("the configuration has no [[desk.team]]; the mix needs at least one".into());
+            return Err(
+                "the configuration has no [[desk.team]]; the mix needs at least one".into(),
+            );
         }
         let mut names = NAMES.iter().cycle().enumerate();
         let mut next_name = || {
@@ -289,7 +298,13 @@ impl Staff {
             count += people.len();
             members.push(people);
         }
-        enrol_one(desk, clock, "administrator", Role::Administrator, Vec::new())?;
+        enrol_one(
+            desk,
+            clock,
+            "administrator",
+            Role::Administrator,
+            Vec::new(),
+        )?;
         let routes = Group::ALL
             .iter()
             .map(|&group| {
@@ -319,7 +334,7 @@ impl Staff {
         if rng.chance(0.1) {
             people[0]
         } else {
-            *rng.pick(&people[1..])
+            rng.pick(&people[1..])
         }
     }
 }
@@ -333,16 +348,17 @@ fn enrol_one(
     role: Role,
     teams: Vec<TeamName>,
 ) -> Result<AccountId, Failure> {
-    let display = format!("{}, kurator", capitalised(login.split('-').next().unwrap_or(login)));
+    let display = format!(
+        "{}, kurator",
+        capitalised(login.split('-').next().unwrap_or(login))
+    );
     let invitation = desk.accounts.create(NewAccount {
         login: LoginName::parse(login)?,
         display_name: DisplayName::parse(&display)?,
         role,
         teams,
     })?;
-    let start = desk
-        .accounts
-        .begin_enrolment(invitation.code.expose())?;
+    let start = desk.accounts.begin_enrolment(invitation.code.expose())?;
     let secret = BASE32_NOPAD.decode(start.secret_text().expose().as_bytes())?;
     let mut password = [0u8; 24];
     porten_protocol::fill_random(&mut password);
@@ -362,7 +378,10 @@ fn totp(secret: &[u8], now: i64) -> String {
     let offset = usize::from(mac[19] & 0x0f);
     let mut four = [0u8; 4];
     four.copy_from_slice(&mac[offset..offset + 4]);
-    format!("{:06}", (u32::from_be_bytes(four) & 0x7fff_ffff) % 1_000_000)
+    format!(
+        "{:06}",
+        (u32::from_be_bytes(four) & 0x7fff_ffff) % 1_000_000
+    )
 }
 
 fn capitalised(name: &str) -> String {
@@ -633,7 +652,7 @@ fn plan_case(
     Ok(Plan {
         ticket,
         group,
-        language: *rng.pick(&LANGUAGES),
+        language: rng.pick(&LANGUAGES),
         fate,
         messages,
         worker,
@@ -698,7 +717,10 @@ fn work_chunk(
     rng: &mut Rng,
     done: &mut Done,
 ) -> Result<(), Failure> {
-    let keys: Vec<CaseKey> = chunk.iter().map(|plan| cases.key_for(&plan.ticket)).collect();
+    let keys: Vec<CaseKey> = chunk
+        .iter()
+        .map(|plan| cases.key_for(&plan.ticket))
+        .collect();
     let mut at = vec![0usize; chunk.len()];
     loop {
         let mut payloads = Vec::new();
@@ -857,7 +879,7 @@ fn text(pool: &[&str], sentences: usize, rng: &mut Rng) -> String {
         if n > 0 {
             text.push(' ');
         }
-        text.push_str(*rng.pick(pool));
+        text.push_str(rng.pick(pool));
     }
     text
 }
@@ -865,8 +887,15 @@ fn text(pool: &[&str], sentences: usize, rng: &mut Rng) -> String {
 /// The queue as `--mine` sees it, and the two cases the benchmark opens.
 struct Report {
     views: Vec<String>,
-    typical: (String, usize),
-    longest: (String, usize),
+    typical: Opened,
+    longest: Opened,
+}
+
+/// A case the benchmark opens: its key, visitor messages, and entries (messages, replies, notes).
+struct Opened {
+    key: String,
+    messages: u32,
+    entries: usize,
 }
 
 impl Report {
@@ -892,22 +921,27 @@ impl Report {
         // messages; the longest: the one with the most.
         let typical = plans
             .iter()
-            .find(|p| p.fate == Fate::OursOpened && p.worker == Some(mine) && (8..=12).contains(&p.messages))
+            .find(|p| {
+                p.fate == Fate::OursOpened
+                    && p.worker == Some(mine)
+                    && (8..=12).contains(&p.messages)
+            })
             .or_else(|| plans.iter().find(|p| p.fate == Fate::OursOpened))
             .unwrap_or(&plans[plans.len() / 2]);
-        let longest = plans
-            .iter()
-            .max_by_key(|p| p.messages)
-            .unwrap_or(&plans[0]);
-        let entries = |plan: &Plan| -> Result<(String, usize), Failure> {
+        let longest = plans.iter().max_by_key(|p| p.messages).unwrap_or(&plans[0]);
+        let opened = |plan: &Plan| -> Result<Opened, Failure> {
             let key = cases.key_for(&plan.ticket);
             let (view, _) = cases.view(mine, &key)?;
-            Ok((key.to_hex(), view.entries.len()))
+            Ok(Opened {
+                key: key.to_hex(),
+                messages: plan.messages,
+                entries: view.entries.len(),
+            })
         };
         Ok(Report {
             views,
-            typical: entries(typical)?,
-            longest: entries(longest)?,
+            typical: opened(typical)?,
+            longest: opened(longest)?,
         })
     }
 }

@@ -12,7 +12,7 @@
 #
 #   bash benches/run.sh                             # writes target/bench/RESULTS.md
 #   bash benches/run.sh --priority --out benches/RESULTS.md   # the committed results
-#   bash benches/run.sh --priority --desk --out benches/RESULTS.md   # … with the staff desk (+ 5–10 min)
+#   bash benches/run.sh --priority --desk --out benches/RESULTS.md   # … with the staff desk (+ 2–5 min)
 #   bash benches/run.sh --quick --no-build          # short runs, to try the script
 #
 # Options:

@@ -442,7 +442,7 @@ bench_result seconds "$(( $(date +%s) - START ))"
 # ---------------------------------------------------------------------------------------------------------
 if [ "$DESK" = 1 ]; then
     bench_log "staff desk: benches/desk.sh (at most ${BENCH_DESK_LIMIT:-1500}s)"
-    desk_requests=${BENCH_DESK_REQUESTS:-40}
+    desk_requests=${BENCH_DESK_REQUESTS:-60}
     [ "$DURATION" -lt 10 ] && desk_requests=${BENCH_DESK_REQUESTS:-10}
     desk_start=$(date +%s)
     BENCH_RESULTS=$BENCH_RESULTS BENCH_DESK_WORK=$WORK/desk BENCH_DESK_BUILD=$BUILD \

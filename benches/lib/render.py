@@ -237,9 +237,13 @@ def main():
     if ENV.get("desk_queue_p95_ms"):
         add(f"| Staff desk, 10,000 cases and 100,000 messages: queue view p95, worst open view / closed (ms) | "
             f"{ENV.get('desk_queue_p95_ms', NA)} / {ENV.get('desk_closed_p95_ms', NA)} | – | |")
+        add(f"| … server CPU time per queue page, worst open view / closed (ms) | "
+            f"{ENV.get('desk_queue_cpu_ms', NA)} / {ENV.get('desk_closed_cpu_ms', NA)} | – | |")
         add(f"| … case page p95, typical / longest conversation (ms) | "
             f"{ENV.get('desk_case_p95_ms', NA)} / {ENV.get('desk_long_case_p95_ms', NA)} | – | |")
-        add(f"| … the desk's memory: steady / peak (VmHWM) | {ENV.get('desk_rss_steady_mib', NA)} MiB / "
+        add(f"| … server CPU time per case page, typical / longest (ms) | "
+            f"{ENV.get('desk_case_cpu_ms', NA)} / {ENV.get('desk_long_case_cpu_ms', NA)} | – | |")
+        add(f"| … the desk's memory (VmRSS): steady / peak (VmHWM) | {ENV.get('desk_rss_steady_mib', NA)} MiB / "
             f"{ENV.get('desk_rss_peak_mib', NA)} MiB | – | |")
     rows = pages.get("pages") or []
     if rows:

@@ -234,6 +234,17 @@ def main():
             f"{ENV.get('internal_latency_median_ms', NA)} / {ENV.get('internal_latency_p90_ms', NA)} | – | |")
         add(f"| Internal side: drain rate of a backlog (envelopes/s) | "
             f"**{ENV.get('internal_drain_per_second', NA)}** | – | |")
+    if ENV.get("desk_queue_p95_ms"):
+        add(f"| Staff desk, 10,000 cases and 100,000 messages: queue view p95, worst open view / closed (ms) | "
+            f"{ENV.get('desk_queue_p95_ms', NA)} / {ENV.get('desk_closed_p95_ms', NA)} | – | |")
+        add(f"| … server CPU time per queue page, worst open view / closed (ms) | "
+            f"{ENV.get('desk_queue_cpu_ms', NA)} / {ENV.get('desk_closed_cpu_ms', NA)} | – | |")
+        add(f"| … case page p95, typical / longest conversation (ms) | "
+            f"{ENV.get('desk_case_p95_ms', NA)} / {ENV.get('desk_long_case_p95_ms', NA)} | – | |")
+        add(f"| … server CPU time per case page, typical / longest (ms) | "
+            f"{ENV.get('desk_case_cpu_ms', NA)} / {ENV.get('desk_long_case_cpu_ms', NA)} | – | |")
+        add(f"| … the desk's memory (VmRSS): steady / peak (VmHWM) | {ENV.get('desk_rss_steady_mib', NA)} MiB / "
+            f"{ENV.get('desk_rss_peak_mib', NA)} MiB | – | |")
     rows = pages.get("pages") or []
     if rows:
         worst = max(row["requests"] for row in rows)
@@ -314,7 +325,24 @@ def main():
     add(text or "(no output)")
     add("```")
     add("")
-    add(f"Measurements took {ENV.get('seconds', NA)} s (builds not counted).")
+    try:
+        with open(path("desk.txt"), encoding="utf-8") as handle:
+            desk = handle.read().strip()
+    except OSError:
+        desk = ""
+    if desk:
+        add("## Staff desk")
+        add("")
+        add("As printed by `benches/desk.sh` (with `--desk`; the bounds are in README.md):")
+        add("")
+        add("```")
+        add(desk)
+        add("```")
+        add("")
+    took = f"Measurements took {ENV.get('seconds', NA)} s (builds not counted)"
+    if ENV.get("desk_seconds"):
+        took += f", and the staff desk {ENV['desk_seconds']} s more, filling its desk included"
+    add(took + ".")
     print("\n".join(lines))
 
 

@@ -86,10 +86,11 @@ impl Cases {
                 View::Closed => !open,
             };
             if wanted {
-                cases.push(record.case(CaseKey(key)));
+                cases.push(record.into_case(CaseKey(key)));
             }
         }
-        cases.sort_by_key(order);
+        // Every key is different (the case key comes last), so an unstable sort gives the same order.
+        cases.sort_unstable_by_key(order);
         Ok(Queue { cases, counts })
     }
 }

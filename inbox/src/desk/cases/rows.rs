@@ -23,6 +23,11 @@ impl SecretText {
     pub(super) fn sensitive(&self) -> Sensitive<String> {
         Sensitive::new(self.0.clone())
     }
+
+    /// The text as a [`Sensitive`] value, moved rather than copied (what is left to wipe is empty).
+    fn into_sensitive(mut self) -> Sensitive<String> {
+        Sensitive::new(std::mem::take(&mut self.0))
+    }
 }
 
 /// A referral as stored.
@@ -67,37 +72,64 @@ pub(super) struct CaseRecord {
 
 impl CaseRecord {
     pub(super) fn case(&self, key: CaseKey) -> Case {
+        self.clone().into_case(key)
+    }
+
+    /// The case, made from this row without copying it: the queue turns thousands of rows into cases.
+    pub(super) fn into_case(self, key: CaseKey) -> Case {
+        let CaseRecord {
+            ticket,
+            ticket_ref,
+            group,
+            language,
+            urgent,
+            urgency_cleared,
+            status,
+            assignee,
+            team,
+            handlers,
+            created,
+            last_visitor_message,
+            last_staff_reply,
+            turn,
+            reminder,
+            referrals,
+            visitor_end,
+            closing_envelope: _,
+            erase_after,
+            erased,
+            entries,
+        } = self;
         Case {
             key,
-            ticket: self.ticket.clone(),
-            group: self.group,
-            language: self.language.clone(),
-            urgent: self.urgent,
-            urgency_cleared: self.urgency_cleared.clone(),
-            status: self.status,
-            assignee: self.assignee,
-            team: self.team.clone(),
-            handlers: self.handlers.clone(),
-            created: self.created,
-            last_visitor_message: self.last_visitor_message,
-            last_staff_reply: self.last_staff_reply,
-            turn: self.turn,
-            reminder: self.reminder,
-            referrals: self
-                .referrals
-                .iter()
+            ticket,
+            group,
+            language,
+            urgent,
+            urgency_cleared,
+            status,
+            assignee,
+            team,
+            handlers,
+            created,
+            last_visitor_message,
+            last_staff_reply,
+            turn,
+            reminder,
+            referrals: referrals
+                .into_iter()
                 .map(|referral| Referral {
-                    partner: referral.partner.clone(),
+                    note: referral.note.map(SecretText::into_sensitive),
+                    partner: referral.partner,
                     at: referral.at,
-                    note: referral.note.as_ref().map(SecretText::sensitive),
                     by: referral.by,
                 })
                 .collect(),
-            visitor_end: self.visitor_end,
-            erase_after: self.erase_after,
-            erased: self.erased,
-            entries: self.entries,
-            ticket_ref: self.ticket_ref.as_ref().map(SecretText::sensitive),
+            visitor_end,
+            erase_after,
+            erased,
+            entries,
+            ticket_ref: ticket_ref.map(SecretText::into_sensitive),
         }
     }
 

@@ -99,6 +99,7 @@ impl CaseRecord {
             erase_after,
             erased,
             entries,
+            unsent: _,
         } = self;
         Case {
             key,

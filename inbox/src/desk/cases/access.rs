@@ -13,41 +13,10 @@
 //! The acting account is read again inside each transaction, so a worker removed from a team or disabled
 //! loses access at once, even with a login session still open.
 
-use serde::de::DeserializeOwned;
-
 use super::super::accounts::{AccountId, AccountRecord, AccountState};
 use super::super::names::{Role, TeamName};
-use super::super::store::{DeskStoreError, Reader, SealedTable, Writer, ACCOUNTS};
+use super::super::store::{Rows, ACCOUNTS};
 use super::{CaseError, CaseRecord};
-
-/// Reading a row inside either kind of transaction.
-pub(super) trait Rows {
-    fn row<T: DeserializeOwned>(
-        &self,
-        table: SealedTable,
-        key: &[u8],
-    ) -> Result<Option<T>, DeskStoreError>;
-}
-
-impl Rows for Reader<'_> {
-    fn row<T: DeserializeOwned>(
-        &self,
-        table: SealedTable,
-        key: &[u8],
-    ) -> Result<Option<T>, DeskStoreError> {
-        self.get(table, key)
-    }
-}
-
-impl Rows for Writer<'_> {
-    fn row<T: DeserializeOwned>(
-        &self,
-        table: SealedTable,
-        key: &[u8],
-    ) -> Result<Option<T>, DeskStoreError> {
-        self.get(table, key)
-    }
-}
 
 /// The acting account as stored now.
 pub(super) struct Actor {

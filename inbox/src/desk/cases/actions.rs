@@ -310,11 +310,7 @@ impl Cases {
             if case.visitor_end.is_some() {
                 return Err(CaseError::VisitorGone);
             }
-            let ticket_ref = case
-                .ticket_ref
-                .as_ref()
-                .and_then(|text| TicketRef::from_lower_hex(&text.0))
-                .ok_or(DeskStoreError::Corrupt("a case's ticket ref is damaged"))?;
+            let ticket_ref = ticket_ref_of(case)?;
             let author: AccountRecord = w
                 .get(ACCOUNTS, actor.id.as_bytes())?
                 .ok_or(CaseError::AccountInactive)?;
@@ -420,11 +416,7 @@ impl Cases {
             if case.visitor_end.is_some() {
                 return Err(CaseError::VisitorGone);
             }
-            let ticket_ref = case
-                .ticket_ref
-                .as_ref()
-                .and_then(|text| TicketRef::from_lower_hex(&text.0))
-                .ok_or(DeskStoreError::Corrupt("a case's ticket ref is damaged"))?;
+            let ticket_ref = ticket_ref_of(case)?;
             for number in 0..case.entries {
                 let entry_key = key.entry_key(number);
                 let Some(mut entry) = w.get::<EntryRecord>(CASE_ENTRIES, &entry_key)? else {
@@ -640,6 +632,15 @@ fn set_delivery(
         }
     }
     Err(CaseError::NoSuchReply)
+}
+
+/// The case's full ticket ref, to push a reply to.
+fn ticket_ref_of(case: &CaseRecord) -> Result<TicketRef, CaseError> {
+    Ok(case
+        .ticket_ref
+        .as_ref()
+        .and_then(|text| TicketRef::from_lower_hex(&text.0))
+        .ok_or(DeskStoreError::Corrupt("a case's ticket ref is damaged"))?)
 }
 
 /// A fresh reply id, for a reply form.

@@ -42,18 +42,21 @@ pub struct Incoming<'a> {
     pub sealed: Option<&'a [u8]>,
 }
 
+impl<'a> Incoming<'a> {
+    /// A payload recorded without the bytes it came in.
+    pub fn without_original(payload: &'a Payload) -> Incoming<'a> {
+        Incoming {
+            payload,
+            sealed: None,
+        }
+    }
+}
+
 impl Cases {
     /// Records one delivered envelope in its case, in one transaction, without its sealed original.
     pub fn record_envelope(&self, payload: &Payload) -> Result<Recorded, CaseError> {
-        self.store.write(|w| {
-            self.record_in(
-                w,
-                Incoming {
-                    payload,
-                    sealed: None,
-                },
-            )
-        })
+        self.store
+            .write(|w| self.record_in(w, Incoming::without_original(payload)))
     }
 
     /// Records a batch of delivered envelopes in one transaction (one disk sync for all of them), in order,
@@ -62,15 +65,7 @@ impl Cases {
         self.store.write(|w| {
             payloads
                 .iter()
-                .map(|payload| {
-                    self.record_in(
-                        w,
-                        Incoming {
-                            payload,
-                            sealed: None,
-                        },
-                    )
-                })
+                .map(|payload| self.record_in(w, Incoming::without_original(payload)))
                 .collect()
         })
     }

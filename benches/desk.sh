@@ -12,7 +12,7 @@
 #    and an account made with `porten-inbox desk add-account`: `samordnare`, a team lead in every team, who
 #    therefore sees every case. It enrols through the desk's HTTPS pages (benches/lib/desk_client.py
 #    computes the TOTP codes from the secret the page shows), then `run` is stopped.
-# 2. inbox/examples/populate_desk.rs fills the desk through its library API: staff accounts, the cases with
+# 2. inbox/examples/populate_desk/ fills the desk through its library API: staff accounts, the cases with
 #    their visitor messages, replies and notes (the mix is described there and in benches/README.md). It
 #    works on a copy of the state directory in /dev/shm when there is room (a commit there does not wait for
 #    the disk, which makes filling quick), and the copy is moved back.
@@ -71,7 +71,8 @@ fi
 target_dir=${CARGO_TARGET_DIR:-$ROOT/target}
 INBOX=$target_dir/release/porten-inbox
 FILLER=$target_dir/release/examples/populate_desk
-[ -x "$INBOX" ] && [ -x "$FILLER" ] || bench_die "no release build of porten-inbox and populate_desk (run without BENCH_DESK_BUILD=0)"
+[ -x "$INBOX" ] && [ -x "$FILLER" ] \
+    || bench_die "no release build of porten-inbox and populate_desk (run without --no-build)"
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -133,7 +134,8 @@ start_inbox() {
 bench_log "making and enrolling the account samordnare"
 added=$("$INBOX" desk add-account --login samordnare --display-name "Samordnare" --role team-lead \
     --team stodteamet --team forandring --team konsultation --config "$WORK/inbox.toml")
-(umask 077 && printf '%s\n' "$added" | grep -oE '\b[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){7}\b' | head -n 1 >"$WORK/enrolment-code" || true)
+code_pattern='\b[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){7}\b'
+(umask 077 && printf '%s\n' "$added" | grep -oE "$code_pattern" | head -n 1 >"$WORK/enrolment-code" || true)
 [ -s "$WORK/enrolment-code" ] || bench_die "desk add-account printed no enrolment code"
 unset added
 start_inbox
@@ -212,8 +214,8 @@ out.append(f"porten staff desk (release build, {cpus} CPUs): {int(cases):,} case
 out.append(f"  filled through the library in {fill['seconds']} s ({fill['staff_acts']:,} staff acts, "
            f"{fill['envelope_transactions']:,} envelope transactions); state directory {int(state_bytes) / 2**20:.0f} MiB "
            f"on disk (desk.redb {int(db_bytes) / 2**20:.0f} MiB)")
-out.append(f"  case pages: a typical one ({fill['typical_messages']} visitor messages, {fill['typical_entries']} entries) "
-           f"and the longest ({fill['longest_messages']:,} visitor messages, {fill['longest_entries']:,} entries)")
+out.append(f"  case pages: a typical one ({fill['typical_messages']} visitor messages, "
+           f"{fill['typical_entries']} entries) and the longest ({fill['longest_messages']:,} visitor messages, {fill['longest_entries']:,} entries)")
 out.append("  time per page: client on loopback, request sent → whole page read, one at a time (ms); "
            "server CPU per request (ms)")
 out.append(f"  {'page':<18} {'rows/entries':>12} {'bytes':>10} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} "
@@ -242,7 +244,8 @@ out.append(f"  memory (VmRSS): after start {mib(rss_start):.1f} MiB, largest whi
 print("\n".join(out))
 if results:
     with open(results, "a", encoding="utf-8") as handle:
-        open_views = [page for name, page in headline.items() if name.startswith("queue:") and name != "queue:closed"]
+        open_views = [page for name, page in headline.items()
+                      if name.startswith("queue:") and name != "queue:closed"]
         figures = {
             "queue_p95_ms": max(page["p95_ms"] for page in open_views),
             "queue_cpu_ms": max(page["server_cpu_ms"] for page in open_views),

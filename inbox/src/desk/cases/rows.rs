@@ -1,5 +1,6 @@
 //! The rows a case is stored as: its summary (read by the queue) and its entries. Text inside them is wiped
-//! from memory when a row is dropped; the pages get copies as [`Sensitive`] values.
+//! from memory when a row is dropped; the pages get it as [`Sensitive`] values, wiped in turn (a copy, or
+//! the text itself when the row is not kept).
 
 use porten_protocol::envelope::Group;
 use porten_protocol::secret::Sensitive;

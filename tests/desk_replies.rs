@@ -50,17 +50,6 @@ async fn urgent_first_contact(gateway: &Gateway) -> String {
     code_from_page(&page.body)
 }
 
-/// The visitor's conversation, opened with the code.
-async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
-    let landing = gateway.open_return().await;
-    let token = landing.hidden("token");
-    let thread = gateway
-        .post("/en/return", &[("token", token.as_str()), ("code", code)])
-        .await;
-    assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
-    thread
-}
-
 /// Loads `path` until its page holds `needle`, for at most `wait`.
 fn wait_for_page(browser: &mut Browser, path: &str, needle: &str, wait: Duration) -> String {
     let deadline = Instant::now() + wait;
@@ -175,7 +164,7 @@ async fn a_reply_written_at_the_desk_reaches_the_visitor_under_the_workers_name(
     );
 
     // The visitor reads it under Sara's name, and never sees the note.
-    let thread = open_thread(&gateway, &visitor_code).await;
+    let thread = gateway.open_thread(&visitor_code).await;
     assert!(
         thread.body.contains(REPLY),
         "the desk's reply reached the visitor"
@@ -223,7 +212,7 @@ async fn a_reply_written_at_the_desk_reaches_the_visitor_under_the_workers_name(
         again.header("location"),
         Some(format!("{case}?sent").as_str())
     );
-    let thread = open_thread(&gateway, &visitor_code).await;
+    let thread = gateway.open_thread(&visitor_code).await;
     assert!(thread.body.contains(SECOND_REPLY));
     assert_eq!(
         thread.body.matches(SECOND_REPLY).count(),

@@ -51,17 +51,6 @@ async fn first_contact(gateway: &Gateway, message: &str) -> String {
     code_from_page(&page.body)
 }
 
-/// The visitor comes back with the code; returns the thread page.
-async fn open_thread(gateway: &Gateway, code: &str) -> common::Reply {
-    let landing = gateway.open_return().await;
-    let token = landing.hidden("token");
-    let thread = gateway
-        .post("/sv/return", &[("token", token.as_str()), ("code", code)])
-        .await;
-    assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
-    thread
-}
-
 fn documents_of_kind(
     documents: &[(std::path::PathBuf, serde_json::Value)],
     kind: &str,
@@ -152,7 +141,7 @@ async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no
     assert!(String::from_utf8_lossy(&output.stdout).contains("stored"));
 
     // 3. The visitor reads it with the code.
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     assert!(
         thread.body.contains(MESSAGE),
         "the visitor's own message is there"
@@ -176,7 +165,7 @@ async fn a_whole_conversation_travels_through_the_inbox_and_the_gateway_keeps_no
     assert_eq!(follow_ups[0]["ticket_ref"], ticket_ref.as_str());
 
     // 5. Burn: a closed envelope arrives and the inbox forgets the reply key.
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     let session = thread.hidden("token");
     let burned = gateway
         .post(
@@ -570,7 +559,7 @@ async fn a_reply_is_stored_once_an_unpadded_one_is_refused_and_a_gone_ticket_is_
         client.push_reply(&request).await.expect("push again"),
         ReplyOutcome::Duplicate
     );
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     assert_eq!(
         thread.body.matches(REPLY).count(),
         1,

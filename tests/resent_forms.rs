@@ -80,15 +80,6 @@ async fn first_contact(gateway: &Gateway, message: &str) -> (Reply, String) {
     (page, code)
 }
 
-async fn open_thread(gateway: &Gateway, code: &str) -> Reply {
-    let token = gateway.open_return().await.hidden("token");
-    let thread = gateway
-        .post("/sv/return", &[("token", &token), ("code", code)])
-        .await;
-    assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
-    thread
-}
-
 fn stop(gateway: Gateway) -> (tempfile::TempDir, std::path::PathBuf) {
     let log = gateway.log_text();
     assert!(!log.contains("panicked"), "the gateway panicked:\n{log}");
@@ -257,7 +248,7 @@ async fn a_return_sent_again_after_success_a_typo_or_a_429_shows_no_thread_and_n
     assert_eq!(thread.status, StatusCode::OK);
     assert!(thread.body.contains(FIRST));
     // Spend the budget, then one more is refused with 429.
-    open_thread(&gateway, &code).await;
+    gateway.open_thread(&code).await;
     let token = gateway.open_return().await.hidden("token");
     let limited_body = vec![("token", token.as_str()), ("code", code.as_str())];
     let limited = gateway.post("/sv/return", &limited_body).await;
@@ -280,7 +271,7 @@ async fn a_return_sent_again_after_success_a_typo_or_a_429_shows_no_thread_and_n
 async fn write_again_and_delete_sent_again_show_no_thread_and_change_nothing() {
     let gateway = Gateway::start("");
     let (_, code) = first_contact(&gateway, FIRST).await;
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     let session = thread.hidden("token");
     let sent_body = vec![("token", session.as_str()), ("message", SECOND)];
     let sent = gateway.post("/sv/thread/write", &sent_body).await;
@@ -352,7 +343,7 @@ async fn a_follow_up_in_danger_sent_again_after_success_a_validation_error_or_a_
     let (_, code) = first_contact(&gateway, FIRST).await;
     let ticked = r#"name="urgent" value="yes" checked"#;
     let said_danger = "Du skrev att du är i fara";
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     // Ticked with nothing written: refused on the visitor's own fresh page, the box kept.
     let session = thread.hidden("token");
     let empty_body = vec![

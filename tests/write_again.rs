@@ -41,15 +41,6 @@ async fn first_contact(gateway: &Gateway) -> String {
     code_from_page(&page.body)
 }
 
-async fn open_thread(gateway: &Gateway, code: &str) -> Reply {
-    let token = gateway.open_return().await.hidden("token");
-    let thread = gateway
-        .post("/sv/return", &[("token", &token), ("code", code)])
-        .await;
-    assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
-    thread
-}
-
 /// Posts the write-again form of `page` with `message` and, if given, `urgent`.
 async fn write(gateway: &Gateway, page: &Reply, message: &str, urgent: Option<&str>) -> Reply {
     let token = page.hidden("token");
@@ -86,7 +77,7 @@ fn follow_ups(payloads: &[Payload]) -> Vec<(String, bool)> {
 async fn a_follow_up_sent_in_danger_is_sealed_urgent_and_proved_and_one_sent_calm_is_not() {
     let gateway = Gateway::start("");
     let code = first_contact(&gateway).await;
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
     assert!(
         !thread.body.contains(TICKED),
         "the box starts unticked on the conversation page"
@@ -142,7 +133,7 @@ async fn a_follow_up_sent_in_danger_is_sealed_urgent_and_proved_and_one_sent_cal
 async fn a_forged_value_of_the_danger_box_counts_as_not_ticked() {
     let gateway = Gateway::start("");
     let code = first_contact(&gateway).await;
-    let mut page = open_thread(&gateway, &code).await;
+    let mut page = gateway.open_thread(&code).await;
     let forged = [
         "", "no", "YES", "Yes", "yes ", " yes", "yes\n", "yes\0", "1", "on", "true", "ja",
     ];
@@ -167,7 +158,7 @@ async fn a_forged_value_of_the_danger_box_counts_as_not_ticked() {
 async fn a_refused_follow_up_comes_back_with_the_text_and_the_box_as_they_were() {
     let gateway = Gateway::start("[limits]\nmax_message_chars = 40\n");
     let code = first_contact(&gateway).await;
-    let thread = open_thread(&gateway, &code).await;
+    let thread = gateway.open_thread(&code).await;
 
     // Ticked, nothing written: the box stays ticked.
     let empty = write(&gateway, &thread, "", Some("yes")).await;

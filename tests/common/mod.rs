@@ -273,6 +273,16 @@ impl Gateway {
     pub async fn open_return(&self) -> Reply {
         self.post("/sv/return", &[]).await
     }
+
+    /// The visitor comes back with the code: the conversation page, which must open.
+    pub async fn open_thread(&self, code: &str) -> Reply {
+        let token = self.open_return().await.hidden("token");
+        let thread = self
+            .post("/sv/return", &[("token", &token), ("code", code)])
+            .await;
+        assert_eq!(thread.status, StatusCode::OK, "the code opens the thread");
+        thread
+    }
 }
 
 impl Drop for Gateway {

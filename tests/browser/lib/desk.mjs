@@ -16,6 +16,7 @@ export const WORDS = {
     loginTitle: 'Logga in',
     enrolTitle: 'Aktivera ditt konto',
     enrolledTitle: 'Kontot är aktiverat',
+    secretRenewed: 'Hemligheten nedan är ny.',
     startTitle: 'Start',
     profileTitle: 'Min profil',
     accountsTitle: 'Konton',
@@ -52,6 +53,7 @@ export const WORDS = {
     loginTitle: 'Log in',
     enrolTitle: 'Activate your account',
     enrolledTitle: 'Your account is active',
+    secretRenewed: 'The secret below is new.',
     startTitle: 'Start',
     profileTitle: 'My profile',
     accountsTitle: 'Accounts',
@@ -158,14 +160,19 @@ export async function enrol(page, { desk, lang, code, password, secrets, seen = 
   const secret = secrets.add('TOTP secret', (await page.$eval('dd.secret', (dd) => dd.textContent)).replace(/\s+/g, ''));
   assert.match(secret, /^[A-Z2-7]{16,}$/, 'the secret is shown as base32 text');
   await seen('enrol-secret', response);
-  const app = new Authenticator(secret);
+  let app = new Authenticator(secret);
   if (mistakes) {
     await typeInto(page, '#password', password);
     await typeInto(page, '#repeat', `${password}x`);
     await typeInto(page, '#code', '000000');
     response = await follow(page, 'main form button[type="submit"]');
     await expectPage(page, response, 422, w.enrolTitle, 'the enrolment page after two different passwords');
-    assert.equal(await page.$eval('dd.secret', (dd) => dd.textContent.replace(/\s+/g, '')), secret, 'the same secret is shown again');
+    // Each showing makes a new secret (one seen by someone else with the code never enrols), and the page
+    // says so; the new one is masked before anything could print it, and only it enrols.
+    const renewed = secrets.add('new TOTP secret', (await page.$eval('dd.secret', (dd) => dd.textContent)).replace(/\s+/g, ''));
+    assert.ok(renewed !== secret, 'a refused step shows a new secret');
+    assert.ok((await mainText(page)).includes(w.secretRenewed), 'the page says the secret is new');
+    app = new Authenticator(renewed);
     await seen('enrol-secret-error', response);
   }
   await typeInto(page, '#password', password);

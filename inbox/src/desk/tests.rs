@@ -64,6 +64,13 @@ pub(super) fn secret(text: &str) -> Sensitive<String> {
 impl Fixture {
     /// Creates and enrols an account; returns it and its TOTP secret. The clock moves on one step, so the
     /// enrolment's code is not the one a login uses next.
+    /// An enrolled account, logged in with its password and code: its new login session.
+    pub(super) fn logged_in(&self, login: &str) -> NewSession {
+        let (_, totp) = self.enrolled(login);
+        let authenticated = self.login(login, PASSWORD, &self.code(&totp)).unwrap();
+        self.desk.sessions.start(&authenticated, None).unwrap()
+    }
+
     /// [`Fixture::enrolled`], for tests outside the desk: the account only.
     pub(crate) fn staff(&self, login: &str) -> Account {
         self.enrolled(login).0
@@ -530,9 +537,7 @@ fn a_session_id_from_before_login_is_not_kept() {
 #[test]
 fn a_session_ends_after_15_idle_minutes_and_use_keeps_it_alive() {
     let f = fixture();
-    let (_, totp) = f.enrolled("sara");
-    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
-    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    let cookie = f.logged_in("sara").cookie;
     for _ in 0..4 {
         f.clock.advance(15 * 60 - 1);
         assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
@@ -549,9 +554,7 @@ fn a_session_ends_after_15_idle_minutes_and_use_keeps_it_alive() {
 #[test]
 fn a_session_ends_after_8_hours_however_active() {
     let f = fixture();
-    let (_, totp) = f.enrolled("sara");
-    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
-    let new = f.desk.sessions.start(&login, None).unwrap();
+    let new = f.logged_in("sara");
     assert_eq!(new.ends_by, f.clock.now() + 8 * 3600);
     for _ in 0..(8 * 6 - 1) {
         f.clock.advance(10 * 60);
@@ -574,9 +577,7 @@ fn a_session_ends_after_8_hours_however_active() {
 #[test]
 fn logout_deletes_the_session() {
     let f = fixture();
-    let (_, totp) = f.enrolled("sara");
-    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
-    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    let cookie = f.logged_in("sara").cookie;
     assert!(f.desk.sessions.end(cookie.expose()).unwrap());
     assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_none());
     assert!(!f.desk.sessions.end(cookie.expose()).unwrap());
@@ -672,9 +673,7 @@ fn sweeping_deletes_only_ended_sessions() {
 #[test]
 fn an_unknown_cookie_costs_no_database_write() {
     let f = fixture();
-    let (_, totp) = f.enrolled("sara");
-    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
-    let live = f.desk.sessions.start(&login, None).unwrap();
+    let live = f.logged_in("sara");
     let before = f.desk.sessions.store.writes();
     for n in 0..100u32 {
         // Well-formed ids, so each is looked up.
@@ -694,9 +693,7 @@ fn an_unknown_cookie_costs_no_database_write() {
 #[test]
 fn a_busy_session_writes_its_last_use_at_most_once_a_minute() {
     let f = fixture();
-    let (_, totp) = f.enrolled("sara");
-    let login = f.login("sara", PASSWORD, &f.code(&totp)).unwrap();
-    let cookie = f.desk.sessions.start(&login, None).unwrap().cookie;
+    let cookie = f.logged_in("sara").cookie;
     let before = f.desk.sessions.store.writes();
     for _ in 0..59 {
         assert!(f.desk.sessions.check(cookie.expose()).unwrap().is_some());
